@@ -1,0 +1,327 @@
+package metamerge_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/metamerge/metamerge"
+)
+
+// vectorCase is one case of testdata/vectors, as its README defines it.
+type vectorCase struct {
+	Name           string          `json:"name"`
+	Comment        string          `json:"comment"`
+	Rules          []string        `json:"rules"`
+	Op             string          `json:"op"`
+	Policy         string          `json:"policy"`
+	Stored         *string         `json:"stored"`
+	StoredBase64   *string         `json:"stored_base64"`
+	Patch          *string         `json:"patch"`
+	PatchBase64    *string         `json:"patch_base64"`
+	Metadata       *string         `json:"metadata"`
+	MetadataBase64 *string         `json:"metadata_base64"`
+	Options        vectorOptions   `json:"options"`
+	Result         json.RawMessage `json:"result"`
+	Errors         []vectorError   `json:"errors"`
+
+	file string
+}
+
+type vectorOptions struct {
+	MaxDepth        int    `json:"max_depth"`
+	Unit            string `json:"unit"`
+	MaxBytes        int    `json:"max_bytes"`
+	MaxProfileBytes int    `json:"max_profile_bytes"`
+}
+
+type vectorError struct {
+	Code         string `json:"code"`
+	Pointer      string `json:"pointer"`
+	Stored       bool   `json:"stored,omitempty"`
+	Auth0Message string `json:"auth0_message,omitempty"`
+}
+
+// contractRules are the rule ids of the contract; every one must be cited
+// by at least one vector.
+var contractRules = []string{
+	"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10",
+	"C1", "C2", "C3", "C4", "C5",
+	"S1", "S2", "S3",
+	"H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9",
+}
+
+func loadVectors(t testing.TB) []vectorCase {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "vectors", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no vector files: %v", err)
+	}
+	var all []vectorCase
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file struct {
+			Description string       `json:"description"`
+			Cases       []vectorCase `json:"cases"`
+		}
+		dec := json.NewDecoder(bytesReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&file); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for i := range file.Cases {
+			file.Cases[i].file = filepath.Base(f)
+		}
+		all = append(all, file.Cases...)
+	}
+	return all
+}
+
+// input returns the text or base64 form of one input, and whether it is present.
+func input(t *testing.T, text, b64 *string) ([]byte, bool) {
+	t.Helper()
+	switch {
+	case text != nil && b64 != nil:
+		t.Fatal("an input has both a text and a base64 form")
+	case text != nil:
+		return []byte(*text), true
+	case b64 != nil:
+		b, err := base64.StdEncoding.DecodeString(*b64)
+		if err != nil {
+			t.Fatalf("bad base64: %v", err)
+		}
+		return b, true
+	}
+	return nil, false
+}
+
+func unitOf(t *testing.T, s string) metamerge.Unit {
+	switch s {
+	case "", "utf16":
+		return metamerge.UTF16
+	case "code_points":
+		return metamerge.CodePoints
+	case "bytes":
+		return metamerge.Bytes
+	}
+	t.Fatalf("unknown unit %q", s)
+	return 0
+}
+
+func (c *vectorCase) apply(t *testing.T, p *metamerge.Policy) {
+	p.Unit = unitOf(t, c.Options.Unit)
+	if c.Options.MaxBytes != 0 {
+		p.MaxBytes = c.Options.MaxBytes
+	}
+	p.MaxDepth = c.Options.MaxDepth
+}
+
+// run executes the case through the public API.
+func (c *vectorCase) run(t *testing.T) (result []byte, resultSet bool, err error) {
+	stored, hasStored := input(t, c.Stored, c.StoredBase64)
+	patch, hasPatch := input(t, c.Patch, c.PatchBase64)
+	metadata, hasMetadata := input(t, c.Metadata, c.MetadataBase64)
+	need := func(ok bool, what string) {
+		if !ok {
+			t.Fatalf("op %s needs %s", c.Op, what)
+		}
+	}
+	switch c.Op {
+	case "merge_user":
+		need(hasStored && hasPatch, "stored and patch")
+		r := metamerge.DefaultUserRules()
+		c.apply(t, &r.UserMetadata)
+		c.apply(t, &r.AppMetadata)
+		r.MaxDepth, r.MaxProfileBytes = c.Options.MaxDepth, c.Options.MaxProfileBytes
+		if c.Options == (vectorOptions{}) {
+			result, err = metamerge.MergeUser(stored, patch)
+		} else {
+			result, err = r.Merge(stored, patch)
+		}
+		return result, true, err
+	case "merge_client":
+		need(hasStored && hasPatch, "stored and patch")
+		r := metamerge.DefaultClientRules()
+		c.apply(t, &r.ClientMetadata)
+		r.MaxDepth = c.Options.MaxDepth
+		if c.Options == (vectorOptions{}) {
+			result, err = metamerge.MergeClient(stored, patch)
+		} else {
+			result, err = r.Merge(stored, patch)
+		}
+		return result, true, err
+	case "merge":
+		need(hasPatch, "patch")
+		var p metamerge.Policy
+		switch c.Policy {
+		case "user_metadata":
+			p = metamerge.UserMetadata()
+		case "app_metadata":
+			p = metamerge.AppMetadata()
+		case "client_metadata":
+			p = metamerge.ClientMetadata()
+		case "signup":
+			p = metamerge.Signup()
+		default:
+			t.Fatalf("unknown policy %q", c.Policy)
+		}
+		c.apply(t, &p)
+		result, err = metamerge.Merge(stored, patch, p)
+		return result, true, err
+	case "validate_signup":
+		need(hasMetadata, "metadata")
+		if c.Options != (vectorOptions{}) {
+			t.Fatal("validate_signup takes no options")
+		}
+		return nil, false, metamerge.ValidateSignup(metadata)
+	}
+	t.Fatalf("unknown op %q", c.Op)
+	return nil, false, nil
+}
+
+// leafErrors flattens err into its *metamerge.Error leaves, failing the test
+// on any other kind of error.
+func leafErrors(t *testing.T, err error) []*metamerge.Error {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	if e, ok := err.(*metamerge.Error); ok {
+		return []*metamerge.Error{e}
+	}
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("error %T is neither *metamerge.Error nor joined: %v", err, err)
+	}
+	var out []*metamerge.Error
+	for _, e := range j.Unwrap() {
+		out = append(out, leafErrors(t, e)...)
+	}
+	return out
+}
+
+func TestVectors(t *testing.T) {
+	cases := loadVectors(t)
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			if c.Comment == "" || len(c.Rules) == 0 {
+				t.Fatal("a case needs a comment and its rules")
+			}
+			hasResult := len(c.Result) > 0
+			if hasResult == (c.Errors != nil) && c.Op != "validate_signup" {
+				t.Fatal("a case has either result or errors")
+			}
+			inputs := snapshotInputs(c)
+			got, _, err := c.run(t)
+
+			var wantErrs []vectorError
+			for _, e := range c.Errors {
+				if !slices.Contains(c.Rules, "S3") {
+					e.Auth0Message = ""
+				}
+				wantErrs = append(wantErrs, e)
+			}
+			var gotErrs []vectorError
+			for _, e := range leafErrors(t, err) {
+				ve := vectorError{Code: string(e.Code), Pointer: e.Pointer, Stored: e.Stored}
+				if slices.Contains(c.Rules, "S3") {
+					ve.Auth0Message = e.Auth0Message()
+				}
+				gotErrs = append(gotErrs, ve)
+				if !errors.Is(err, e.Code.Sentinel()) {
+					t.Errorf("errors.Is(err, sentinel of %s) is false", e.Code)
+				}
+			}
+			if diff := cmp.Diff(wantErrs, gotErrs); diff != "" {
+				t.Errorf("%s: errors (-want +got):\n%s", c.Name, diff)
+			}
+			if err != nil && got != nil {
+				t.Errorf("%s: a result came back with an error (H7)", c.Name)
+			}
+			if hasResult {
+				var want *string
+				if err := json.Unmarshal(c.Result, &want); err != nil {
+					t.Fatalf("result: %v", err)
+				}
+				var gotText *string
+				if got != nil {
+					s := string(got)
+					gotText = &s
+				}
+				if diff := cmp.Diff(want, gotText); diff != "" {
+					t.Errorf("%s: result (-want +got):\n%s", c.Name, diff)
+				}
+			}
+			if diff := cmp.Diff(inputs, snapshotInputs(c)); diff != "" {
+				t.Errorf("%s: inputs modified (-before +after):\n%s", c.Name, diff)
+			}
+		})
+	}
+}
+
+// snapshotInputs copies the case's input strings (the API gets fresh
+// slices, so this guards the decoded copies handed over in run).
+func snapshotInputs(c vectorCase) []string {
+	var s []string
+	for _, p := range []*string{c.Stored, c.StoredBase64, c.Patch, c.PatchBase64, c.Metadata, c.MetadataBase64} {
+		if p != nil {
+			s = append(s, *p)
+		}
+	}
+	return s
+}
+
+func TestVectorsAreWellFormed(t *testing.T) {
+	cases := loadVectors(t)
+	if len(cases) < 100 {
+		t.Errorf("%d vectors; the suite needs at least 100", len(cases))
+	}
+	seen := map[string]string{}
+	cited := map[string]bool{}
+	for _, c := range cases {
+		if f, dup := seen[c.Name]; dup {
+			t.Errorf("name %q is in %s and %s", c.Name, f, c.file)
+		}
+		seen[c.Name] = c.file
+		for _, r := range c.Rules {
+			if !slices.Contains(contractRules, r) {
+				t.Errorf("%s cites unknown rule %q", c.Name, r)
+			}
+			cited[r] = true
+		}
+	}
+	for _, r := range contractRules {
+		if !cited[r] {
+			t.Errorf("rule %s is cited by no vector", r)
+		}
+	}
+}
+
+// TestContractRuleIDs checks that contractRules matches the rule tables of
+// the contract, when the contract is at hand.
+func TestContractRuleIDs(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(sharedDir, "reference", "metadata-semantics.md"))
+	if err != nil {
+		skipWithoutShared(t, err)
+	}
+	var ids []string
+	for _, m := range regexp.MustCompile(`(?m)^\| ([RCSH][0-9]+) \|`).FindAllSubmatch(data, -1) {
+		ids = append(ids, string(m[1]))
+	}
+	want := slices.Clone(contractRules)
+	sort.Strings(ids)
+	sort.Strings(want)
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("rule ids of the contract (-ours +contract):\n%s", diff)
+	}
+}
