@@ -1,8 +1,6 @@
 package metamerge_test
 
 import (
-	"bytes"
-	"io"
 	"os"
 	"testing"
 )
@@ -25,5 +23,3 @@ func skipWithoutShared(t *testing.T, err error) {
 	}
 	t.Skipf("skipping: shared test data not found (%v); it lives in %s beside the repository, or set METAMERGE_SHARED", err, sharedDir)
 }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }

@@ -1,0 +1,118 @@
+package metamerge_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/metamerge/metamerge"
+)
+
+func ExampleMergeUser() {
+	stored := []byte(`{"user_id":"auth0|42","user_metadata":{"theme":"dark","prefs":{"lang":"en","tz":"UTC"}}}`)
+	patch := []byte(`{"user_metadata":{"prefs":{"lang":"fr"},"plan":"pro"}}`)
+
+	merged, err := metamerge.MergeUser(stored, patch)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(merged))
+	// Output:
+	// {"user_id":"auth0|42","user_metadata":{"theme":"dark","prefs":{"lang":"fr"},"plan":"pro"}}
+}
+
+func ExampleMergeUser_deleteKey() {
+	stored := []byte(`{"user_metadata":{"theme":"dark","beta":true}}`)
+	patch := []byte(`{"user_metadata":{"beta":null}}`)
+
+	merged, _ := metamerge.MergeUser(stored, patch)
+	fmt.Println(string(merged))
+	// Output:
+	// {"user_metadata":{"theme":"dark"}}
+}
+
+func ExampleMergeUser_clear() {
+	stored := []byte(`{"user_metadata":{"theme":"dark"},"app_metadata":{"plan":"pro"},"name":"Ada"}`)
+
+	// {} clears user_metadata but removes app_metadata altogether (R6).
+	merged, _ := metamerge.MergeUser(stored, []byte(`{"user_metadata":{},"app_metadata":{}}`))
+	fmt.Println(string(merged))
+	// Output:
+	// {"user_metadata":{},"name":"Ada"}
+}
+
+func ExampleMergeClient_tooManyKeys() {
+	stored := []byte(`{"name":"shop","client_metadata":{"a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7","h":"8","i":"9"}}`)
+	patch := []byte(`{"client_metadata":{"j":"10","k":"11"}}`)
+
+	_, err := metamerge.MergeClient(stored, patch)
+	var e *metamerge.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Code, e.Pointer, e.Actual, ">", e.Limit)
+	}
+	fmt.Println(errors.Is(err, metamerge.ErrTooManyKeys))
+	// Output:
+	// too_many_keys /client_metadata 11 > 10
+	// true
+}
+
+func ExampleMergeClient_allViolations() {
+	patch := []byte(`{"client_metadata":{"tier":3,"region.eu":"yes"}}`)
+
+	_, err := metamerge.MergeClient([]byte(`{}`), patch)
+	for _, err := range err.(interface{ Unwrap() []error }).Unwrap() {
+		e := err.(*metamerge.Error)
+		fmt.Println(e.Code, e.Pointer)
+	}
+	// Output:
+	// not_string /client_metadata/tier
+	// invalid_key /client_metadata/region.eu
+}
+
+func ExampleValidateSignup() {
+	err := metamerge.ValidateSignup([]byte(`{"plan":"free","age":42}`))
+	var e *metamerge.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Code, e.Pointer)
+		fmt.Println(e.Auth0Message())
+	}
+	fmt.Println(metamerge.ValidateSignup([]byte(`{"plan":"free","age":"42"}`)))
+	// Output:
+	// not_string /age
+	// invalid user_metadata.age type (only strings are allowed)
+	// <nil>
+}
+
+func ExampleMerge() {
+	// A custom policy: the client rules, with up to 20 keys, counting
+	// characters as code points.
+	p := metamerge.ClientMetadata()
+	p.MaxKeys = 20
+	p.Unit = metamerge.CodePoints
+
+	merged, err := metamerge.Merge([]byte(`{"a":"1"}`), []byte(`{"b":"😀"}`), p)
+	fmt.Println(string(merged), err)
+
+	// An absent field is nil; {} under app_metadata's policy removes it.
+	merged, err = metamerge.Merge([]byte(`{"a":1}`), []byte(`{}`), metamerge.AppMetadata())
+	fmt.Println(merged == nil, err)
+	// Output:
+	// {"a":"1","b":"😀"} <nil>
+	// true <nil>
+}
+
+func ExampleUserRules_Merge() {
+	// Opt in to the 10 KB whole-profile cap that Auth0 announced.
+	r := metamerge.DefaultUserRules()
+	r.MaxProfileBytes = 10 * 1024
+
+	bio := strings.Repeat("la", 5200)
+	_, err := r.Merge([]byte(`{"user_id":"auth0|42"}`), []byte(`{"user_metadata":{"bio":"`+bio+`"}}`))
+	var e *metamerge.Error
+	if errors.As(err, &e) {
+		fmt.Printf("%s at %q: %d bytes > %d\n", e.Code, e.Pointer, e.Actual, e.Limit)
+	}
+	// Output:
+	// too_large at "": 10449 bytes > 10240
+}
