@@ -1,0 +1,226 @@
+package metamerge_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/metamerge/metamerge"
+)
+
+// Fuzz targets check the engine against the model in model_test.go. A
+// short run is part of .ci/run; for a long one, see the README.
+
+func userFields(r metamerge.UserRules) map[string]metamerge.Policy {
+	return map[string]metamerge.Policy{"user_metadata": r.UserMetadata, "app_metadata": r.AppMetadata}
+}
+
+func clientFields(r metamerge.ClientRules) map[string]metamerge.Policy {
+	return map[string]metamerge.Policy{"client_metadata": r.ClientMetadata}
+}
+
+// check runs call and holds its answer to the invariants every function
+// keeps and to the model's outcome.
+func check(t *testing.T, inputs [][]byte, call func() ([]byte, error), want mOutcome) []byte {
+	t.Helper()
+	before := make([][]byte, len(inputs))
+	for i, in := range inputs {
+		before[i] = bytes.Clone(in)
+	}
+	got, err := call()
+	for i := range inputs {
+		if !bytes.Equal(before[i], inputs[i]) {
+			t.Fatalf("input %d modified: %q became %q", i, before[i], inputs[i])
+		}
+	}
+	leaves := leafErrors(t, err) // fails on any error that is not *metamerge.Error
+	if err != nil && got != nil {
+		t.Fatalf("result %q returned with error %v", got, err)
+	}
+	if err == nil && got != nil && !json.Valid(got) {
+		t.Fatalf("result is not valid JSON: %q", got)
+	}
+	if d := want.agree(got, err, leaves); d != "" {
+		t.Fatalf("engine and model disagree on %q: %s", inputs, d)
+	}
+	return got
+}
+
+// seeds adds every vector's inputs, and the JSONTestSuite files where
+// they are at hand, to a target taking two documents and extra arguments.
+func seeds(f *testing.F, extra ...any) {
+	var docs [][]byte
+	for _, c := range loadVectors(f) {
+		var in [][]byte
+		for _, p := range [][2]*string{{c.Stored, c.StoredBase64}, {c.Patch, c.PatchBase64}, {c.Metadata, c.MetadataBase64}} {
+			switch {
+			case p[0] != nil:
+				in = append(in, []byte(*p[0]))
+			case p[1] != nil:
+				b, _ := base64.StdEncoding.DecodeString(*p[1])
+				in = append(in, b)
+			}
+		}
+		switch len(in) {
+		case 1:
+			f.Add(append([]any{[]byte("{}"), in[0]}, extra...)...)
+		case 2:
+			f.Add(append([]any{in[0], in[1]}, extra...)...)
+		}
+		docs = append(docs, in...)
+	}
+	dir := filepath.Join(sharedDir, "testdata", "JSONTestSuite", "test_parsing")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && len(b) < 4096 {
+			f.Add(append([]any{b, []byte(`{"user_metadata":{"a":1}}`)}, extra...)...)
+			f.Add(append([]any{[]byte(`{"user_metadata":{"a":1}}`), b}, extra...)...)
+		}
+	}
+}
+
+func FuzzMergeUser(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, stored, patch []byte) {
+		fields := userFields(metamerge.DefaultUserRules())
+		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeUser(stored, patch) },
+			modelDoc(stored, patch, 0, 0, fields))
+		if got != nil { // merging the same patch again changes nothing
+			again, err := metamerge.MergeUser(got, patch)
+			if err != nil || !bytes.Equal(again, got) {
+				t.Fatalf("not idempotent: %q then %q, %v", got, again, err)
+			}
+		}
+	})
+}
+
+func FuzzMergeClient(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, stored, patch []byte) {
+		fields := clientFields(metamerge.DefaultClientRules())
+		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeClient(stored, patch) },
+			modelDoc(stored, patch, 0, 0, fields))
+		if got != nil {
+			again, err := metamerge.MergeClient(got, patch)
+			if err != nil || !bytes.Equal(again, got) {
+				t.Fatalf("not idempotent: %q then %q, %v", got, again, err)
+			}
+		}
+	})
+}
+
+// fuzzPolicy turns knobs into one of the four policies with small limits,
+// so that every limit is reachable by small inputs.
+func fuzzPolicy(knobs uint16) metamerge.Policy {
+	p := []func() metamerge.Policy{metamerge.UserMetadata, metamerge.AppMetadata, metamerge.ClientMetadata, metamerge.Signup}[knobs&3]()
+	p.Unit = metamerge.Unit(knobs >> 2 % 3)
+	if knobs&0x10 != 0 {
+		p.MaxBytes = int(knobs >> 8)
+	}
+	if knobs&0x20 != 0 {
+		p.MaxDepth = 1 + int(knobs>>12)
+	}
+	if knobs&0x40 != 0 {
+		p.MaxKeys, p.MaxKeyLen, p.MaxValueLen = 2, 3, 4
+	}
+	return p
+}
+
+func FuzzMerge(f *testing.F) {
+	seeds(f, uint16(0))
+	for _, k := range []uint16{1, 2, 3, 0x12f4, 0x5036, 0xf07b, 0x0041} {
+		f.Add([]byte(`{"a":"xy","b.c":{"$d":[1]}}`), []byte(`{"a":null,"e":"😀é","f":{}}`), k)
+	}
+	f.Fuzz(func(t *testing.T, existing, patch []byte, knobs uint16) {
+		p := fuzzPolicy(knobs)
+		got := check(t, [][]byte{existing, patch}, func() ([]byte, error) { return metamerge.Merge(existing, patch, p) },
+			modelMerge(existing, patch, p))
+		if got != nil {
+			again, err := metamerge.Merge(got, patch, p)
+			if err != nil || !bytes.Equal(again, got) {
+				t.Fatalf("not idempotent: %q then %q, %v", got, again, err)
+			}
+		}
+	})
+}
+
+func FuzzValidateSignup(f *testing.F) {
+	seeds(f)
+	f.Fuzz(func(t *testing.T, _, metadata []byte) {
+		check(t, [][]byte{metadata}, func() ([]byte, error) { return nil, metamerge.ValidateSignup(metadata) },
+			modelValidate(metadata, metamerge.Signup()))
+	})
+}
+
+// TestModelAgreesWithVectors holds the model to the golden vectors, so
+// that the fuzz targets compare the engine with a model known to be right
+// where the spec is written down.
+func TestModelAgreesWithVectors(t *testing.T) {
+	for _, c := range loadVectors(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			stored, hasStored := input(t, c.Stored, c.StoredBase64)
+			patch, _ := input(t, c.Patch, c.PatchBase64)
+			metadata, _ := input(t, c.Metadata, c.MetadataBase64)
+			var got mOutcome
+			switch c.Op {
+			case "merge_user":
+				r := metamerge.DefaultUserRules()
+				c.apply(t, &r.UserMetadata)
+				c.apply(t, &r.AppMetadata)
+				got = modelDoc(stored, patch, c.Options.MaxDepth, c.Options.MaxProfileBytes, userFields(r))
+			case "merge_client":
+				r := metamerge.DefaultClientRules()
+				c.apply(t, &r.ClientMetadata)
+				got = modelDoc(stored, patch, c.Options.MaxDepth, 0, clientFields(r))
+			case "merge":
+				p := map[string]func() metamerge.Policy{"user_metadata": metamerge.UserMetadata, "app_metadata": metamerge.AppMetadata,
+					"client_metadata": metamerge.ClientMetadata, "signup": metamerge.Signup}[c.Policy]()
+				c.apply(t, &p)
+				if !hasStored {
+					stored = nil
+				}
+				got = modelMerge(stored, patch, p)
+			case "validate_signup":
+				got = modelValidate(metadata, metamerge.Signup())
+			}
+			var want mOutcome
+			for _, e := range c.Errors {
+				want.errs = append(want.errs, mErr{metamerge.Code(e.Code), e.Pointer, e.Stored})
+			}
+			if len(c.Result) > 0 {
+				_ = json.Unmarshal(c.Result, &want.result)
+			}
+			if got.parse != nil { // the vectors hold one defect per input
+				if len(got.parse) != 1 || len(want.errs) != 1 || !got.parse[want.errs[0].Code] || got.storedParse != want.errs[0].Stored {
+					t.Fatalf("model found parse defects %v (stored %v), vector wants %v", got.parse, got.storedParse, want.errs)
+				}
+				return
+			}
+			if !equalOutcome(got, want) {
+				t.Fatalf("model: %+v %v, vector: %+v %v", got.errs, deref(got.result), want.errs, deref(want.result))
+			}
+		})
+	}
+}
+
+func equalOutcome(a, b mOutcome) bool {
+	if len(a.errs) != len(b.errs) {
+		return false
+	}
+	for i := range a.errs {
+		if a.errs[i] != b.errs[i] {
+			return false
+		}
+	}
+	return (a.result == nil) == (b.result == nil) && (a.result == nil || *a.result == *b.result)
+}
+
+func deref(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
