@@ -150,4 +150,15 @@
 // Output is not HTML-escaped: strings are copied exactly as written, so
 // "<script>" stays "<script>". A caller that embeds the result in HTML
 // must escape it there, as for any JSON.
+//
+// Names such as __proto__, constructor and prototype are valid JSON and
+// Auth0 accepts them, but JavaScript code that copies the metadata with a
+// naive deep merge can have its object prototypes polluted through them.
+// [Policy].NoPrototypeKeys rejects them at any depth (invalid_key); it is
+// off by default, to match Auth0.
+//
+// Every rule violation is reported, so the error list grows with the
+// patch: a patch of a million bad members returns a million errors, about
+// 100 bytes each. Cap request bodies before they reach the merge, as any
+// HTTP service should.
 package metamerge

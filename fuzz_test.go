@@ -126,13 +126,15 @@ func fuzzPolicy(knobs uint16) metamerge.Policy {
 	if knobs&0x40 != 0 {
 		p.MaxKeys, p.MaxKeyLen, p.MaxValueLen = 2, 3, 4
 	}
+	p.NoPrototypeKeys = knobs&0x80 != 0
 	return p
 }
 
 func FuzzMerge(f *testing.F) {
 	seeds(f, uint16(0))
-	for _, k := range []uint16{1, 2, 3, 0x12f4, 0x5036, 0xf07b, 0x0041} {
+	for _, k := range []uint16{1, 2, 3, 0x12f4, 0x5036, 0xf07b, 0x0041, 0x0082} {
 		f.Add([]byte(`{"a":"xy","b.c":{"$d":[1]}}`), []byte(`{"a":null,"e":"😀é","f":{}}`), k)
+		f.Add([]byte(`{}`), []byte(`{"__proto__":{"x":[{"constructor":1}]},"prototype":"p"}`), k)
 	}
 	f.Fuzz(func(t *testing.T, existing, patch []byte, knobs uint16) {
 		p := fuzzPolicy(knobs)

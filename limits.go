@@ -89,6 +89,11 @@ type Policy struct {
 	Reserved []string
 	// Empty says what a patch with no members does (R6, C5).
 	Empty EmptyPatch
+	// NoPrototypeKeys, an opt-in beyond Auth0's rules, rejects the names
+	// __proto__, constructor and prototype at any depth of the patch
+	// (invalid_key): JavaScript code that copies the result with a naive
+	// deep merge can have its object prototypes polluted through them.
+	NoPrototypeKeys bool
 }
 
 // UserMetadata returns the policy of user_metadata in a user PATCH: names
@@ -155,6 +160,30 @@ func length(s []byte, u Unit) int {
 		}
 	}
 	return n
+}
+
+// nameOK reports whether a decoded name may stand in a patch under p;
+// nested is true below the root of the field, where only the rules that
+// reach every depth apply.
+func (p *Policy) nameOK(name []byte, nested bool) bool {
+	if p.NoPrototypeKeys && isPrototypeName(name) {
+		return false
+	}
+	if nested && p.Keys != NoDotOrDollar {
+		return true
+	}
+	return keyOK(p.Keys, name)
+}
+
+// checksNested reports whether names below the root of a field are checked.
+func (p *Policy) checksNested() bool { return p.Keys == NoDotOrDollar || p.NoPrototypeKeys }
+
+func isPrototypeName(name []byte) bool {
+	switch string(name) {
+	case "__proto__", "constructor", "prototype":
+		return true
+	}
+	return false
 }
 
 // keyOK reports whether a decoded name follows rule k.

@@ -385,7 +385,7 @@ func (w *work) check(p *Policy, doc []byte, pmem []member, ptr string, at, merge
 				add(CodeKeyTooLong, m.key.lo, p.MaxKeyLen, n)
 			}
 		}
-		if !keyOK(p.Keys, name) {
+		if !p.nameOK(name, false) {
 			add(CodeInvalidKey, m.key.lo, 0, 0)
 		}
 		if p.reserved(name) {
@@ -408,11 +408,11 @@ func (w *work) check(p *Policy, doc []byte, pmem []member, ptr string, at, merge
 		case p.StringValues:
 			add(CodeNotString, m.val.lo, 0, 0)
 		}
-		if p.Keys == NoDotOrDollar && (v[0] == '{' || v[0] == '[') {
+		if p.checksNested() && (v[0] == '{' || v[0] == '[') {
 			if mptr == "" {
 				mptr = ptr + string(appendToken([]byte{'/'}, name))
 			}
-			w.nestedKeys(p.Keys, doc, m.val, mptr)
+			w.nestedKeys(p, doc, m.val, mptr)
 		}
 	}
 }
@@ -426,9 +426,8 @@ type walkFrame struct {
 }
 
 // nestedKeys reports invalid_key for every name inside the valid JSON value
-// doc[v.lo:v.hi] that breaks rule k (R7 at any depth). ptr is the value's
-// pointer.
-func (w *work) nestedKeys(k KeyRule, doc []byte, v span, ptr string) {
+// doc[v.lo:v.hi] that p rejects at depth (R7). ptr is the value's pointer.
+func (w *work) nestedKeys(p *Policy, doc []byte, v span, ptr string) {
 	st := w.walk[:0]
 	expectKey := false
 	for i := v.lo; i < v.hi; {
@@ -452,7 +451,7 @@ func (w *work) nestedKeys(k KeyRule, doc []byte, v span, ptr string) {
 				expectKey = false
 				top := &st[len(st)-1]
 				top.key, top.esc = span{i + 1, j - 1}, esc
-				if name := w.decoded(doc, top.key, esc); !keyOK(k, name) {
+				if name := w.decoded(doc, top.key, esc); !p.nameOK(name, true) {
 					w.errs = append(w.errs, &Error{Code: CodeInvalidKey, Pointer: w.walkPointer(doc, ptr, st), Offset: i})
 				}
 			}

@@ -264,7 +264,7 @@ func mCheck(p metamerge.Policy, patch []mMember, ptr string, merged []mMember, c
 		if p.MaxKeyLen > 0 && mLen(m.name, p.Unit) > p.MaxKeyLen {
 			errs = append(errs, mErr{Code: metamerge.CodeKeyTooLong, Pointer: mp})
 		}
-		if !mKeyOK(p.Keys, m.name) {
+		if !mKeyOK(p.Keys, m.name) || p.NoPrototypeKeys && mProto(m.name) {
 			errs = append(errs, mErr{Code: metamerge.CodeInvalidKey, Pointer: mp})
 		}
 		if slices.Contains(p.Reserved, m.name) {
@@ -279,27 +279,33 @@ func mCheck(p metamerge.Policy, patch []mMember, ptr string, merged []mMember, c
 		case p.StringValues:
 			errs = append(errs, mErr{Code: metamerge.CodeNotString, Pointer: mp})
 		}
-		if p.Keys == metamerge.NoDotOrDollar {
-			errs = append(errs, mNested(m.val, mp)...)
+		if p.Keys == metamerge.NoDotOrDollar || p.NoPrototypeKeys {
+			errs = append(errs, mNested(p, m.val, mp)...)
 		}
 	}
 	return errs
 }
 
-// mNested applies R7 below a value, depth first, in document order.
-func mNested(n *mNode, ptr string) []mErr {
+// mNested applies the name rules that reach every depth below a value,
+// depth first, in document order.
+func mNested(p metamerge.Policy, n *mNode, ptr string) []mErr {
 	var errs []mErr
 	for _, m := range n.members {
 		mp := ptr + "/" + mToken(m.name)
-		if !mKeyOK(metamerge.NoDotOrDollar, m.name) {
+		dotted := p.Keys == metamerge.NoDotOrDollar && !mKeyOK(metamerge.NoDotOrDollar, m.name)
+		if dotted || p.NoPrototypeKeys && mProto(m.name) {
 			errs = append(errs, mErr{Code: metamerge.CodeInvalidKey, Pointer: mp})
 		}
-		errs = append(errs, mNested(m.val, mp)...)
+		errs = append(errs, mNested(p, m.val, mp)...)
 	}
 	for i, e := range n.elems {
-		errs = append(errs, mNested(e, ptr+"/"+strconv.Itoa(i))...)
+		errs = append(errs, mNested(p, e, ptr+"/"+strconv.Itoa(i))...)
 	}
 	return errs
+}
+
+func mProto(name string) bool {
+	return name == "__proto__" || name == "constructor" || name == "prototype"
 }
 
 // mOutcome is what the model expects: a result (nil: absent) or errors.

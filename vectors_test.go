@@ -41,6 +41,7 @@ type vectorOptions struct {
 	Unit            string `json:"unit"`
 	MaxBytes        int    `json:"max_bytes"`
 	MaxProfileBytes int    `json:"max_profile_bytes"`
+	NoPrototypeKeys bool   `json:"no_prototype_keys"`
 }
 
 type vectorError struct {
@@ -125,6 +126,7 @@ func (c *vectorCase) apply(t *testing.T, p *metamerge.Policy) {
 		p.MaxBytes = c.Options.MaxBytes
 	}
 	p.MaxDepth = c.Options.MaxDepth
+	p.NoPrototypeKeys = c.Options.NoPrototypeKeys
 }
 
 // run executes the case through the public API.
