@@ -1,0 +1,98 @@
+package metamerge_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/internal/benchdata"
+)
+
+// The benchmarks merge generated documents (internal/benchdata) of about
+// 1 KiB, 64 KiB, 1 MiB and 16 MiB. SetBytes is the stored document's size,
+// so MB/s is throughput over the stored document. BenchmarkJSONValid is
+// the floor: one encoding/json.Valid pass over the same stored document.
+// Side-by-side comparisons with other approaches live in the bench module.
+
+func BenchmarkMergeUser(b *testing.B) {
+	for _, size := range benchdata.Sizes {
+		stored, n := benchdata.Profile(size.Bytes)
+		for _, p := range []struct {
+			name  string
+			patch []byte
+		}{
+			{"small", benchdata.Wrap("user_metadata", benchdata.SmallPatch(n))},
+			{"large", benchdata.Wrap("user_metadata", benchdata.LargePatch(n))},
+		} {
+			b.Run(size.Name+"/"+p.name, func(b *testing.B) {
+				mustMerge(b, metamerge.MergeUser, stored, p.patch)
+				b.SetBytes(int64(len(stored)))
+				b.ReportAllocs()
+				for b.Loop() {
+					_, _ = metamerge.MergeUser(stored, p.patch)
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkMergeClient(b *testing.B) {
+	patch := benchdata.ClientPatch()
+	for _, size := range benchdata.Sizes {
+		stored := benchdata.Client(size.Bytes)
+		b.Run(size.Name, func(b *testing.B) {
+			mustMerge(b, metamerge.MergeClient, stored, patch)
+			b.SetBytes(int64(len(stored)))
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = metamerge.MergeClient(stored, patch)
+			}
+		})
+	}
+}
+
+func BenchmarkMerge(b *testing.B) {
+	p := metamerge.UserMetadata()
+	merge := func(s, q []byte) ([]byte, error) { return metamerge.Merge(s, q, p) }
+	for _, size := range benchdata.Sizes {
+		stored, n := benchdata.Metadata(size.Bytes)
+		for _, pt := range []struct {
+			name  string
+			patch []byte
+		}{
+			{"small", benchdata.SmallPatch(n)},
+			{"large", benchdata.LargePatch(n)},
+		} {
+			b.Run(size.Name+"/"+pt.name, func(b *testing.B) {
+				mustMerge(b, merge, stored, pt.patch)
+				b.SetBytes(int64(len(stored)))
+				b.ReportAllocs()
+				for b.Loop() {
+					_, _ = metamerge.Merge(stored, pt.patch, p)
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkJSONValid(b *testing.B) {
+	for _, size := range benchdata.Sizes {
+		stored, _ := benchdata.Profile(size.Bytes)
+		b.Run(size.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(stored)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if !json.Valid(stored) {
+					b.Fatal("invalid")
+				}
+			}
+		})
+	}
+}
+
+func mustMerge(b *testing.B, merge func([]byte, []byte) ([]byte, error), stored, patch []byte) {
+	b.Helper()
+	if _, err := merge(stored, patch); err != nil {
+		b.Fatalf("benchmark data does not merge: %v", err)
+	}
+}
