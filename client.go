@@ -33,7 +33,8 @@ func MergeClient(stored, patch []byte) ([]byte, error) {
 // Every other member of patch replaces the stored one, or removes it when
 // null (R10).
 func (r ClientRules) Merge(stored, patch []byte) ([]byte, error) {
-	w := new(work)
+	w := getWork()
+	defer w.release()
 	return w.mergeDoc(stored, patch, r.MaxDepth, 0, []field{
 		{"client_metadata", &r.ClientMetadata},
 	})

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // Merge merges patch, the value of one metadata field in a PATCH body, into
@@ -32,7 +33,8 @@ import (
 //     reported, joined in patch document order (H8), and no result is
 //     returned (H7).
 func Merge(existing, patch []byte, p Policy) ([]byte, error) {
-	w := new(work)
+	w := getWork()
+	defer w.release()
 	depth := p.depth()
 	storedObj := false
 	if len(existing) > 0 {
@@ -85,7 +87,8 @@ func Validate(metadata []byte, p Policy) error {
 }
 
 func validate(metadata []byte, p Policy, signup bool) error {
-	w := new(work)
+	w := getWork()
+	defer w.release()
 	var err *Error
 	if w.pmem, err = w.sc.scan(metadata, p.depth(), 1, w.pmem); err != nil {
 		return err
@@ -108,16 +111,38 @@ type field struct {
 	pol  *Policy
 }
 
-// work is the state of one call. Nothing in it outlives the call.
+// work is the state of one call. Its buffers are pooled between calls;
+// nothing else in it outlives the call, and nothing of a caller's document
+// stays in the pool.
 type work struct {
 	sc         scanner
 	smem, pmem []member // recorded members of the stored document and the patch
+	proots     []int32  // indexes in pmem of the patch's root members
 	roots      index    // the patch's root members
 	fields     index    // the members of one metadata field of the patch
-	used       []bool
+	used       []bool   // per patch root member: applied
+	fused      []bool   // per member of a patch field: applied
 	tmp, nbuf  []byte
 	walk       []walkFrame
 	errs       []*Error
+}
+
+var workPool = sync.Pool{New: func() any { return new(work) }}
+
+func getWork() *work { return workPool.Get().(*work) }
+
+// release empties w, dropping every reference into callers' documents and
+// every error handed out, and returns it to the pool.
+func (w *work) release() {
+	w.smem, w.pmem, w.proots, w.used = w.smem[:0], w.pmem[:0], w.proots[:0], w.used[:0]
+	clear(w.errs)
+	w.errs = w.errs[:0]
+	w.roots.reset()
+	w.fields.reset()
+	w.sc.table.reset(0)
+	clear(w.sc.table.names)
+	w.sc.table.names = w.sc.table.names[:0]
+	workPool.Put(w)
 }
 
 // mergeDoc merges a PATCH body into a stored profile or client: members
@@ -145,14 +170,16 @@ func (w *work) mergeDoc(stored, patch []byte, depth, maxBytes int, fields []fiel
 	}
 
 	// The patch's root members, by name.
-	var proots []int32
 	for i := range w.pmem {
 		if w.pmem[i].parent < 0 {
-			proots = append(proots, int32(i))
+			w.proots = append(w.proots, int32(i))
 		}
 	}
+	proots := w.proots
 	w.roots.build(patch, w.pmem, proots)
-	used := make([]bool, len(proots))
+	used := slices.Grow(w.used[:0], len(proots))[:len(proots)]
+	clear(used)
+	w.used = used
 
 	out := make([]byte, 0, len(stored)+len(patch)+2)
 	out = append(out, '{')
@@ -264,18 +291,23 @@ func appendMember(out, key, value []byte) []byte {
 // valid or not: checking is the job of check.
 func (w *work) mergeMembers(out, stored []byte, smem []member, patch []byte, pmem []member) ([]byte, int) {
 	w.fields.build(patch, pmem, nil)
-	used := make([]bool, len(pmem))
+	used := slices.Grow(w.fused[:0], len(pmem))[:len(pmem)]
+	clear(used)
+	w.fused = used
 	out = append(out, '{')
 	n := 0
 	for i := range smem {
 		m := &smem[i]
-		val := stored[m.val.lo:m.val.hi]
-		if k := w.fields.find(w.name(stored, m)); k >= 0 {
-			used[k] = true
-			val = patch[pmem[k].val.lo:pmem[k].val.hi]
-			if val[0] == 'n' { // null removes the key
-				continue
-			}
+		k := w.fields.find(w.name(stored, m))
+		if k < 0 {
+			out = appendMember(out, stored[m.key.lo:m.key.hi], stored[m.val.lo:m.val.hi])
+			n++
+			continue
+		}
+		used[k] = true
+		val := patch[pmem[k].val.lo:pmem[k].val.hi]
+		if val[0] == 'n' { // null removes the key
+			continue
 		}
 		out = appendMember(out, stored[m.key.lo:m.key.hi], val)
 		n++
@@ -306,6 +338,13 @@ type index struct {
 	scratch []byte
 }
 
+// reset drops the names, which point into callers' documents.
+func (x *index) reset() {
+	clear(x.table.names)
+	x.table.names = x.table.names[:0]
+	x.ids = nil
+}
+
 // build indexes the members mem[ids[i]], or every member of mem if ids is nil.
 func (x *index) build(doc []byte, mem []member, ids []int32) {
 	x.ids = ids
@@ -313,12 +352,12 @@ func (x *index) build(doc []byte, mem []member, ids []int32) {
 	names := x.table.names[:0]
 	add := func(m *member) {
 		if !m.esc {
-			names = append(names, m.keyText(doc))
+			names = append(grow(names), m.keyText(doc))
 			return
 		}
 		n := len(x.scratch)
 		x.scratch = appendUnescaped(x.scratch, m.keyText(doc))
-		names = append(names, x.scratch[n:len(x.scratch):len(x.scratch)])
+		names = append(grow(names), x.scratch[n:len(x.scratch):len(x.scratch)])
 	}
 	if ids == nil {
 		for i := range mem {
@@ -409,10 +448,7 @@ func (w *work) check(p *Policy, doc []byte, pmem []member, ptr string, at, merge
 			add(CodeNotString, m.val.lo, 0, 0)
 		}
 		if p.checksNested() && (v[0] == '{' || v[0] == '[') {
-			if mptr == "" {
-				mptr = ptr + string(appendToken([]byte{'/'}, name))
-			}
-			w.nestedKeys(p, doc, m.val, mptr)
+			w.nestedKeys(p, doc, m.val, ptr, name)
 		}
 	}
 }
@@ -426,8 +462,9 @@ type walkFrame struct {
 }
 
 // nestedKeys reports invalid_key for every name inside the valid JSON value
-// doc[v.lo:v.hi] that p rejects at depth (R7). ptr is the value's pointer.
-func (w *work) nestedKeys(p *Policy, doc []byte, v span, ptr string) {
+// doc[v.lo:v.hi] that p rejects at depth (R7). The value is that of the
+// member named owner in the object at pointer ptr.
+func (w *work) nestedKeys(p *Policy, doc []byte, v span, ptr string, owner []byte) {
 	st := w.walk[:0]
 	expectKey := false
 	for i := v.lo; i < v.hi; {
@@ -452,7 +489,8 @@ func (w *work) nestedKeys(p *Policy, doc []byte, v span, ptr string) {
 				top := &st[len(st)-1]
 				top.key, top.esc = span{i + 1, j - 1}, esc
 				if name := w.decoded(doc, top.key, esc); !p.nameOK(name, true) {
-					w.errs = append(w.errs, &Error{Code: CodeInvalidKey, Pointer: w.walkPointer(doc, ptr, st), Offset: i})
+					base := ptr + string(appendToken([]byte{'/'}, owner))
+					w.errs = append(w.errs, &Error{Code: CodeInvalidKey, Pointer: w.walkPointer(doc, base, st), Offset: i})
 				}
 			}
 			i = j

@@ -71,6 +71,18 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
+// grow makes room for one more element, doubling the capacity when full,
+// so that a slice built by appending allocates at most twice its final
+// size (append grows large slices by a quarter at a time).
+func grow[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s
+	}
+	n := make([]T, len(s), 2*cap(s)+16)
+	copy(n, s)
+	return n
+}
+
 // scan validates doc and appends the recorded members to members, which it
 // returns. It stops at the first defect and returns it.
 func (s *scanner) scan(doc []byte, maxDepth, record int, members []member) ([]member, *Error) {
@@ -213,7 +225,7 @@ func (s *scanner) key(i int) (int, *Error) {
 	f := &s.frames[len(s.frames)-1]
 	f.key, f.esc = span{i + 1, j - 1}, esc
 	f.n++
-	s.keys = append(s.keys, keyRef{i + 1, j - 1, esc})
+	s.keys = append(grow(s.keys), keyRef{i + 1, j - 1, esc})
 	k := skipSpace(b, j)
 	if k >= len(b) || b[k] != ':' {
 		return 0, s.syntax(k)
@@ -221,7 +233,7 @@ func (s *scanner) key(i int) (int, *Error) {
 	k = skipSpace(b, k+1)
 	if f.rec {
 		f.cur = int32(len(s.members))
-		s.members = append(s.members, member{key: span{i, j}, val: span{lo: k}, parent: f.parent, esc: esc})
+		s.members = append(grow(s.members), member{key: span{i, j}, val: span{lo: k}, parent: f.parent, esc: esc})
 	}
 	return k, nil
 }
@@ -404,7 +416,7 @@ func (s *scanner) duplicate(keys []keyRef) int {
 	t := &s.table
 	t.names = t.names[:0]
 	for _, k := range keys {
-		t.names = append(t.names, s.name(k.lo, k.hi, k.esc))
+		t.names = append(grow(t.names), s.name(k.lo, k.hi, k.esc))
 	}
 	t.reset(len(keys))
 	for j := range keys {

@@ -47,7 +47,8 @@ func MergeUser(stored, patch []byte) ([]byte, error) {
 // one, or removes it when null (R10). Members of the profile the patch does
 // not name are kept byte for byte.
 func (r UserRules) Merge(stored, patch []byte) ([]byte, error) {
-	w := new(work)
+	w := getWork()
+	defer w.release()
 	return w.mergeDoc(stored, patch, r.MaxDepth, r.MaxProfileBytes, []field{
 		{"user_metadata", &r.UserMetadata},
 		{"app_metadata", &r.AppMetadata},
