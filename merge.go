@@ -183,6 +183,7 @@ func (w *work) mergeDoc(stored, patch []byte, depth, maxBytes int, fields []fiel
 
 	out := make([]byte, 0, len(stored)+len(patch)+2)
 	out = append(out, '{')
+	var kept keeper
 	for i := range w.smem {
 		m := &w.smem[i]
 		if m.parent >= 0 {
@@ -190,12 +191,14 @@ func (w *work) mergeDoc(stored, patch []byte, depth, maxBytes int, fields []fiel
 		}
 		k := w.roots.find(w.name(stored, m))
 		if k < 0 {
-			out = appendMember(out, stored[m.key.lo:m.key.hi], stored[m.val.lo:m.val.hi])
+			out = kept.keep(out, stored, m)
 			continue
 		}
+		out = kept.flush(out, stored)
 		used[k] = true
 		out = w.applyRoot(out, stored, int32(i), patch, proots[k], fields)
 	}
+	out = kept.flush(out, stored)
 	for k, pid := range proots {
 		if !used[k] {
 			out = w.applyRoot(out, stored, -1, patch, pid, fields)
@@ -285,6 +288,38 @@ func appendMember(out, key, value []byte) []byte {
 	return append(out, value...)
 }
 
+// keeper appends the kept members of one stored object to the output.
+// Neighbours written compactly (only "," between them, ":" right after
+// each name) are copied in one piece: the bytes are the same as member by
+// member.
+type keeper struct{ lo, hi int } // the pending run of the stored document
+
+func (k *keeper) keep(out, doc []byte, m *member) []byte {
+	if m.key.hi+1 != m.val.lo { // white space around the colon: rewrite
+		out = k.flush(out, doc)
+		return appendMember(out, doc[m.key.lo:m.key.hi], doc[m.val.lo:m.val.hi])
+	}
+	if k.hi > 0 && k.hi+1 == m.key.lo { // only the comma in between
+		k.hi = m.val.hi
+		return out
+	}
+	out = k.flush(out, doc)
+	k.lo, k.hi = m.key.lo, m.val.hi
+	return out
+}
+
+// flush appends the pending run.
+func (k *keeper) flush(out, doc []byte) []byte {
+	if k.hi > 0 {
+		if out[len(out)-1] != '{' {
+			out = append(out, ',')
+		}
+		out = append(out, doc[k.lo:k.hi]...)
+		k.lo, k.hi = 0, 0
+	}
+	return out
+}
+
 // mergeMembers appends to out the object that results from merging the
 // patch members pmem into the stored members smem (R3, R5, H6), and returns
 // it with the number of members it has. Patch values are copied as written,
@@ -296,14 +331,16 @@ func (w *work) mergeMembers(out, stored []byte, smem []member, patch []byte, pme
 	w.fused = used
 	out = append(out, '{')
 	n := 0
+	var kept keeper
 	for i := range smem {
 		m := &smem[i]
 		k := w.fields.find(w.name(stored, m))
 		if k < 0 {
-			out = appendMember(out, stored[m.key.lo:m.key.hi], stored[m.val.lo:m.val.hi])
+			out = kept.keep(out, stored, m)
 			n++
 			continue
 		}
+		out = kept.flush(out, stored)
 		used[k] = true
 		val := patch[pmem[k].val.lo:pmem[k].val.hi]
 		if val[0] == 'n' { // null removes the key
@@ -312,6 +349,7 @@ func (w *work) mergeMembers(out, stored []byte, smem []member, patch []byte, pme
 		out = appendMember(out, stored[m.key.lo:m.key.hi], val)
 		n++
 	}
+	out = kept.flush(out, stored)
 	for k := range pmem {
 		m := &pmem[k]
 		if !used[k] && patch[m.val.lo] != 'n' {
