@@ -3,6 +3,7 @@ package metamerge
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"sync"
@@ -372,8 +373,23 @@ func (w *work) name(doc []byte, m *member) []byte {
 // index looks up members by decoded name.
 type index struct {
 	table   nameTable
+	tags    []uint64 // tag of each name, for the linear search of small objects
 	ids     []int32
 	scratch []byte
+}
+
+// tag sums up a name in a word: its length and last eight bytes. Equal
+// names have equal tags, so unequal tags spare a comparison.
+func tag(b []byte) uint64 {
+	n := len(b)
+	if n >= 8 {
+		return binary.LittleEndian.Uint64(b[n-8:]) ^ uint64(n)<<58
+	}
+	var t uint64
+	for _, c := range b {
+		t = t<<8 | uint64(c)
+	}
+	return t ^ uint64(n)<<58
 }
 
 // reset drops the names, which point into callers' documents.
@@ -407,7 +423,12 @@ func (x *index) build(doc []byte, mem []member, ids []int32) {
 		}
 	}
 	x.table.names = names
-	if len(names) > smallObject {
+	if len(names) <= smallObject {
+		x.tags = x.tags[:0]
+		for _, nm := range names {
+			x.tags = append(x.tags, tag(nm))
+		}
+	} else {
 		x.table.reset(len(names))
 		for j := range names {
 			x.table.add(j)
@@ -420,8 +441,9 @@ func (x *index) find(nm []byte) int {
 	if len(x.table.names) > smallObject {
 		return x.table.find(nm)
 	}
-	for j, s := range x.table.names {
-		if bytes.Equal(s, nm) {
+	t := tag(nm)
+	for j, tj := range x.tags {
+		if tj == t && bytes.Equal(x.table.names[j], nm) {
 			return j
 		}
 	}
