@@ -2,6 +2,7 @@ package metamerge
 
 import (
 	"bytes"
+	"encoding/binary"
 	"hash/maphash"
 	"strconv"
 	"unicode/utf8"
@@ -245,6 +246,9 @@ func (s *scanner) str(i int) (int, bool, *Error) {
 	i++
 	esc := false
 	for {
+		for i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
 		for i < len(b) && plain[b[i]] {
 			i++
 		}
@@ -271,6 +275,18 @@ func (s *scanner) str(i int) (int, bool, *Error) {
 			i += n
 		}
 	}
+}
+
+// special8 reports whether the eight bytes of x may hold one that is not
+// plain inside a string: a quote, a backslash, a control character or a
+// byte of a multi-byte UTF-8 sequence. It may report true for a plain
+// run; it never reports false for a run that is not plain.
+func special8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := x ^ (ones * '"')
+	slash := x ^ (ones * '\\')
+	control := x - ones*0x20 // borrows where a byte is below 0x20
+	return ((quote-ones)&^quote|(slash-ones)&^slash|control|x)&highs != 0
 }
 
 // escapeLen returns the length of the escape at b[i] == '\\', and false if
