@@ -465,7 +465,7 @@ func (s *scanner) name(lo, hi int, esc bool) []byte {
 // random, so that crafted names cannot make every name collide.
 type nameTable struct {
 	names  [][]byte
-	slots  []int32 // 1 + index in names; 0 for an empty slot
+	slots  []uint64 // high half: the name's hash; low half: 1 + its index; 0: empty
 	mask   uint64
 	seed   maphash.Seed
 	seeded bool
@@ -481,7 +481,7 @@ func (t *nameTable) reset(n int) {
 		size *= 2
 	}
 	if cap(t.slots) < size {
-		t.slots = make([]int32, size)
+		t.slots = make([]uint64, size)
 	} else {
 		t.slots = t.slots[:size]
 		clear(t.slots)
@@ -493,29 +493,44 @@ func (t *nameTable) reset(n int) {
 // before, or -1 (then names[j] is in the table).
 func (t *nameTable) add(j int) int {
 	nm := t.names[j]
-	for h := maphash.Bytes(t.seed, nm) & t.mask; ; h = (h + 1) & t.mask {
-		k := t.slots[h]
-		if k == 0 {
-			t.slots[h] = int32(j + 1)
+	hash := maphash.Bytes(t.seed, nm)
+	for h := hash & t.mask; ; h = (h + 1) & t.mask {
+		slot := t.slots[h]
+		if slot == 0 {
+			t.slots[h] = hash&^0xFFFFFFFF | uint64(j+1)
 			return -1
 		}
-		if bytes.Equal(t.names[k-1], nm) {
-			return int(k - 1)
+		if k := t.match(slot, hash, nm); k >= 0 {
+			return k
 		}
 	}
 }
 
 // find returns the index of the name equal to nm, or -1.
 func (t *nameTable) find(nm []byte) int {
-	for h := maphash.Bytes(t.seed, nm) & t.mask; ; h = (h + 1) & t.mask {
-		k := t.slots[h]
-		if k == 0 {
+	hash := maphash.Bytes(t.seed, nm)
+	for h := hash & t.mask; ; h = (h + 1) & t.mask {
+		slot := t.slots[h]
+		if slot == 0 {
 			return -1
 		}
-		if bytes.Equal(t.names[k-1], nm) {
-			return int(k - 1)
+		if k := t.match(slot, hash, nm); k >= 0 {
+			return k
 		}
 	}
+}
+
+// match returns the index held by slot if its name is nm, or -1. The
+// names are compared only when the hashes agree: in a large table each
+// comparison is a cache miss.
+func (t *nameTable) match(slot, hash uint64, nm []byte) int {
+	if (slot^hash)>>32 != 0 {
+		return -1
+	}
+	if k := int(uint32(slot)) - 1; bytes.Equal(t.names[k], nm) {
+		return k
+	}
+	return -1
 }
 
 // pointer builds the RFC 6901 pointer of the current position in frames,
