@@ -1,0 +1,60 @@
+package bench
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/internal/benchdata"
+	"github.com/tidwall/gjson"
+)
+
+type impl struct {
+	name  string
+	merge func(stored, patch []byte) ([]byte, error)
+}
+
+var impls = []impl{
+	{"metamerge", metamerge.MergeUser},
+	{"mapmerge", MapMerge},
+	{"evanphx", EvanphxMergePatch},
+	{"gjson-sjson", GjsonSjson},
+	{"json.Valid", func(stored, _ []byte) ([]byte, error) { json.Valid(stored); return nil, nil }},
+	{"gjson.Valid", func(stored, _ []byte) ([]byte, error) { gjson.ValidBytes(stored); return nil, nil }},
+}
+
+// BenchmarkUserPatch merges a PATCH body into a stored profile of each
+// size, with a small patch (a handful of user_metadata keys) and a large
+// one (every other user_metadata key). SetBytes is the stored profile's
+// size. The floors json.Valid and gjson.Valid only read the stored profile.
+// gjson-sjson is left out of the large patch from 1 MiB on: one sjson call
+// per key copies the whole document, so a run would take hours. evanphx is
+// left out of the large patch at 16 MiB: one merge took 125 to 145 s.
+func BenchmarkUserPatch(b *testing.B) {
+	for _, size := range benchdata.Sizes {
+		stored, n := benchdata.Profile(size.Bytes)
+		for _, p := range []struct {
+			name  string
+			patch []byte
+		}{
+			{"small", benchdata.Wrap("user_metadata", benchdata.SmallPatch(n))},
+			{"large", benchdata.Wrap("user_metadata", benchdata.LargePatch(n))},
+		} {
+			for _, im := range impls {
+				if p.name == "large" && (im.name == "gjson-sjson" && size.Bytes >= 1<<20 || im.name == "evanphx" && size.Bytes >= 16<<20-4<<10) {
+					continue
+				}
+				b.Run("size="+size.Name+"/patch="+p.name+"/impl="+im.name, func(b *testing.B) {
+					if _, err := im.merge(stored, p.patch); err != nil {
+						b.Fatal(err)
+					}
+					b.SetBytes(int64(len(stored)))
+					b.ReportAllocs()
+					for b.Loop() {
+						_, _ = im.merge(stored, p.patch)
+					}
+				})
+			}
+		}
+	}
+}
