@@ -17,19 +17,13 @@ import (
 func BenchmarkMergeUser(b *testing.B) {
 	for _, size := range benchdata.Sizes {
 		stored, n := benchdata.Profile(size.Bytes)
-		for _, p := range []struct {
-			name  string
-			patch []byte
-		}{
-			{"small", benchdata.Wrap("user_metadata", benchdata.SmallPatch(n))},
-			{"large", benchdata.Wrap("user_metadata", benchdata.LargePatch(n))},
-		} {
-			b.Run(size.Name+"/"+p.name, func(b *testing.B) {
-				mustMerge(b, metamerge.MergeUser, stored, p.patch)
+		for _, p := range benchdata.UserPatches(n) {
+			b.Run(size.Name+"/"+p.Name, func(b *testing.B) {
+				mustMerge(b, metamerge.MergeUser, stored, p.Body)
 				b.SetBytes(int64(len(stored)))
 				b.ReportAllocs()
 				for b.Loop() {
-					_, _ = metamerge.MergeUser(stored, p.patch)
+					_, _ = metamerge.MergeUser(stored, p.Body)
 				}
 			})
 		}
@@ -56,19 +50,13 @@ func BenchmarkMerge(b *testing.B) {
 	merge := func(s, q []byte) ([]byte, error) { return metamerge.Merge(s, q, p) }
 	for _, size := range benchdata.Sizes {
 		stored, n := benchdata.Metadata(size.Bytes)
-		for _, pt := range []struct {
-			name  string
-			patch []byte
-		}{
-			{"small", benchdata.SmallPatch(n)},
-			{"large", benchdata.LargePatch(n)},
-		} {
-			b.Run(size.Name+"/"+pt.name, func(b *testing.B) {
-				mustMerge(b, merge, stored, pt.patch)
+		for _, pt := range benchdata.Patches(n) {
+			b.Run(size.Name+"/"+pt.Name, func(b *testing.B) {
+				mustMerge(b, merge, stored, pt.Body)
 				b.SetBytes(int64(len(stored)))
 				b.ReportAllocs()
 				for b.Loop() {
-					_, _ = metamerge.Merge(stored, pt.patch, p)
+					_, _ = metamerge.Merge(stored, pt.Body, p)
 				}
 			})
 		}

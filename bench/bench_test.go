@@ -33,25 +33,19 @@ var impls = []impl{
 func BenchmarkUserPatch(b *testing.B) {
 	for _, size := range benchdata.Sizes {
 		stored, n := benchdata.Profile(size.Bytes)
-		for _, p := range []struct {
-			name  string
-			patch []byte
-		}{
-			{"small", benchdata.Wrap("user_metadata", benchdata.SmallPatch(n))},
-			{"large", benchdata.Wrap("user_metadata", benchdata.LargePatch(n))},
-		} {
+		for _, p := range benchdata.UserPatches(n) {
 			for _, im := range impls {
-				if p.name == "large" && (im.name == "gjson-sjson" && size.Bytes >= 1<<20 || im.name == "evanphx" && size.Bytes >= 16<<20-4<<10) {
+				if p.Name == "large" && (im.name == "gjson-sjson" && size.Bytes >= 1<<20 || im.name == "evanphx" && size.Bytes >= 16<<20-4<<10) {
 					continue
 				}
-				b.Run("size="+size.Name+"/patch="+p.name+"/impl="+im.name, func(b *testing.B) {
-					if _, err := im.merge(stored, p.patch); err != nil {
+				b.Run("size="+size.Name+"/patch="+p.Name+"/impl="+im.name, func(b *testing.B) {
+					if _, err := im.merge(stored, p.Body); err != nil {
 						b.Fatal(err)
 					}
 					b.SetBytes(int64(len(stored)))
 					b.ReportAllocs()
 					for b.Loop() {
-						_, _ = im.merge(stored, p.patch)
+						_, _ = im.merge(stored, p.Body)
 					}
 				})
 			}

@@ -99,6 +99,27 @@ func LargePatch(n int) []byte {
 	return []byte("{" + strings.Join(m, ",") + "}")
 }
 
+// Patch is a patch and its name in benchmark names.
+type Patch struct {
+	Name string
+	Body []byte
+}
+
+// Patches returns the small and the large patch of a metadata object of n
+// members.
+func Patches(n int) []Patch {
+	return []Patch{{"small", SmallPatch(n)}, {"large", LargePatch(n)}}
+}
+
+// UserPatches returns the same as PATCH bodies that set user_metadata.
+func UserPatches(n int) []Patch {
+	ps := Patches(n)
+	for i := range ps {
+		ps[i].Body = Wrap("user_metadata", ps[i].Body)
+	}
+	return ps
+}
+
 // Wrap puts a metadata patch under name in a PATCH body.
 func Wrap(name string, patch []byte) []byte {
 	return []byte(`{"` + name + `":` + string(patch) + `}`)

@@ -162,7 +162,7 @@ func linearity(w io.Writer, data map[key]*sample) {
 	fmt.Fprintf(w, "| size | stored bytes | patch bytes | median time | ns per input byte | allocs/op |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, sz := range benchdata.Sizes {
 		stored, n := benchdata.Profile(sz.Bytes)
-		patch := benchdata.Wrap("user_metadata", benchdata.LargePatch(n))
+		patch := benchdata.UserPatches(n)[1].Body // the large patch
 		k := key{sz.Name, "large", "metamerge"}
 		ns := med(data, k, true)
 		allocs := math.NaN()
