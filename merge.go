@@ -132,18 +132,25 @@ var workPool = sync.Pool{New: func() any { return new(work) }}
 
 func getWork() *work { return workPool.Get().(*work) }
 
-// release empties w, dropping every reference into callers' documents and
-// every error handed out, and returns it to the pool.
+// release empties w and returns it to the pool. It zeroes, up to their
+// capacity, every buffer that refers to a caller's document or error or
+// holds bytes copied from one, so the pool keeps no caller's data alive
+// and holds none of it.
 func (w *work) release() {
 	w.smem, w.pmem, w.proots, w.used = w.smem[:0], w.pmem[:0], w.proots[:0], w.used[:0]
-	clear(w.errs)
-	w.errs = w.errs[:0]
+	w.errs = zeroed(w.errs)
 	w.roots.reset()
 	w.fields.reset()
-	w.sc.table.reset(0)
-	clear(w.sc.table.names)
-	w.sc.table.names = w.sc.table.names[:0]
+	w.sc.table.names = zeroed(w.sc.table.names)
+	w.sc.scratch, w.tmp, w.nbuf = zeroed(w.sc.scratch), zeroed(w.tmp), zeroed(w.nbuf)
 	workPool.Put(w)
+}
+
+// zeroed clears s up to its capacity and returns it empty.
+func zeroed[T any](s []T) []T {
+	s = s[:cap(s)]
+	clear(s)
+	return s[:0]
 }
 
 // mergeDoc merges a PATCH body into a stored profile or client: members
@@ -374,7 +381,6 @@ func (w *work) name(doc []byte, m *member) []byte {
 type index struct {
 	table   nameTable
 	tags    []uint64 // tag of each name, for the linear search of small objects
-	ids     []int32
 	scratch []byte
 }
 
@@ -392,16 +398,15 @@ func tag(b []byte) uint64 {
 	return t ^ uint64(n)<<58
 }
 
-// reset drops the names, which point into callers' documents.
+// reset drops the names, which point into callers' documents, and the
+// decoded ones.
 func (x *index) reset() {
-	clear(x.table.names)
-	x.table.names = x.table.names[:0]
-	x.ids = nil
+	x.table.names = zeroed(x.table.names)
+	x.scratch = zeroed(x.scratch)
 }
 
 // build indexes the members mem[ids[i]], or every member of mem if ids is nil.
 func (x *index) build(doc []byte, mem []member, ids []int32) {
-	x.ids = ids
 	x.scratch = x.scratch[:0]
 	names := x.table.names[:0]
 	add := func(m *member) {
