@@ -370,11 +370,7 @@ func (w *work) mergeMembers(out, stored []byte, smem []member, patch []byte, pme
 
 // name returns the decoded name of m, in w.tmp when it has escapes.
 func (w *work) name(doc []byte, m *member) []byte {
-	if !m.esc {
-		return m.keyText(doc)
-	}
-	w.tmp = appendUnescaped(w.tmp[:0], m.keyText(doc))
-	return w.tmp
+	return w.decoded(doc, span{m.key.lo + 1, m.key.hi - 1}, m.esc)
 }
 
 // index looks up members by decoded name.
@@ -566,6 +562,8 @@ func (w *work) nestedKeys(p *Policy, doc []byte, v span, ptr string, owner []byt
 	w.walk = st
 }
 
+// decoded returns the text doc[s.lo:s.hi] of a string, decoded into w.tmp
+// when it has escapes.
 func (w *work) decoded(doc []byte, s span, esc bool) []byte {
 	if !esc {
 		return doc[s.lo:s.hi]
