@@ -8,7 +8,9 @@
 //	merged, err := metamerge.Merge(existing, patch, policy)        // one metadata object
 //
 // Each function returns a new slice and never modifies its inputs. All of
-// them are safe for concurrent use: there is no package-level mutable state.
+// them are safe for concurrent use. No package-level setting changes what
+// they do: rules are values passed in. The one package-level variable is a
+// pool of scratch buffers, zeroed before they go back to it.
 //
 // # Rules
 //
