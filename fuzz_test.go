@@ -52,7 +52,6 @@ func check(t *testing.T, inputs [][]byte, call func() ([]byte, error), want mOut
 // seeds adds every vector's inputs, and the JSONTestSuite files where
 // they are at hand, to a target taking two documents and extra arguments.
 func seeds(f *testing.F, extra ...any) {
-	var docs [][]byte
 	for _, c := range loadVectors(f) {
 		var in [][]byte
 		for _, p := range [][2]*string{{c.Stored, c.StoredBase64}, {c.Patch, c.PatchBase64}, {c.Metadata, c.MetadataBase64}} {
@@ -70,7 +69,6 @@ func seeds(f *testing.F, extra ...any) {
 		case 2:
 			f.Add(append([]any{in[0], in[1]}, extra...)...)
 		}
-		docs = append(docs, in...)
 	}
 	dir := filepath.Join(sharedDir, "testdata", "JSONTestSuite", "test_parsing")
 	entries, _ := os.ReadDir(dir)

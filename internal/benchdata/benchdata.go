@@ -36,15 +36,6 @@ var values = []string{
 // Key returns the name of the i-th generated member.
 func Key(i int) string { return "field_" + strconv.Itoa(10_000_000 + i)[1:] }
 
-// Members returns n generated members, as `"key":value` strings.
-func members(n int, salt int) []string {
-	m := make([]string, n)
-	for i := range m {
-		m[i] = `"` + Key(i) + `":` + values[(i+salt)%len(values)]
-	}
-	return m
-}
-
 // fill returns as many generated members as fit in size bytes of object text.
 func fill(size int) []string {
 	var out []string
