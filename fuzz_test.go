@@ -49,6 +49,20 @@ func check(t *testing.T, inputs [][]byte, call func() ([]byte, error), want mOut
 	return got
 }
 
+// idempotent checks that merging the same patch into a merged result got
+// gives got again (nothing to check when got is nil: an error, or an
+// absent field).
+func idempotent(t *testing.T, got []byte, mergeAgain func(stored []byte) ([]byte, error)) {
+	t.Helper()
+	if got == nil {
+		return
+	}
+	again, err := mergeAgain(got)
+	if err != nil || !bytes.Equal(again, got) {
+		t.Fatalf("not idempotent: %q then %q, %v", got, again, err)
+	}
+}
+
 // seeds adds every vector's inputs, and the JSONTestSuite files where
 // they are at hand, to a target taking two documents and extra arguments.
 func seeds(f *testing.F, extra ...any) {
@@ -86,12 +100,7 @@ func FuzzMergeUser(f *testing.F) {
 		fields := userFields(metamerge.DefaultUserRules())
 		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeUser(stored, patch) },
 			modelDoc(stored, patch, 0, 0, fields))
-		if got != nil { // merging the same patch again changes nothing
-			again, err := metamerge.MergeUser(got, patch)
-			if err != nil || !bytes.Equal(again, got) {
-				t.Fatalf("not idempotent: %q then %q, %v", got, again, err)
-			}
-		}
+		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.MergeUser(s, patch) })
 	})
 }
 
@@ -101,12 +110,7 @@ func FuzzMergeClient(f *testing.F) {
 		fields := clientFields(metamerge.DefaultClientRules())
 		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeClient(stored, patch) },
 			modelDoc(stored, patch, 0, 0, fields))
-		if got != nil {
-			again, err := metamerge.MergeClient(got, patch)
-			if err != nil || !bytes.Equal(again, got) {
-				t.Fatalf("not idempotent: %q then %q, %v", got, again, err)
-			}
-		}
+		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.MergeClient(s, patch) })
 	})
 }
 
@@ -138,12 +142,7 @@ func FuzzMerge(f *testing.F) {
 		p := fuzzPolicy(knobs)
 		got := check(t, [][]byte{existing, patch}, func() ([]byte, error) { return metamerge.Merge(existing, patch, p) },
 			modelMerge(existing, patch, p))
-		if got != nil {
-			again, err := metamerge.Merge(got, patch, p)
-			if err != nil || !bytes.Equal(again, got) {
-				t.Fatalf("not idempotent: %q then %q, %v", got, again, err)
-			}
-		}
+		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.Merge(s, patch, p) })
 	})
 }
 
