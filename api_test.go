@@ -2,6 +2,7 @@ package metamerge_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -99,7 +100,9 @@ func TestDefaultMetadataSizeLimit(t *testing.T) {
 // input, even when nothing changed.
 func TestResultDoesNotAlias(t *testing.T) {
 	stored := []byte(`{"a":"1"}`)
-	got, err := metamerge.Merge(stored, []byte(`{}`), metamerge.ClientMetadata())
+	ignored := metamerge.ClientMetadata()
+	ignored.Empty = metamerge.EmptyIgnored
+	got, err := metamerge.FieldRules{Policy: ignored}.Merge(stored, []byte(`{}`))
 	if err != nil || string(got) != `{"a":"1"}` {
 		t.Fatalf("got %q, %v", got, err)
 	}
@@ -113,27 +116,31 @@ func TestPolicyKnobs(t *testing.T) {
 	deep := func(n int) []byte {
 		return []byte(strings.Repeat("[", n) + strings.Repeat("]", n))
 	}
+	anyName := metamerge.Policy{Names: metamerge.NamesAny}
 	tests := []struct {
 		name, why string
-		policy    metamerge.Policy
+		rules     metamerge.FieldRules
 		stored    []byte
 		patch     string
 		want      string
 		wantErr   []errorFields
 	}{
-		{"zero policy", "merges without limits but depth", metamerge.Policy{}, []byte(`{"a.b":1}`),
+		{"no rules", "NamesAny and no limits merge anything but depth", metamerge.FieldRules{Policy: anyName}, []byte(`{"a.b":1}`),
 			`{"$x":[1],"a.b":null}`, `{"$x":[1]}`, nil},
-		{"zero policy depth", "MaxDepth 0 means the default of 100", metamerge.Policy{}, deep(101), `{}`, "",
+		{"default depth", "MaxDepth 0 means the default of 100", metamerge.FieldRules{Policy: anyName}, deep(101), `{}`, "",
 			[]errorFields{{Code: metamerge.CodeTooDeep, Pointer: strings.Repeat("/0", 100), Stored: true, Offset: 100, Limit: 100, Actual: 101}}},
-		{"no depth limit", "a negative MaxDepth lifts the limit", metamerge.Policy{MaxDepth: -1}, deep(5000), `{"a":1}`, `{"a":1}`, nil},
-		{"custom reserved", "Reserved works for any policy", metamerge.Policy{Reserved: []string{"role"}}, nil,
+		{"deeper limit", "MaxDepth may be raised up to 10,000", metamerge.FieldRules{Policy: anyName, Limits: metamerge.Limits{MaxDepth: 10_000}},
+			deep(5000), `{"a":1}`, `{"a":1}`, nil},
+		{"custom reserved", "Reserved works for any policy", metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny, Reserved: []string{"role"}}}, nil,
 			`{"role":"x"}`, "", []errorFields{{Code: metamerge.CodeReservedKey, Pointer: "/role", Offset: 1}}},
-		{"key length in bytes", "Unit applies to names too", metamerge.Policy{MaxKeyLen: 2, Unit: metamerge.Bytes}, nil,
+		{"key length in bytes", "Unit applies to names too", metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny, MaxKeyLen: 2, Unit: metamerge.UnitBytes}}, nil,
 			`{"é":1,"éa":2}`, "", []errorFields{{Code: metamerge.CodeKeyTooLong, Pointer: "/éa", Offset: 8, Limit: 2, Actual: 3}}},
+		{"input size", "MaxDocumentBytes caps each input before anything else (H10)", metamerge.FieldRules{Policy: anyName, Limits: metamerge.Limits{MaxDocumentBytes: 8}},
+			[]byte(`{"a":1,"b":2}`), `{"c":3}`, "", []errorFields{{Code: metamerge.CodeTooLarge, Stored: true, Offset: -1, Limit: 8, Actual: 13}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := metamerge.Merge(tc.stored, []byte(tc.patch), tc.policy)
+			got, err := tc.rules.Merge(tc.stored, []byte(tc.patch))
 			if diff := cmp.Diff(tc.wantErr, fieldsOf(t, err)); diff != "" {
 				t.Fatalf("%s (%s): errors (-want +got):\n%s", tc.name, tc.why, diff)
 			}
@@ -158,12 +165,12 @@ func TestErrorAPI(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("messages (-want +got):\n%s", diff)
 	}
-	for _, s := range []error{metamerge.ErrInvalidKey, metamerge.ErrNotString, metamerge.ErrValueTooLong} {
+	for _, s := range []error{metamerge.CodeInvalidKey, metamerge.CodeNotString, metamerge.CodeValueTooLong} {
 		if !errors.Is(err, s) {
 			t.Errorf("errors.Is(err, %v) = false", s)
 		}
 	}
-	if errors.Is(err, metamerge.ErrTooManyKeys) {
+	if errors.Is(err, metamerge.CodeTooManyKeys) {
 		t.Error("errors.Is matched a code the error does not hold")
 	}
 	var e *metamerge.Error
@@ -181,25 +188,25 @@ func TestErrorAPI(t *testing.T) {
 	}
 }
 
-func TestCodesHaveSentinels(t *testing.T) {
+func TestCodesAreSentinels(t *testing.T) {
 	codes := []metamerge.Code{
 		metamerge.CodeInvalidJSON, metamerge.CodeDuplicateKey, metamerge.CodeTooDeep, metamerge.CodeTooLarge,
 		metamerge.CodeNotObject, metamerge.CodeNotString, metamerge.CodeInvalidKey, metamerge.CodeReservedKey,
-		metamerge.CodeTooManyKeys, metamerge.CodeKeyTooLong, metamerge.CodeValueTooLong,
+		metamerge.CodeTooManyKeys, metamerge.CodeKeyTooLong, metamerge.CodeValueTooLong, metamerge.CodeTooManyErrors,
 	}
-	seen := map[error]bool{}
 	for _, c := range codes {
-		s := c.Sentinel()
-		if s == nil || seen[s] {
-			t.Errorf("code %s: sentinel %v missing or shared", c, s)
+		e := &metamerge.Error{Code: c}
+		if !errors.Is(e, c) {
+			t.Errorf("code %s: errors.Is(&Error{Code: %[1]s}, %[1]s) is false", c)
 		}
-		seen[s] = true
-		if !errors.Is(&metamerge.Error{Code: c}, s) {
-			t.Errorf("code %s does not unwrap to its sentinel", c)
+		for _, other := range codes {
+			if other != c && errors.Is(e, other) {
+				t.Errorf("code %s matches %s", c, other)
+			}
 		}
-	}
-	if metamerge.Code("nope").Sentinel() != nil {
-		t.Error("unknown code has a sentinel")
+		if want := string(c); c.Error() != want || fmt.Sprint(c) != want {
+			t.Errorf("code %s: Error() = %q, want %q", c, c.Error(), want)
+		}
 	}
 }
 
@@ -222,6 +229,32 @@ func TestAuth0Message(t *testing.T) {
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("%s: (-want +got):\n%s", tc.name, diff)
+			}
+		})
+	}
+}
+
+// TestResultCapacityFits checks that a result does not keep the memory of
+// large inputs alive: its spare capacity is at most a sixteenth of its
+// length (plus 64 bytes), whatever the inputs.
+func TestResultCapacityFits(t *testing.T) {
+	big := `"` + strings.Repeat("x", 4<<20) + `"`
+	tests := []struct {
+		name, why     string
+		stored, patch string
+	}{
+		{"big key deleted", "a 4 MB profile merged into a few bytes", `{"user_metadata":{"big":` + big + `,"a":1}}`, `{"user_metadata":{"big":null}}`},
+		{"big member removed", "R10 removes a root member", `{"blob":` + big + `,"a":1}`, `{"blob":null}`},
+		{"big patch replaced", "a big patch value then a small one", `{}`, `{"a":1,"a2":null}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := metamerge.MergeUser([]byte(tc.stored), []byte(tc.patch))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if spare := cap(got) - len(got); spare > len(got)/16+64 {
+				t.Errorf("%s (%s): result of %d bytes has capacity %d", tc.name, tc.why, len(got), cap(got))
 			}
 		})
 	}

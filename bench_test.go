@@ -46,8 +46,8 @@ func BenchmarkMergeClient(b *testing.B) {
 }
 
 func BenchmarkMerge(b *testing.B) {
-	p := metamerge.UserMetadata()
-	merge := func(s, q []byte) ([]byte, error) { return metamerge.Merge(s, q, p) }
+	r := metamerge.FieldRules{Policy: metamerge.UserMetadata()}
+	merge := r.Merge
 	for _, size := range benchdata.Sizes {
 		stored, n := benchdata.Metadata(size.Bytes)
 		for _, pt := range benchdata.Patches(n) {
@@ -56,7 +56,7 @@ func BenchmarkMerge(b *testing.B) {
 				b.SetBytes(int64(len(stored)))
 				b.ReportAllocs()
 				for b.Loop() {
-					_, _ = metamerge.Merge(stored, pt.Body, p)
+					_, _ = r.Merge(stored, pt.Body)
 				}
 			})
 		}
@@ -82,5 +82,31 @@ func mustMerge(b *testing.B, merge func([]byte, []byte) ([]byte, error), stored,
 	b.Helper()
 	if _, err := merge(stored, patch); err != nil {
 		b.Fatalf("benchmark data does not merge: %v", err)
+	}
+}
+
+// BenchmarkSmallAfterLarge merges a 50-byte profile alone, and after one
+// merge of a 6 MiB profile in the same process: the pool must not make
+// the small call pay for the large one, so the two must be within noise.
+func BenchmarkSmallAfterLarge(b *testing.B) {
+	small := []byte(`{"user_id":"auth0|42","user_metadata":{"a":1}}`)
+	patch := []byte(`{"user_metadata":{"b":2}}`)
+	large, n := benchdata.Profile(6 << 20)
+	largePatch := benchdata.UserPatches(n)[1].Body
+	for _, after := range []bool{false, true} {
+		name := "alone"
+		if after {
+			name = "after-large"
+		}
+		b.Run(name, func(b *testing.B) {
+			if after {
+				mustMerge(b, metamerge.MergeUser, large, largePatch)
+			}
+			b.SetBytes(int64(len(small)))
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = metamerge.MergeUser(small, patch)
+			}
+		})
 	}
 }

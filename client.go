@@ -1,41 +1,62 @@
 package metamerge
 
 // ClientRules are the rules of a client PATCH (PATCH /api/v2/clients/{id}).
-// The zero value is not useful; start from [DefaultClientRules].
+// The zero value is Auth0's rules: a zero Policy stands for
+// [ClientMetadata], zero Limits for the defaults.
 type ClientRules struct {
 	// ClientMetadata is the policy of the client_metadata member.
 	ClientMetadata Policy
-	// MaxDepth is the nesting limit of the stored client and of the PATCH
-	// body, each counted from its root (H3); 0 means DefaultMaxDepth, a
-	// negative value no limit. The policy's MaxDepth is not used.
-	MaxDepth int
-}
-
-// DefaultClientRules returns the rules [MergeClient] applies:
-// [ClientMetadata] and the default depth.
-func DefaultClientRules() ClientRules {
-	return ClientRules{ClientMetadata: ClientMetadata()}
+	// Limits are the settings of the whole call (H3, H8, H10).
+	Limits
 }
 
 // MergeClient applies patch, the body of PATCH /api/v2/clients/{id}, to
-// stored, the stored client, with [DefaultClientRules], and returns the new
-// client. See [ClientRules.Merge].
+// stored, the stored client, with Auth0's rules (the zero [ClientRules]),
+// and returns the new client. See [ClientRules.Merge].
 func MergeClient(stored, patch []byte) ([]byte, error) {
-	return DefaultClientRules().Merge(stored, patch)
+	return ClientRules{}.Merge(stored, patch)
 }
 
 // Merge applies patch, the body of a client PATCH, to stored, the stored
 // client, and returns the new client as a new slice. The inputs are never
 // modified. Errors come in stages as for [UserRules.Merge].
 //
-// client_metadata is merged at its root with its policy as [Merge] does
-// (C1–C5); it must be an object in the patch, so null does not remove it.
-// Every other member of patch replaces the stored one, or removes it when
-// null (R10).
+// client_metadata is merged at its root with its policy (C1–C5); it must
+// be an object in the patch, so null does not remove it. Every other
+// member of patch replaces the stored one, or removes it when null (R10).
 func (r ClientRules) Merge(stored, patch []byte) ([]byte, error) {
 	w := getWork()
 	defer w.release()
-	return w.mergeDoc(stored, patch, r.MaxDepth, 0, []field{
-		{"client_metadata", &r.ClientMetadata},
-	})
+	fields, err := r.fields(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.mergeDoc(stored, patch, r.Limits, 0, fields, false)
+}
+
+// Check checks patch, the body of a client PATCH, before the stored client
+// is at hand, as [UserRules.Check] does for a user PATCH: the key count is
+// that of the patch (C4), not of the merged result.
+func (r ClientRules) Check(patch []byte) error {
+	w := getWork()
+	defer w.release()
+	fields, err := r.fields(w)
+	if err != nil {
+		return err
+	}
+	_, err = w.mergeDoc(nil, patch, r.Limits, 0, fields, true)
+	return err
+}
+
+// fields checks r's settings and returns its field, held in w.
+func (r *ClientRules) fields(w *work) ([]field, error) {
+	if err := r.Limits.check("ClientRules"); err != nil {
+		return nil, err
+	}
+	cm, err := w.policy(0, &r.ClientMetadata, &defaultClient, "ClientRules.ClientMetadata")
+	if err != nil {
+		return nil, err
+	}
+	w.fields[0] = field{"client_metadata", cm}
+	return w.fields[:1], nil
 }

@@ -27,7 +27,9 @@ func TestConcurrentMerges(t *testing.T) {
 			func() ([]byte, error) { return metamerge.MergeUser(stored, user) },
 			func() ([]byte, error) { return metamerge.MergeUser(stored, bad) },
 			func() ([]byte, error) { return metamerge.MergeClient(stored, client) },
-			func() ([]byte, error) { return metamerge.Merge(stored, user, metamerge.AppMetadata()) },
+			func() ([]byte, error) {
+				return metamerge.FieldRules{Policy: metamerge.AppMetadata()}.Merge(stored, user)
+			},
 			func() ([]byte, error) { return nil, metamerge.ValidateSignup(signup) },
 		)
 	}

@@ -5,12 +5,15 @@
 //	merged, err := metamerge.MergeUser(storedProfile, patchBody)   // PATCH /api/v2/users/{id}
 //	merged, err := metamerge.MergeClient(storedClient, patchBody)  // PATCH /api/v2/clients/{id}
 //	err := metamerge.ValidateSignup(userMetadata)                  // POST /dbconnections/signup
-//	merged, err := metamerge.Merge(existing, patch, policy)        // one metadata object
+//	err := metamerge.UserRules{}.Check(patchBody)                  // before the profile is read
+//	merged, err := metamerge.FieldRules{Policy: p}.Merge(old, new) // one metadata object
+//	for _, e := range metamerge.Errors(err) { ... }                // every violation, in order
 //
 // Each function returns a new slice and never modifies its inputs. All of
 // them are safe for concurrent use. No package-level setting changes what
-// they do: rules are values passed in. The one package-level variable is a
-// pool of scratch buffers, zeroed before they go back to it.
+// they do: rules are values ([UserRules], [ClientRules], [FieldRules]),
+// whose zero values are Auth0's rules where Auth0 has them. The one
+// package-level variable is a pool of scratch buffers (see Resources).
 //
 // # Rules
 //
@@ -59,8 +62,11 @@
 //   - C4  At most 10 keys in the patch and in the merged result, counting
 //     every patch member as applied (too_many_keys at /client_metadata,
 //     reported once, alongside other violations).
-//   - C5  A patch with no members changes nothing and does not create the
-//     field (DEC).
+//   - C5  A patch with no members ({}) sets client_metadata to {}: it
+//     removes every key, and creates the field where the client had none,
+//     as R6 does for user_metadata (observed in recordings of live Auth0
+//     traffic). [EmptyIgnored] keeps the old "changes nothing" reading as an
+//     opt-in.
 //
 // user_metadata at signup (POST /dbconnections/signup):
 //
@@ -91,12 +97,23 @@
 //     its name.
 //   - H7  All or nothing: on any error the result is nil, and the inputs
 //     are never modified.
-//   - H8  Every rule violation is reported, in patch document order, each
-//     as an [*Error] with a code and an RFC 6901 JSON Pointer.
+//   - H8  Rule violations are reported in patch document order, each as an
+//     [*Error] with a code and an RFC 6901 JSON Pointer. The list is
+//     bounded: at most Limits.MaxErrors violations (default 100), fewer
+//     where their pointers would together pass 64 KiB (the first is always
+//     reported); a cut list ends with too_many_errors at pointer "", whose
+//     Limit is MaxErrors and Actual the number found. Several violations at
+//     one place come in a fixed order: whole-profile too_large first (it
+//     has no place), then at a field too_many_keys before too_large, and at
+//     a member key_too_long, invalid_key, reserved_key, then the value's
+//     not_string or value_too_long, then names nested in the value.
 //   - H9  Checking happens in stages and only the first stage that fails is
 //     reported: (1) the stored document parses, (2) the PATCH body parses,
-//     (3) both are objects (for [Merge], R2 applies to the stored side),
-//     (4) the rules of the patch.
+//     (3) both are objects (for [FieldRules], R2 applies to the stored
+//     side), (4) the rules of the patch.
+//   - H10 Each input is at most 2 GiB − 1 byte ([MaxDocumentBytes]; lower
+//     with Limits.MaxDocumentBytes); a larger one is too_large at pointer
+//     "" before anything else is checked.
 //
 // # Output form
 //
@@ -108,7 +125,9 @@
 // # Limits
 //
 //	limit                          default            where
-//	nesting depth (H3)             100 levels         Policy.MaxDepth, UserRules.MaxDepth, ClientRules.MaxDepth
+//	input document size (H10)      2 GiB − 1 byte     Limits.MaxDocumentBytes
+//	nesting depth (H3)             100 levels         Limits.MaxDepth (at most 10,000)
+//	violations reported (H8)       100                Limits.MaxErrors (at most 10,000)
 //	user/app_metadata size (R9)    16 MiB             Policy.MaxBytes
 //	whole profile size (R9)        off                UserRules.MaxProfileBytes
 //	client_metadata keys (C4)      10                 Policy.MaxKeys
@@ -119,21 +138,51 @@
 //	signup value (S1)              500 characters     Policy.MaxValueLen
 //	character unit (H4)            UTF-16 code units  Policy.Unit
 //
+// [Limits] are the settings of a whole call; a [Policy] is the rules of one
+// field. A setting out of range (a negative limit, an unknown Unit, a
+// Policy without Names) is refused with an error that names the field,
+// never run as a weaker rule; it is not an [*Error], so [Errors] lists
+// nothing for it.
+//
 // # Errors
 //
 // A function returns nil or one of:
 //
-//   - a single [*Error] for a parse error (invalid_json, duplicate_key,
-//     too_deep), with Stored set when it is in the stored document;
+//   - a single [*Error] for an input over its size limit (too_large, H10)
+//     or a parse error (invalid_json, duplicate_key, too_deep), with Stored
+//     set when it is in the stored document;
 //   - a single [*Error], or two joined, for not_object at pointer "";
-//   - every rule violation of the patch, joined with [errors.Join] in patch
-//     document order (a single one comes back as the *Error itself).
+//   - the rule violations of the patch, joined with [errors.Join] in patch
+//     document order and bounded as H8 says (a single one comes back as
+//     the *Error itself);
+//   - an error that is not an *Error for a setting out of range.
 //
-// Use [errors.As] to get the first *Error and its Code, Pointer, Offset,
-// Limit and Actual, [errors.Is] with a sentinel such as [ErrTooManyKeys] to
-// test for a code, and Unwrap() []error on a joined error to list them all.
-// Messages are lower case with a "metamerge: " prefix; their text is not
-// part of the API, the codes are.
+// [Errors] lists the *Error values of any of these, in order. A [Code] is
+// also the sentinel of its kind: errors.Is(err, CodeTooManyKeys) tests for
+// a code, and [errors.As] gets the first *Error. An *Error is plain data
+// (code, pointer, offset, limit, actual value, the JSON type found); it
+// encodes to JSON for API responses, and [Error.Auth0Message] gives Auth0's
+// wording where it is known. Messages are lower case with a "metamerge: "
+// prefix and shorten long pointers; their text is not part of the API, the
+// codes are.
+//
+// # Resources
+//
+// For every input, a call allocates at most about 10 times the size of its
+// inputs plus 1 MiB, the Error texts of its errors included (6 times at
+// most for inputs of 1 MiB in the tests, whose worst case is a million of
+// the shortest members), and takes time linear in that size. Parsing never
+// recurses, the error list is bounded (H8), and records use 32-bit offsets
+// (H10).
+//
+// The package keeps a [sync.Pool] of scratch buffers. A buffer goes back to
+// it only if it holds at most 64 KiB, as in package fmt, so what the pool
+// keeps after a large call is bounded and a small call after a large one
+// costs what it costs alone. Buffers are zeroed as far as a call wrote
+// them before they are reused or pooled: the pool holds no reference to a
+// caller's document and none of its bytes (only member offsets and hashes
+// of names). A result is a new slice whose capacity is at most a sixteenth
+// more than its length, so it never pins the memory of large inputs.
 //
 // # Security considerations
 //
@@ -159,8 +208,9 @@
 // [Policy].NoPrototypeKeys rejects them at any depth (invalid_key); it is
 // off by default, to match Auth0.
 //
-// Every rule violation is reported, so the error list grows with the
-// patch: a patch of a million bad members returns a million errors, about
-// 100 bytes each. Cap request bodies before they reach the merge, as any
-// HTTP service should.
+// The cost of a call is bounded by its input (see Resources), so a hostile
+// PATCH of a million violations costs a small multiple of its size and
+// returns at most 100 errors. ValidateSignup, which usually faces
+// unauthenticated users, has the same bounds. Cap request bodies before
+// they reach the merge all the same, as any HTTP service should.
 package metamerge

@@ -1,109 +1,93 @@
 package metamerge
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Code names one kind of violation. The codes are language-neutral: the
 // golden vectors in testdata/vectors use the same strings.
+//
+// A Code is also the sentinel error of its kind, as a syscall.Errno is:
+// every [*Error] unwraps to its Code, so errors.Is(err, CodeTooManyKeys)
+// reports whether err holds a too_many_keys violation.
 type Code string
 
 // The error codes, one for each kind of violation in the contract.
 const (
-	CodeInvalidJSON  Code = "invalid_json"   // H1, H2: not RFC 8259 JSON in UTF-8, or a lone surrogate escape
-	CodeDuplicateKey Code = "duplicate_key"  // H2: a member name repeats within one object
-	CodeTooDeep      Code = "too_deep"       // H3: nesting deeper than the limit
-	CodeTooLarge     Code = "too_large"      // R9: merged metadata or profile over its byte limit
-	CodeNotObject    Code = "not_object"     // R1, C1, S1, H9: an object was required
-	CodeNotString    Code = "not_string"     // C2, S1: a value must be a string
-	CodeInvalidKey   Code = "invalid_key"    // R7, C3, S2: a member name breaks the key rule
-	CodeReservedKey  Code = "reserved_key"   // R8: a reserved app_metadata name
-	CodeTooManyKeys  Code = "too_many_keys"  // C4, S1: more members than allowed
-	CodeKeyTooLong   Code = "key_too_long"   // C3, S1: a member name over the length limit
-	CodeValueTooLong Code = "value_too_long" // C2, S1: a string value over the length limit
+	CodeInvalidJSON   Code = "invalid_json"    // H1, H2: not RFC 8259 JSON in UTF-8, or a lone surrogate escape
+	CodeDuplicateKey  Code = "duplicate_key"   // H2: a member name repeats within one object
+	CodeTooDeep       Code = "too_deep"        // H3: nesting deeper than the limit
+	CodeTooLarge      Code = "too_large"       // R9, H10: a merged field, profile or input over its byte limit
+	CodeNotObject     Code = "not_object"      // R1, C1, S1, H9: an object was required
+	CodeNotString     Code = "not_string"      // C2, S1: a value must be a string
+	CodeInvalidKey    Code = "invalid_key"     // R7, C3, S2: a member name breaks the name rule
+	CodeReservedKey   Code = "reserved_key"    // R8: a reserved app_metadata name
+	CodeTooManyKeys   Code = "too_many_keys"   // C4, S1: more members than allowed
+	CodeKeyTooLong    Code = "key_too_long"    // C3, S1: a member name over the length limit
+	CodeValueTooLong  Code = "value_too_long"  // C2, S1: a string value over the length limit
+	CodeTooManyErrors Code = "too_many_errors" // H8: the list of violations was cut here
 )
 
-// Sentinels, one per [Code], for use with [errors.Is]. Every [*Error]
-// unwraps to the sentinel of its code.
-var (
-	ErrInvalidJSON  = errors.New("metamerge: invalid json")
-	ErrDuplicateKey = errors.New("metamerge: duplicate key")
-	ErrTooDeep      = errors.New("metamerge: too deep")
-	ErrTooLarge     = errors.New("metamerge: too large")
-	ErrNotObject    = errors.New("metamerge: not an object")
-	ErrNotString    = errors.New("metamerge: not a string")
-	ErrInvalidKey   = errors.New("metamerge: invalid key")
-	ErrReservedKey  = errors.New("metamerge: reserved key")
-	ErrTooManyKeys  = errors.New("metamerge: too many keys")
-	ErrKeyTooLong   = errors.New("metamerge: key too long")
-	ErrValueTooLong = errors.New("metamerge: value too long")
-)
+// Error returns the code itself, so that a Code can stand as a sentinel
+// error and still prints as the code.
+func (c Code) Error() string { return string(c) }
 
-// Sentinel returns the sentinel error of c, or nil for an unknown code.
-func (c Code) Sentinel() error {
-	switch c {
-	case CodeInvalidJSON:
-		return ErrInvalidJSON
-	case CodeDuplicateKey:
-		return ErrDuplicateKey
-	case CodeTooDeep:
-		return ErrTooDeep
-	case CodeTooLarge:
-		return ErrTooLarge
-	case CodeNotObject:
-		return ErrNotObject
-	case CodeNotString:
-		return ErrNotString
-	case CodeInvalidKey:
-		return ErrInvalidKey
-	case CodeReservedKey:
-		return ErrReservedKey
-	case CodeTooManyKeys:
-		return ErrTooManyKeys
-	case CodeKeyTooLong:
-		return ErrKeyTooLong
-	case CodeValueTooLong:
-		return ErrValueTooLong
-	}
-	return nil
-}
-
-// Error is one violation, located in the input it was found in.
+// Error is one violation, located in the input it was found in. It is
+// plain data: two Errors with equal fields behave the same in every
+// method, and compare equal with == on their values and with cmp.Diff.
 //
-// Functions of this package return either a single *Error or, when a patch
-// breaks several rules, an error made by [errors.Join] whose Unwrap() []error
-// lists every *Error in patch document order (H8). Use [errors.As] to get the
-// first, and [errors.Is] with a sentinel such as [ErrTooManyKeys] to test for
-// a code.
+// A function of this package returns either a single *Error or, when a
+// patch breaks several rules, an error made by [errors.Join]; [Errors]
+// lists the *Error values of either, in order.
 type Error struct {
 	// Code says which rule was broken.
 	Code Code
 	// Pointer is an RFC 6901 JSON Pointer to the offending value or member,
 	// relative to the document it was found in: the PATCH body, the stored
-	// document (when Stored is true), or the metadata object given to
-	// [Validate] and [ValidateSignup]. It is "" for the whole document, and
-	// always "" for CodeInvalidJSON, where Offset says where.
+	// document (when Stored is true), or the metadata object given on its
+	// own. It is "" for the whole document, and always "" for
+	// CodeInvalidJSON, where Offset says where.
 	Pointer string
 	// Stored is true when the violation is in the stored (existing)
 	// document rather than in the patch.
 	Stored bool
 	// Offset is the byte offset in that document at which the violation was
-	// found, or -1 where the violation has no single place (a merged size).
+	// found, or -1 where the violation has no single place (a merged size,
+	// an input over its size limit, a cut list).
 	Offset int
 	// Limit is the limit that was exceeded, for too_deep, too_large,
-	// too_many_keys, key_too_long and value_too_long; otherwise 0.
+	// too_many_keys, key_too_long, value_too_long and too_many_errors;
+	// otherwise 0.
 	Limit int
-	// Actual is the measured value compared with Limit (a depth, a byte
-	// count, a number of keys, a length in the policy's unit); otherwise 0.
+	// Actual is the measured value compared with Limit: a depth, a byte
+	// count, a number of keys, a length in the policy's unit, or, for
+	// too_many_errors, how many violations were found in all; otherwise 0.
 	Actual int
-
-	signup bool // the error concerns signup user_metadata (for Auth0Message)
+	// Found is the JSON type of the value found where an object or a
+	// string was required ("object", "array", "string", "number",
+	// "boolean" or "null"), for not_object and not_string; otherwise "".
+	Found string
+	// Signup is true for violations found by [ValidateSignup]: it selects
+	// the wording of Auth0's signup endpoint in [Error.Auth0Message].
+	Signup bool
 }
 
+// maxMessagePointer is the most bytes of a pointer that Error() quotes;
+// a longer one is cut there, so that a message stays short whatever the
+// names in the input.
+const maxMessagePointer = 120
+
 // Error returns a lower-case message with the package prefix, the location
-// and the code. Its wording is not part of the API; Code is.
+// and the code, such as
+//
+//	metamerge: "/client_metadata/c": value_too_long (256 > 255)
+//
+// A pointer longer than 120 bytes is shortened in the message (the
+// Pointer field stays exact). The wording is not part of the API; Code is.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("metamerge: ")
@@ -116,6 +100,15 @@ func (e *Error) Error() string {
 		b.WriteString(strconv.Itoa(e.Offset))
 	case e.Pointer == "":
 		b.WriteString("document root")
+	case len(e.Pointer) > maxMessagePointer:
+		cut := maxMessagePointer
+		for cut > 0 && !utf8.RuneStart(e.Pointer[cut]) {
+			cut--
+		}
+		b.WriteString(strconv.Quote(e.Pointer[:cut]))
+		b.WriteString("... (")
+		b.WriteString(strconv.Itoa(len(e.Pointer)))
+		b.WriteString(" bytes)")
 	default:
 		b.WriteString(strconv.Quote(e.Pointer))
 	}
@@ -131,24 +124,112 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the sentinel of e's code, so that errors.Is(err,
-// ErrNotString) reports whether err holds a not_string violation.
-func (e *Error) Unwrap() error { return e.Code.Sentinel() }
+// Unwrap returns e's Code, so that errors.Is(err, CodeNotString) reports
+// whether err holds a not_string violation.
+func (e *Error) Unwrap() error { return e.Code }
 
-// Auth0Message returns the text Auth0 is known to send for this violation
-// (rule S3 for signup, and the community-reported text for dotted names), or
-// "" where no text is known. It is meant for services that emulate Auth0's
-// responses; the wording belongs to Auth0 and may change.
-func (e *Error) Auth0Message() string {
-	switch {
-	case e.signup && e.Code == CodeNotObject:
-		return "invalid user_metadata type (expected object)"
-	case e.signup && e.Code == CodeNotString:
-		return "invalid user_metadata." + pointerToDotted(e.Pointer) + " type (only strings are allowed)"
-	case !e.signup && e.Code == CodeInvalidKey && isUserOrApp(e.Pointer) && strings.Contains(lastToken(e.Pointer), "."):
-		return `Fields with "." are not allowed, please remove all dotted fields. Example: user_metadata.foo.bar`
+// MarshalJSON encodes e as an object with the members code, pointer,
+// stored (when true), offset (when known), limit and actual (when Limit is
+// set), found (when set), signup (when true), and message (the text of
+// Error).
+func (e *Error) MarshalJSON() ([]byte, error) {
+	type errorJSON struct {
+		Code    Code   `json:"code"`
+		Pointer string `json:"pointer"`
+		Stored  bool   `json:"stored,omitempty"`
+		Offset  *int   `json:"offset,omitempty"`
+		Limit   *int   `json:"limit,omitempty"`
+		Actual  *int   `json:"actual,omitempty"`
+		Found   string `json:"found,omitempty"`
+		Signup  bool   `json:"signup,omitempty"`
+		Message string `json:"message"`
 	}
-	return ""
+	j := errorJSON{Code: e.Code, Pointer: e.Pointer, Stored: e.Stored, Found: e.Found, Signup: e.Signup, Message: e.Error()}
+	if e.Offset >= 0 {
+		j.Offset = &e.Offset
+	}
+	if e.Limit > 0 {
+		j.Limit, j.Actual = &e.Limit, &e.Actual
+	}
+	return json.Marshal(j)
+}
+
+// Errors returns every *Error in err, in order: err itself when it is
+// one, and the *Error values of a joined error (from this package, or
+// wrapped by the caller); nil when err is nil or holds no *Error. A
+// service can answer 400 when the list is not empty, and 500 for any
+// other error (a wrong setting, for example).
+func Errors(err error) []*Error {
+	var out []*Error
+	var walk func(error)
+	walk = func(err error) {
+		switch x := err.(type) {
+		case nil:
+		case *Error:
+			out = append(out, x)
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			walk(x.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}
+
+// Auth0Message returns the text Auth0 is known to send for this
+// violation, or "" where no text is known. It is meant for services that
+// emulate Auth0's responses; the wording belongs to Auth0 and may change.
+//
+// For [ValidateSignup] (Signup set), the signup endpoint's texts of rule
+// S3: "invalid user_metadata type (expected object)" and "invalid
+// user_metadata.<key> type (only strings are allowed)". For a PATCH body,
+// the Management API's schema texts, "Payload validation error: '<inner>'
+// on property <dotted.path>", where inner is one of "Expected type object
+// but found type <Found>", "Expected type string but found type <Found>",
+// "Too many properties defined (<Actual>), maximum <Limit>" and "String is
+// too long (<Actual> chars), maximum <Limit>"; and for a name with "." in
+// user_metadata or app_metadata the community-reported text that begins
+// "Fields with "." are not allowed". Auth0 follows the property with a
+// description of it, which is not reproduced.
+func (e *Error) Auth0Message() string {
+	if e.Stored {
+		return ""
+	}
+	if e.Signup {
+		switch e.Code {
+		case CodeNotObject:
+			return "invalid user_metadata type (expected object)"
+		case CodeNotString:
+			return "invalid user_metadata." + pointerToDotted(e.Pointer) + " type (only strings are allowed)"
+		}
+		return ""
+	}
+	var inner string
+	switch e.Code {
+	case CodeInvalidKey:
+		if isUserOrApp(e.Pointer) && strings.Contains(lastToken(e.Pointer), ".") {
+			return `Fields with "." are not allowed, please remove all dotted fields. Example: user_metadata.foo.bar`
+		}
+		return ""
+	case CodeNotObject:
+		inner = "Expected type object but found type " + e.Found
+	case CodeNotString:
+		inner = "Expected type string but found type " + e.Found
+	case CodeTooManyKeys:
+		inner = "Too many properties defined (" + strconv.Itoa(e.Actual) + "), maximum " + strconv.Itoa(e.Limit)
+	case CodeValueTooLong:
+		inner = "String is too long (" + strconv.Itoa(e.Actual) + " chars), maximum " + strconv.Itoa(e.Limit)
+	default:
+		return ""
+	}
+	msg := "Payload validation error: '" + inner + "'"
+	if e.Pointer != "" {
+		msg += " on property " + pointerToDotted(e.Pointer)
+	}
+	return msg
 }
 
 func isUserOrApp(p string) bool {
@@ -166,8 +247,7 @@ func unescapeToken(s string) string {
 
 // pointerToDotted turns "/a/b" into "a.b", unescaping ~1 and ~0.
 func pointerToDotted(p string) string {
-	p = strings.TrimPrefix(p, "/")
-	parts := strings.Split(p, "/")
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	for i, s := range parts {
 		parts[i] = unescapeToken(s)
 	}

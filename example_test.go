@@ -1,6 +1,7 @@
 package metamerge_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -51,23 +52,45 @@ func ExampleMergeClient_tooManyKeys() {
 	if errors.As(err, &e) {
 		fmt.Println(e.Code, e.Pointer, e.Actual, ">", e.Limit)
 	}
-	fmt.Println(errors.Is(err, metamerge.ErrTooManyKeys))
+	fmt.Println(errors.Is(err, metamerge.CodeTooManyKeys))
 	// Output:
 	// too_many_keys /client_metadata 11 > 10
 	// true
 }
 
-func ExampleMergeClient_allViolations() {
+func ExampleErrors() {
 	patch := []byte(`{"client_metadata":{"tier":3,"region.eu":"yes"}}`)
 
 	_, err := metamerge.MergeClient([]byte(`{}`), patch)
-	for _, err := range err.(interface{ Unwrap() []error }).Unwrap() {
-		e := err.(*metamerge.Error)
+	for _, e := range metamerge.Errors(err) {
+		fmt.Printf("%s %s found=%q\n", e.Code, e.Pointer, e.Found)
+	}
+	// One violation comes back as the *Error itself; Errors lists it too.
+	_, err = metamerge.MergeClient([]byte(`{}`), []byte(`{"client_metadata":{"tier":3}}`))
+	fmt.Println(len(metamerge.Errors(err)), metamerge.Errors(nil) == nil)
+	// Output:
+	// not_string /client_metadata/tier found="number"
+	// invalid_key /client_metadata/region.eu found=""
+	// 1 true
+}
+
+func ExampleError_MarshalJSON() {
+	_, err := metamerge.MergeClient([]byte(`{}`), []byte(`{"client_metadata":{"tier":3}}`))
+	out, _ := json.Marshal(metamerge.Errors(err))
+	fmt.Println(string(out))
+	// Output:
+	// [{"code":"not_string","pointer":"/client_metadata/tier","offset":27,"found":"number","message":"metamerge: \"/client_metadata/tier\": not_string"}]
+}
+
+func ExampleUserRules_Check() {
+	// Check a PATCH body before the stored profile is read from a database.
+	err := metamerge.UserRules{}.Check([]byte(`{"user_metadata":{"prefs":{"ui.theme":"dark"}},"app_metadata":{"email":"x"}}`))
+	for _, e := range metamerge.Errors(err) {
 		fmt.Println(e.Code, e.Pointer)
 	}
 	// Output:
-	// not_string /client_metadata/tier
-	// invalid_key /client_metadata/region.eu
+	// invalid_key /user_metadata/prefs/ui.theme
+	// reserved_key /app_metadata/email
 }
 
 func ExampleValidateSignup() {
@@ -84,18 +107,18 @@ func ExampleValidateSignup() {
 	// <nil>
 }
 
-func ExampleMerge() {
+func ExampleFieldRules_Merge() {
 	// A custom policy: the client rules, with up to 20 keys, counting
 	// characters as code points.
-	p := metamerge.ClientMetadata()
-	p.MaxKeys = 20
-	p.Unit = metamerge.CodePoints
+	r := metamerge.FieldRules{Policy: metamerge.ClientMetadata()}
+	r.Policy.MaxKeys = 20
+	r.Policy.Unit = metamerge.UnitCodePoints
 
-	merged, err := metamerge.Merge([]byte(`{"a":"1"}`), []byte(`{"b":"😀"}`), p)
+	merged, err := r.Merge([]byte(`{"a":"1"}`), []byte(`{"b":"😀"}`))
 	fmt.Println(string(merged), err)
 
 	// An absent field is nil; {} under app_metadata's policy removes it.
-	merged, err = metamerge.Merge([]byte(`{"a":1}`), []byte(`{}`), metamerge.AppMetadata())
+	merged, err = metamerge.FieldRules{Policy: metamerge.AppMetadata()}.Merge([]byte(`{"a":1}`), []byte(`{}`))
 	fmt.Println(merged == nil, err)
 	// Output:
 	// {"a":"1","b":"😀"} <nil>
@@ -103,9 +126,9 @@ func ExampleMerge() {
 }
 
 func ExampleUserRules_Merge() {
-	// Opt in to the 10 KB whole-profile cap that Auth0 announced.
-	r := metamerge.DefaultUserRules()
-	r.MaxProfileBytes = 10 * 1024
+	// Opt in to the 10 KB whole-profile cap that Auth0 announced; the zero
+	// policies stand for Auth0's.
+	r := metamerge.UserRules{MaxProfileBytes: 10 * 1024}
 
 	bio := strings.Repeat("la", 5200)
 	_, err := r.Merge([]byte(`{"user_id":"auth0|42"}`), []byte(`{"user_metadata":{"bio":"`+bio+`"}}`))

@@ -94,12 +94,18 @@ func seeds(f *testing.F, extra ...any) {
 	}
 }
 
+// The default rules, with their policies spelled out for the model.
+var (
+	userDefaults   = metamerge.UserRules{UserMetadata: metamerge.UserMetadata(), AppMetadata: metamerge.AppMetadata()}
+	clientDefaults = metamerge.ClientRules{ClientMetadata: metamerge.ClientMetadata()}
+)
+
 func FuzzMergeUser(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, stored, patch []byte) {
-		fields := userFields(metamerge.DefaultUserRules())
+		fields := userFields(userDefaults)
 		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeUser(stored, patch) },
-			modelDoc(stored, patch, 0, 0, fields))
+			modelDoc(stored, patch, metamerge.Limits{}, 0, fields))
 		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.MergeUser(s, patch) })
 	})
 }
@@ -107,29 +113,33 @@ func FuzzMergeUser(f *testing.F) {
 func FuzzMergeClient(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, stored, patch []byte) {
-		fields := clientFields(metamerge.DefaultClientRules())
+		fields := clientFields(clientDefaults)
 		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeClient(stored, patch) },
-			modelDoc(stored, patch, 0, 0, fields))
+			modelDoc(stored, patch, metamerge.Limits{}, 0, fields))
 		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.MergeClient(s, patch) })
 	})
 }
 
-// fuzzPolicy turns knobs into one of the four policies with small limits,
-// so that every limit is reachable by small inputs.
-func fuzzPolicy(knobs uint16) metamerge.Policy {
-	p := []func() metamerge.Policy{metamerge.UserMetadata, metamerge.AppMetadata, metamerge.ClientMetadata, metamerge.Signup}[knobs&3]()
+// fuzzRules turns knobs into one of the four policies with small limits,
+// so that every limit is reachable by small inputs, and small limits of
+// depth and error count.
+func fuzzRules(knobs uint16) metamerge.FieldRules {
+	var r metamerge.FieldRules
+	p := &r.Policy
+	*p = []func() metamerge.Policy{metamerge.UserMetadata, metamerge.AppMetadata, metamerge.ClientMetadata, metamerge.Signup}[knobs&3]()
 	p.Unit = metamerge.Unit(knobs >> 2 % 3)
 	if knobs&0x10 != 0 {
 		p.MaxBytes = int(knobs >> 8)
 	}
 	if knobs&0x20 != 0 {
-		p.MaxDepth = 1 + int(knobs>>12)
+		r.MaxDepth = 1 + int(knobs>>12)
 	}
 	if knobs&0x40 != 0 {
 		p.MaxKeys, p.MaxKeyLen, p.MaxValueLen = 2, 3, 4
+		r.MaxErrors = 1 + int(knobs>>8)&3
 	}
 	p.NoPrototypeKeys = knobs&0x80 != 0
-	return p
+	return r
 }
 
 func FuzzMerge(f *testing.F) {
@@ -139,10 +149,11 @@ func FuzzMerge(f *testing.F) {
 		f.Add([]byte(`{}`), []byte(`{"__proto__":{"x":[{"constructor":1}]},"prototype":"p"}`), k)
 	}
 	f.Fuzz(func(t *testing.T, existing, patch []byte, knobs uint16) {
-		p := fuzzPolicy(knobs)
-		got := check(t, [][]byte{existing, patch}, func() ([]byte, error) { return metamerge.Merge(existing, patch, p) },
-			modelMerge(existing, patch, p))
-		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.Merge(s, patch, p) })
+		r := fuzzRules(knobs)
+		got := check(t, [][]byte{existing, patch}, func() ([]byte, error) { return r.Merge(existing, patch) },
+			modelMerge(existing, patch, r.Policy, r.Limits))
+		idempotent(t, got, func(s []byte) ([]byte, error) { return r.Merge(s, patch) })
+		check(t, [][]byte{patch}, func() ([]byte, error) { return nil, r.Validate(patch) }, modelValidate(patch, r.Policy, r.Limits))
 	})
 }
 
@@ -150,7 +161,7 @@ func FuzzValidateSignup(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, _, metadata []byte) {
 		check(t, [][]byte{metadata}, func() ([]byte, error) { return nil, metamerge.ValidateSignup(metadata) },
-			modelValidate(metadata, metamerge.Signup()))
+			modelValidate(metadata, metamerge.Signup(), metamerge.Limits{}))
 	})
 }
 
@@ -166,24 +177,19 @@ func TestModelAgreesWithVectors(t *testing.T) {
 			var got mOutcome
 			switch c.Op {
 			case "merge_user":
-				r := metamerge.DefaultUserRules()
-				c.apply(t, &r.UserMetadata)
-				c.apply(t, &r.AppMetadata)
-				got = modelDoc(stored, patch, c.Options.MaxDepth, c.Options.MaxProfileBytes, userFields(r))
+				r := c.userRules(t)
+				got = modelDoc(stored, patch, r.Limits, r.MaxProfileBytes, userFields(r))
 			case "merge_client":
-				r := metamerge.DefaultClientRules()
-				c.apply(t, &r.ClientMetadata)
-				got = modelDoc(stored, patch, c.Options.MaxDepth, 0, clientFields(r))
+				r := c.clientRules(t)
+				got = modelDoc(stored, patch, r.Limits, 0, clientFields(r))
 			case "merge":
-				p := map[string]func() metamerge.Policy{"user_metadata": metamerge.UserMetadata, "app_metadata": metamerge.AppMetadata,
-					"client_metadata": metamerge.ClientMetadata, "signup": metamerge.Signup}[c.Policy]()
-				c.apply(t, &p)
+				r := c.fieldRules(t)
 				if !hasStored {
 					stored = nil
 				}
-				got = modelMerge(stored, patch, p)
+				got = modelMerge(stored, patch, r.Policy, r.Limits)
 			case "validate_signup":
-				got = modelValidate(metadata, metamerge.Signup())
+				got = modelValidate(metadata, metamerge.Signup(), metamerge.Limits{})
 			}
 			var want mOutcome
 			for _, e := range c.Errors {

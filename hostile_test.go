@@ -55,14 +55,14 @@ func TestHostileLarge(t *testing.T) {
 		return []errorFields{{Code: metamerge.CodeTooDeep, Pointer: ptr, Stored: stored, Limit: 100, Actual: 101}}
 	}
 	arrays100 := strings.Repeat("/0", 100)
-	unlimited := ptr(metamerge.DefaultUserRules())
+	unlimited := ptr(userDefaults)
 	unlimited.UserMetadata.MaxBytes = 0
 	objects100 := strings.Repeat("/a", 100)
 	tests := []struct {
 		name, why     string
 		stored, patch []byte
-		policy        *metamerge.Policy    // set: Merge with it
-		rules         *metamerge.UserRules // set: its Merge; both nil: MergeUser
+		policy        *metamerge.FieldRules // set: its Merge
+		rules         *metamerge.UserRules  // set: its Merge; both nil: MergeUser
 		wantErr       []errorFields
 		wantLen       int // with no error: the length of the result
 		maxRatio      float64
@@ -97,7 +97,7 @@ func TestHostileLarge(t *testing.T) {
 			[]byte(`{"user_metadata":{"k999999":null,"new":1}}`), nil, unlimited, nil, len(million) + 18 - len(`,"k999999":999999`) + len(`,"new":1`), 16},
 		{"1M keys patch", "a million patch keys, checked and merged in linear time", []byte(`{"user_metadata":{"k5":"old","z":0}}`),
 			append(append([]byte(`{"user_metadata":`), million...), '}'), nil, unlimited, nil, len(million) + 18 + len(`,"z":0`), 20}, // names are hashed twice: duplicate check and merge index
-		{"1M keys client", "too_many_keys once, whatever the count; then a million not_string", []byte(`{}`), million, ptr(metamerge.ClientMetadata()), nil,
+		{"1M keys client", "too_many_keys once, whatever the count; then a million not_string", []byte(`{}`), million, &metamerge.FieldRules{Policy: metamerge.ClientMetadata()}, nil,
 			[]errorFields{{Code: metamerge.CodeTooManyKeys, Offset: 0, Limit: 10, Actual: 1_000_000}, {Code: metamerge.CodeNotString, Pointer: "/k0", Offset: 6}}, 0, 64},
 	}
 	for _, tc := range tests {
@@ -107,7 +107,7 @@ func TestHostileLarge(t *testing.T) {
 			n := allocated(func() {
 				switch {
 				case tc.policy != nil:
-					got, err = metamerge.Merge(tc.stored, tc.patch, *tc.policy)
+					got, err = tc.policy.Merge(tc.stored, tc.patch)
 				case tc.rules != nil:
 					got, err = tc.rules.Merge(tc.stored, tc.patch)
 				default:
@@ -201,7 +201,7 @@ func TestHostileSmall(t *testing.T) {
 				}
 			}
 			if tc.want == ok {
-				got, err := metamerge.Merge(nil, doc, metamerge.UserMetadata())
+				got, err := metamerge.FieldRules{Policy: metamerge.UserMetadata()}.Merge(nil, doc)
 				if want := `{"a":` + tc.value + `}`; err != nil || string(got) != want {
 					t.Errorf("%s: got %q, %v; want %q (value kept as written)", tc.name, got, err, want)
 				}

@@ -2,16 +2,74 @@ package metamerge
 
 import (
 	"bytes"
-	"slices"
+	"fmt"
 )
 
-// DefaultMaxDepth is the nesting limit used when a MaxDepth field is 0 (H3):
-// MongoDB's limit for BSON documents.
-const DefaultMaxDepth = 100
+// Defaults and ceilings of the per-document [Limits].
+const (
+	// DefaultMaxDepth is the nesting limit (H3) when Limits.MaxDepth is 0:
+	// MongoDB's limit for BSON documents.
+	DefaultMaxDepth = 100
+	// DefaultMaxErrors is the most violations one call reports (H8) when
+	// Limits.MaxErrors is 0.
+	DefaultMaxErrors = 100
+	// MaxDocumentBytes is the size limit of every input document (H10),
+	// and the largest value Limits.MaxDocumentBytes may take: 2 GiB − 1
+	// byte, so that offsets fit in 32 bits.
+	MaxDocumentBytes = 1<<31 - 1
+	// MaxMetadataBytes is the size limit of user_metadata and app_metadata
+	// after a merge (R9): 16 MiB of JSON text as this package emits it.
+	MaxMetadataBytes = 16 << 20
+)
 
-// MaxMetadataBytes is the size limit of user_metadata and app_metadata after
-// a merge (R9): 16 MiB of JSON text as this package emits it.
-const MaxMetadataBytes = 16 << 20
+// Ceilings of settings whose cost grows with them: a setting above one is
+// refused, so that no setting makes memory use unbounded.
+const (
+	maxDepthSetting  = 10_000
+	maxErrorsSetting = 10_000
+	// maxPointerBytes is the byte budget of the pointers of one error list
+	// (H8): the list is cut before the violation that would exceed it.
+	maxPointerBytes = 64 << 10
+)
+
+// Limits are the settings of a whole call, as opposed to those of one
+// metadata field ([Policy]). The zero value means every default.
+type Limits struct {
+	// MaxDepth is the nesting limit of each input document, counted from
+	// its root (H3): 0 means DefaultMaxDepth; at most 10,000.
+	MaxDepth int
+	// MaxErrors is the most violations a call reports (H8): 0 means
+	// DefaultMaxErrors; at most 10,000. A longer list is cut and ends with
+	// one too_many_errors error. The list is also cut where the pointers
+	// of the violations in it would together exceed 64 KiB.
+	MaxErrors int
+	// MaxDocumentBytes is the size limit of each input document (H10): 0
+	// means, and more is not allowed, MaxDocumentBytes. A larger document
+	// is too_large at pointer "" before anything else is checked.
+	MaxDocumentBytes int
+}
+
+func (l Limits) depth() int    { return cmpOr(l.MaxDepth, DefaultMaxDepth) }
+func (l Limits) errors() int   { return cmpOr(l.MaxErrors, DefaultMaxErrors) }
+func (l Limits) docBytes() int { return cmpOr(l.MaxDocumentBytes, MaxDocumentBytes) }
+func cmpOr(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func (l Limits) check(owner string) error {
+	for _, f := range []struct {
+		field   string
+		v, most int
+	}{{"MaxDepth", l.MaxDepth, maxDepthSetting}, {"MaxErrors", l.MaxErrors, maxErrorsSetting}, {"MaxDocumentBytes", l.MaxDocumentBytes, MaxDocumentBytes}} {
+		if f.v < 0 || f.v > f.most {
+			return fmt.Errorf("metamerge: %s.Limits.%s is %d; it must be from 0 to %d", owner, f.field, f.v, f.most)
+		}
+	}
+	return nil
+}
 
 // Unit says how the lengths of names and string values are counted (H4).
 // Lengths are always those of the decoded text: the escape \u00e9 is one
@@ -19,50 +77,56 @@ const MaxMetadataBytes = 16 << 20
 type Unit int
 
 const (
-	// UTF16 counts UTF-16 code units, as JavaScript's String.length does and
-	// so as Auth0's Node runtime does: an emoji counts 2. The default.
-	UTF16 Unit = iota
-	// Bytes counts the bytes of the UTF-8 encoding.
-	Bytes
-	// CodePoints counts Unicode code points: an emoji counts 1.
-	CodePoints
+	// UnitUTF16 counts UTF-16 code units, as JavaScript's String.length
+	// does and so as Auth0's Node runtime does: an emoji counts 2. The
+	// default.
+	UnitUTF16 Unit = iota
+	// UnitBytes counts the bytes of the UTF-8 encoding.
+	UnitBytes
+	// UnitCodePoints counts Unicode code points: an emoji counts 1.
+	UnitCodePoints
 )
 
-// KeyRule says which member names a patch may use.
-type KeyRule int
+// NameRule says which member names a patch may use. Its zero value is not
+// a rule: a Policy must name one.
+type NameRule int
 
 const (
-	// AnyKey accepts every name.
-	AnyKey KeyRule = iota
-	// NoDotOrDollar rejects names that contain "." or "$", at any depth of
-	// the patch (R7, S2).
-	NoDotOrDollar
-	// ClientKey accepts non-empty names made only of ASCII letters, digits,
-	// tab, space and :,-+=_*?"/\()<>@ (C3). It applies to root names.
-	ClientKey
+	// NamesAny accepts every name.
+	NamesAny NameRule = iota + 1
+	// NamesNoDotOrDollar rejects names that contain "." or "$", at any
+	// depth of the patch (R7, S2).
+	NamesNoDotOrDollar
+	// NamesClient accepts non-empty names made only of ASCII letters,
+	// digits, tab, space and :,-+=_*?"/\()<>@ (C3). It applies to the
+	// field's own members.
+	NamesClient
 )
 
 // EmptyPatch says what a patch with no members ({}) does to the field.
 type EmptyPatch int
 
 const (
-	// EmptyClears sets the field to {}, creating it if absent (R6,
-	// user_metadata).
+	// EmptyClears sets the field to {}, creating it if absent (R6 for
+	// user_metadata, C5).
 	EmptyClears EmptyPatch = iota
-	// EmptyRemoves removes the field; [Merge] returns nil (R6, app_metadata).
+	// EmptyRemoves removes the field (R6 for app_metadata).
 	EmptyRemoves
-	// EmptyIgnored changes nothing, and does not create the field (C5,
-	// client_metadata).
+	// EmptyIgnored changes nothing, and does not create the field: what
+	// this package once assumed of client_metadata, before recordings of
+	// live traffic showed C5.
 	EmptyIgnored
 )
 
-// Policy holds the rules for one metadata field. The zero Policy merges
-// without any limit but the default nesting depth; use [UserMetadata],
-// [AppMetadata], [ClientMetadata] or [Signup] for Auth0's rules, and change
-// fields of the returned value to build a custom one.
+// Policy holds the rules of one metadata field. Start from [UserMetadata],
+// [AppMetadata], [ClientMetadata] or [Signup] and change fields of the
+// returned value to build a custom one.
 //
-// A limit of 0 means no limit, except MaxDepth, where 0 means
-// [DefaultMaxDepth] and a negative value means no limit.
+// A limit of 0 means no limit; a negative limit, an unknown Unit or
+// EmptyPatch, and a Policy whose Names is not set are refused by every
+// call that takes them (an error naming the field), never run as a weaker
+// rule. The zero Policy, in the fields of [UserRules] and [ClientRules],
+// stands for that field's default.
 type Policy struct {
 	// MaxKeys is the most members the patch, and the merged object, may have
 	// (C4, S1).
@@ -77,13 +141,10 @@ type Policy struct {
 	// MaxBytes is the largest size of the merged object, in bytes of the
 	// JSON text this package emits (R9).
 	MaxBytes int
-	// MaxDepth is the nesting limit of each input document of [Merge] and
-	// [Validate] (H3). [UserRules] and [ClientRules] have their own.
-	MaxDepth int
 	// Unit says how MaxKeyLen and MaxValueLen count characters (H4).
 	Unit Unit
-	// Keys is the rule member names must follow (R7, C3, S2).
-	Keys KeyRule
+	// Names is the rule member names must follow (R7, C3, S2).
+	Names NameRule
 	// Reserved lists the root names a patch may not use with any value,
 	// null included (R8).
 	Reserved []string
@@ -100,61 +161,93 @@ type Policy struct {
 // without "." or "$" at any depth (R7), at most 16 MiB after the merge (R9),
 // and {} clears the field (R6).
 func UserMetadata() Policy {
-	return Policy{MaxBytes: MaxMetadataBytes, Keys: NoDotOrDollar, Empty: EmptyClears}
+	return Policy{MaxBytes: MaxMetadataBytes, Names: NamesNoDotOrDollar, Empty: EmptyClears}
 }
 
 // AppMetadata returns the policy of app_metadata in a user PATCH: as
-// [UserMetadata], plus the 18 reserved root names (R8), and {} removes the
+// [UserMetadata], plus 18 reserved root names (R8), and {} removes the
 // field (R6).
 func AppMetadata() Policy {
 	p := UserMetadata()
-	p.Reserved = ReservedAppMetadata()
+	p.Reserved = []string{"__tenant", "_id", "blocked", "clientID", "created_at", "email_verified", "email",
+		"globalClientID", "global_client_id", "identities", "lastIP", "lastLogin", "loginsCount",
+		"metadata", "multifactor_last_modified", "multifactor", "updated_at", "user_id"}
 	p.Empty = EmptyRemoves
 	return p
 }
 
 // ClientMetadata returns the policy of client_metadata in a client PATCH:
 // string values of at most 255 characters (C2), names of at most 255
-// characters from a fixed set (C3), at most 10 keys (C4), and {} changes
-// nothing (C5).
+// characters from a fixed set (C3), at most 10 keys (C4), and {} sets the
+// field to {} (C5).
 func ClientMetadata() Policy {
-	return Policy{MaxKeys: 10, MaxKeyLen: 255, MaxValueLen: 255, StringValues: true, Keys: ClientKey, Empty: EmptyIgnored}
+	return Policy{MaxKeys: 10, MaxKeyLen: 255, MaxValueLen: 255, StringValues: true, Names: NamesClient, Empty: EmptyClears}
 }
 
 // Signup returns the policy of user_metadata sent to the signup endpoint:
 // at most 10 members (S1), names of at most 100 characters without "." or
-// "$" (S1, S2), string values of at most 500 characters (S1).
+// "$" (S1, S2), string values of at most 500 characters (S1). Merged as a
+// patch, {} sets the field to {}.
 func Signup() Policy {
-	return Policy{MaxKeys: 10, MaxKeyLen: 100, MaxValueLen: 500, StringValues: true, Keys: NoDotOrDollar}
+	return Policy{MaxKeys: 10, MaxKeyLen: 100, MaxValueLen: 500, StringValues: true, Names: NamesNoDotOrDollar}
 }
 
-// ReservedAppMetadata returns a new slice of the 18 root names app_metadata
-// may not use (R8).
-func ReservedAppMetadata() []string {
-	return []string{"__tenant", "_id", "blocked", "clientID", "created_at", "email_verified", "email",
-		"globalClientID", "global_client_id", "identities", "lastIP", "lastLogin", "loginsCount",
-		"metadata", "multifactor_last_modified", "multifactor", "updated_at", "user_id"}
+// The default policies, built once; never modified.
+var (
+	defaultUser   = UserMetadata()
+	defaultApp    = AppMetadata()
+	defaultClient = ClientMetadata()
+	defaultSignup = Signup()
+)
+
+// isZero reports whether p is the zero Policy.
+func (p *Policy) isZero() bool {
+	return p.MaxKeys == 0 && p.MaxKeyLen == 0 && p.MaxValueLen == 0 && !p.StringValues && p.MaxBytes == 0 &&
+		p.Unit == 0 && p.Names == 0 && p.Reserved == nil && p.Empty == 0 && !p.NoPrototypeKeys
 }
 
-func (p *Policy) depth() int { return depthLimit(p.MaxDepth) }
-
-func depthLimit(d int) int {
-	if d == 0 {
-		return DefaultMaxDepth
+// orDefault returns p, or def when p is the zero Policy.
+func (p *Policy) orDefault(def *Policy) *Policy {
+	if p.isZero() {
+		return def
 	}
-	return d
+	return p
+}
+
+// check returns an error naming the first field of p, called name, that is
+// out of range.
+func (p *Policy) check(name string) error {
+	for _, f := range []struct {
+		field string
+		v     int
+	}{{"MaxKeys", p.MaxKeys}, {"MaxKeyLen", p.MaxKeyLen}, {"MaxValueLen", p.MaxValueLen}, {"MaxBytes", p.MaxBytes}} {
+		if f.v < 0 {
+			return fmt.Errorf("metamerge: %s.%s is %d; a limit is 0 (none) or more", name, f.field, f.v)
+		}
+	}
+	switch {
+	case p.Names == 0:
+		return fmt.Errorf("metamerge: %s.Names is not set; start from UserMetadata(), AppMetadata(), ClientMetadata() or Signup(), or set NamesAny", name)
+	case p.Names < NamesAny || p.Names > NamesClient:
+		return fmt.Errorf("metamerge: %s.Names is %d, not a NameRule", name, p.Names)
+	case p.Unit < UnitUTF16 || p.Unit > UnitCodePoints:
+		return fmt.Errorf("metamerge: %s.Unit is %d, not a Unit", name, p.Unit)
+	case p.Empty < EmptyClears || p.Empty > EmptyIgnored:
+		return fmt.Errorf("metamerge: %s.Empty is %d, not an EmptyPatch", name, p.Empty)
+	}
+	return nil
 }
 
 // length counts the characters of decoded UTF-8 text in unit u.
 func length(s []byte, u Unit) int {
-	if u == Bytes {
+	if u == UnitBytes {
 		return len(s)
 	}
 	n := 0
 	for _, c := range s {
 		if c&0xC0 != 0x80 {
 			n++
-			if c >= 0xF0 && u == UTF16 {
+			if c >= 0xF0 && u == UnitUTF16 {
 				n++ // a four-byte sequence is a surrogate pair in UTF-16
 			}
 		}
@@ -163,20 +256,34 @@ func length(s []byte, u Unit) int {
 }
 
 // nameOK reports whether a decoded name may stand in a patch under p;
-// nested is true below the root of the field, where only the rules that
+// nested is true below the field's own members, where only the rules that
 // reach every depth apply.
 func (p *Policy) nameOK(name []byte, nested bool) bool {
 	if p.NoPrototypeKeys && isPrototypeName(name) {
 		return false
 	}
-	if nested && p.Keys != NoDotOrDollar {
-		return true
+	switch p.Names {
+	case NamesNoDotOrDollar:
+		return bytes.IndexByte(name, '.') < 0 && bytes.IndexByte(name, '$') < 0
+	case NamesClient:
+		if nested {
+			return true
+		}
+		if len(name) == 0 {
+			return false
+		}
+		for _, c := range name {
+			if !clientNameByte[c] {
+				return false
+			}
+		}
 	}
-	return keyOK(p.Keys, name)
+	return true
 }
 
-// checksNested reports whether names below the root of a field are checked.
-func (p *Policy) checksNested() bool { return p.Keys == NoDotOrDollar || p.NoPrototypeKeys }
+// checksNested reports whether names below the field's own members are
+// checked.
+func (p *Policy) checksNested() bool { return p.Names == NamesNoDotOrDollar || p.NoPrototypeKeys }
 
 func isPrototypeName(name []byte) bool {
 	switch string(name) {
@@ -186,25 +293,7 @@ func isPrototypeName(name []byte) bool {
 	return false
 }
 
-// keyOK reports whether a decoded name follows rule k.
-func keyOK(k KeyRule, name []byte) bool {
-	switch k {
-	case NoDotOrDollar:
-		return bytes.IndexByte(name, '.') < 0 && bytes.IndexByte(name, '$') < 0
-	case ClientKey:
-		if len(name) == 0 {
-			return false
-		}
-		for _, c := range name {
-			if !clientKeyByte[c] {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-var clientKeyByte = func() (t [256]bool) {
+var clientNameByte = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
 		t[c] = true
 	}
@@ -219,5 +308,10 @@ var clientKeyByte = func() (t [256]bool) {
 }()
 
 func (p *Policy) reserved(name []byte) bool {
-	return slices.Contains(p.Reserved, string(name))
+	for _, r := range p.Reserved {
+		if string(name) == r { // no conversion, whatever the length of name
+			return true
+		}
+	}
+	return false
 }

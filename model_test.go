@@ -195,9 +195,9 @@ func mToken(name string) string {
 
 func mLen(s string, u metamerge.Unit) int {
 	switch u {
-	case metamerge.Bytes:
+	case metamerge.UnitBytes:
 		return len(s)
-	case metamerge.CodePoints:
+	case metamerge.UnitCodePoints:
 		return utf8.RuneCountInString(s)
 	}
 	return len(utf16.Encode([]rune(s)))
@@ -205,11 +205,11 @@ func mLen(s string, u metamerge.Unit) int {
 
 const clientKeyChars = `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:,-+=_*?"/\()<>@` + "\t "
 
-func mKeyOK(rule metamerge.KeyRule, name string) bool {
+func mKeyOK(rule metamerge.NameRule, name string) bool {
 	switch rule {
-	case metamerge.NoDotOrDollar:
+	case metamerge.NamesNoDotOrDollar:
 		return !strings.ContainsAny(name, ".$")
-	case metamerge.ClientKey:
+	case metamerge.NamesClient:
 		if name == "" {
 			return false
 		}
@@ -264,7 +264,7 @@ func mCheck(p metamerge.Policy, patch []mMember, ptr string, merged []mMember, c
 		if p.MaxKeyLen > 0 && mLen(m.name, p.Unit) > p.MaxKeyLen {
 			errs = append(errs, mErr{Code: metamerge.CodeKeyTooLong, Pointer: mp})
 		}
-		if !mKeyOK(p.Keys, m.name) || p.NoPrototypeKeys && mProto(m.name) {
+		if !mKeyOK(p.Names, m.name) || p.NoPrototypeKeys && mProto(m.name) {
 			errs = append(errs, mErr{Code: metamerge.CodeInvalidKey, Pointer: mp})
 		}
 		if slices.Contains(p.Reserved, m.name) {
@@ -279,7 +279,7 @@ func mCheck(p metamerge.Policy, patch []mMember, ptr string, merged []mMember, c
 		case p.StringValues:
 			errs = append(errs, mErr{Code: metamerge.CodeNotString, Pointer: mp})
 		}
-		if p.Keys == metamerge.NoDotOrDollar || p.NoPrototypeKeys {
+		if p.Names == metamerge.NamesNoDotOrDollar || p.NoPrototypeKeys {
 			errs = append(errs, mNested(p, m.val, mp)...)
 		}
 	}
@@ -292,7 +292,7 @@ func mNested(p metamerge.Policy, n *mNode, ptr string) []mErr {
 	var errs []mErr
 	for _, m := range n.members {
 		mp := ptr + "/" + mToken(m.name)
-		dotted := p.Keys == metamerge.NoDotOrDollar && !mKeyOK(metamerge.NoDotOrDollar, m.name)
+		dotted := p.Names == metamerge.NamesNoDotOrDollar && !mKeyOK(metamerge.NamesNoDotOrDollar, m.name)
 		if dotted || p.NoPrototypeKeys && mProto(m.name) {
 			errs = append(errs, mErr{Code: metamerge.CodeInvalidKey, Pointer: mp})
 		}
@@ -319,7 +319,17 @@ type mOutcome struct {
 	storedParse bool
 }
 
-func mParseStage(stored []byte, hasStored bool, patch []byte, depth int) (*mNode, *mNode, *mOutcome) {
+func mParseStage(stored []byte, hasStored bool, patch []byte, depth int, l metamerge.Limits) (*mNode, *mNode, *mOutcome) {
+	most := l.MaxDocumentBytes
+	if most == 0 {
+		most = metamerge.MaxDocumentBytes
+	}
+	if hasStored && len(stored) > most { // H10, before anything else
+		return nil, nil, &mOutcome{errs: []mErr{{Code: metamerge.CodeTooLarge, Stored: true}}}
+	}
+	if len(patch) > most {
+		return nil, nil, &mOutcome{errs: []mErr{{Code: metamerge.CodeTooLarge}}}
+	}
 	var s *mNode
 	if hasStored {
 		var d map[metamerge.Code]bool
@@ -334,13 +344,36 @@ func mParseStage(stored []byte, hasStored bool, patch []byte, depth int) (*mNode
 	return s, pn, nil
 }
 
-// modelMerge models Merge.
-func modelMerge(existing, patch []byte, p metamerge.Policy) mOutcome {
-	depth := p.MaxDepth
+// mLimits returns the depth and error limits of l.
+func mLimits(l metamerge.Limits) (depth, maxErrors int) {
+	depth, maxErrors = l.MaxDepth, l.MaxErrors
 	if depth == 0 {
 		depth = metamerge.DefaultMaxDepth
 	}
-	s, pn, out := mParseStage(existing, len(existing) > 0, patch, depth)
+	if maxErrors == 0 {
+		maxErrors = metamerge.DefaultMaxErrors
+	}
+	return depth, maxErrors
+}
+
+// mCut applies H8's bound: the first maxErrors violations, fewer where
+// their pointers would together pass 64 KiB (the first always stays), and
+// too_many_errors at the end of a cut list.
+func mCut(errs []mErr, maxErrors int) []mErr {
+	budget := 64 << 10
+	for i, e := range errs {
+		budget -= len(e.Pointer)
+		if i == maxErrors || i > 0 && budget < 0 {
+			return append(errs[:i:i], mErr{Code: metamerge.CodeTooManyErrors})
+		}
+	}
+	return errs
+}
+
+// modelMerge models FieldRules.Merge.
+func modelMerge(existing, patch []byte, p metamerge.Policy, l metamerge.Limits) mOutcome {
+	depth, maxErrors := mLimits(l)
+	s, pn, out := mParseStage(existing, len(existing) > 0, patch, depth, l)
 	if out != nil {
 		return *out
 	}
@@ -364,18 +397,16 @@ func modelMerge(existing, patch []byte, p metamerge.Policy) mOutcome {
 	}
 	merged := mMergeMembers(stored, pn.members)
 	if errs := mCheck(p, pn.members, "", merged, false); len(errs) > 0 {
-		return mOutcome{errs: errs}
+		return mOutcome{errs: mCut(errs, maxErrors)}
 	}
 	r := mEmit(merged)
 	return mOutcome{result: &r}
 }
 
 // modelDoc models UserRules.Merge and ClientRules.Merge.
-func modelDoc(stored, patch []byte, depth, maxProfile int, fields map[string]metamerge.Policy) mOutcome {
-	if depth == 0 {
-		depth = metamerge.DefaultMaxDepth
-	}
-	s, pn, out := mParseStage(stored, true, patch, depth)
+func modelDoc(stored, patch []byte, l metamerge.Limits, maxProfile int, fields map[string]metamerge.Policy) mOutcome {
+	depth, maxErrors := mLimits(l)
+	s, pn, out := mParseStage(stored, true, patch, depth, l)
 	if out != nil {
 		return *out
 	}
@@ -446,25 +477,24 @@ func modelDoc(stored, patch []byte, depth, maxProfile int, fields map[string]met
 		errs = append([]mErr{{Code: metamerge.CodeTooLarge}}, errs...)
 	}
 	if len(errs) > 0 {
-		return mOutcome{errs: errs}
+		return mOutcome{errs: mCut(errs, maxErrors)}
 	}
 	return mOutcome{result: &r}
 }
 
-// modelValidate models Validate.
-func modelValidate(doc []byte, p metamerge.Policy) mOutcome {
-	depth := p.MaxDepth
-	if depth == 0 {
-		depth = metamerge.DefaultMaxDepth
+// modelValidate models FieldRules.Validate: the checks of a merge into an
+// absent field, where null is a value and counts as not a string.
+func modelValidate(doc []byte, p metamerge.Policy, l metamerge.Limits) mOutcome {
+	depth, maxErrors := mLimits(l)
+	if _, _, out := mParseStage(nil, false, doc, depth, l); out != nil {
+		return *out
 	}
-	n, d := mParse(doc, depth)
-	if len(d) > 0 {
-		return mOutcome{parse: d}
-	}
+	n, _ := mParse(doc, depth)
 	if n.kind != '{' {
 		return mOutcome{errs: []mErr{{Code: metamerge.CodeNotObject}}}
 	}
-	return mOutcome{errs: mCheck(p, n.members, "", nil, true)}
+	all := append([]mMember{}, n.members...) // the whole object, as a merge into an absent field would emit it
+	return mOutcome{errs: mCut(mCheck(p, n.members, "", all, true), maxErrors)}
 }
 
 // agree reports how the engine's answer differs from the model's, or "".

@@ -3,20 +3,21 @@ package metamerge
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/maphash"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
 
-// span is the byte range [lo, hi) of a document.
-type span struct{ lo, hi int }
+// span is the byte range [lo, hi) of a document. Offsets fit in 32 bits
+// because no input is larger than MaxDocumentBytes (H10).
+type span struct{ lo, hi uint32 }
 
-// member is one recorded object member of a scanned document.
+// member is one member of an object of a scanned document.
 type member struct {
-	key    span  // the key with its quotes
-	val    span  // the value
-	parent int32 // record index of the member whose value holds this object; -1 for the root object
-	esc    bool  // the key has a backslash escape
+	key span // the key with its quotes
+	val span // the value
+	esc bool // the key has a backslash escape
+	top bool // a member of the root object
 }
 
 // keyText returns the key's content, without quotes and still escaped.
@@ -24,35 +25,48 @@ func (m *member) keyText(doc []byte) []byte { return doc[m.key.lo+1 : m.key.hi-1
 
 // frame is one open object or array during a scan.
 type frame struct {
-	obj    bool
-	rec    bool  // this object's members are recorded
-	esc    bool  // key has escapes
-	parent int32 // record index of the member whose value this is, or -1
-	cur    int32 // record index of the member being read, or -1
-	n      int   // members or elements started so far
-	keys   int   // index in scanner.keys of this object's first key
-	key    span  // content of the current member's key (no quotes)
-}
-
-// keyRef is a key waiting for the duplicate check of its object.
-type keyRef struct {
-	lo, hi int // content, without quotes
-	esc    bool
+	obj   bool
+	rec   bool  // this object's members stay in scanner.members after it closes
+	esc   bool  // key has escapes
+	field int8  // the field whose nested names this container holds (index in scanner.fields), or -1
+	first int32 // index in scanner.members of this object's first member
+	cur   int32 // index in scanner.members of the member being read, or -1
+	n     int32 // members or elements started so far
+	key   span  // content of the current member's key (no quotes)
 }
 
 // scanner validates one document (H1, H2, H3) in a single pass without
-// recursion, and records the members of the objects the merge needs: the
-// root object's, and (with record 2) those of objects that are values of
-// root members.
+// recursion. It is the package's only tokenizer and the only place where
+// pointers are built.
+//
+// Every member of an object is recorded while the object is open, for its
+// duplicate check; the members of the objects the merge needs stay
+// recorded after the object closes: the root object's (flagged top), and,
+// with record 2, those of objects that are values of root members, which
+// follow the record of the member that holds them.
+//
+// With fields set, it also checks the names nested below the members of
+// those fields (R7 at any depth) and adds the violations to viol.
 type scanner struct {
 	doc      []byte
-	maxDepth int // <= 0: no limit
-	record   int // record members of objects at depths 1..record
+	maxDepth int
+	record   int
 	members  []member
 	frames   []frame
-	keys     []keyRef
-	scratch  []byte
-	table    nameTable
+	idx      index // the duplicate check of the object being closed
+
+	fields     []field // fields whose nested names are checked, or nil
+	fieldDepth int     // level of the field objects: 1, the document itself, or 2, values of root members
+	viol       *violations
+
+	// Locating: the pointers of the values and members at targets.
+	locating bool
+	targets  []int    // sorted offsets
+	ptrs     []string // pointer of each target found so far
+	budget   int      // bytes of pointers still allowed
+	next     int      // targets[len(ptrs)], or -1
+	pbuf     []byte
+	tmp      []byte
 }
 
 // plain[c] is true for bytes that stand for themselves inside a string.
@@ -72,27 +86,51 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// grow makes room for one more element, doubling the capacity when full,
-// so that a slice built by appending allocates at most twice its final
-// size (append grows large slices by a quarter at a time).
-func grow[T any](s []T) []T {
-	if len(s) < cap(s) {
-		return s
-	}
-	n := make([]T, len(s), 2*cap(s)+16)
-	copy(n, s)
-	return n
-}
-
-// scan validates doc and appends the recorded members to members, which it
-// returns. It stops at the first defect and returns it.
+// scan validates doc and returns the recorded members, in a slice that
+// reuses members. It stops at the first defect and returns it.
 func (s *scanner) scan(doc []byte, maxDepth, record int, members []member) ([]member, *Error) {
-	s.doc, s.maxDepth, s.record, s.members = doc, maxDepth, record, members
-	s.frames, s.keys = s.frames[:0], s.keys[:0]
+	s.doc, s.maxDepth, s.record, s.members = doc, maxDepth, record, members[:0]
+	s.frames = s.frames[:0]
+	s.next = -1
 	err := s.run()
 	members = s.members
-	s.doc, s.members = nil, nil
+	s.doc, s.members, s.fields, s.viol = nil, nil, nil, nil
 	return members, err
+}
+
+// locate scans doc, which is valid, and returns the pointer of the value
+// or member that starts at each offset of targets (sorted, without
+// repeats), as far as they fit in budget bytes: the first always does.
+func (s *scanner) locate(doc []byte, targets []int, budget int) []string {
+	s.doc, s.maxDepth, s.record, s.members = doc, 0, 0, nil
+	s.frames = s.frames[:0]
+	s.locating, s.targets, s.ptrs, s.budget = true, targets, make([]string, 0, len(targets)), budget
+	s.next = -1
+	if len(targets) > 0 {
+		s.next = targets[0]
+	}
+	_ = s.run() // valid: no error; run stops early once every target is found
+	ptrs := s.ptrs
+	s.doc, s.locating, s.targets, s.ptrs = nil, false, nil, nil
+	return ptrs
+}
+
+// errStop ends a locating run once every target has its pointer.
+var errStop = &Error{}
+
+// hit records the pointer of the current position, the next target.
+func (s *scanner) hit() *Error {
+	s.pbuf = s.appendPointer(reuse(s.pbuf), s.frames)
+	if len(s.ptrs) > 0 && len(s.pbuf) > s.budget {
+		return errStop
+	}
+	s.budget -= len(s.pbuf)
+	s.ptrs = append(s.ptrs, string(s.pbuf))
+	if len(s.ptrs) == len(s.targets) {
+		return errStop
+	}
+	s.next = s.targets[len(s.ptrs)]
+	return nil
 }
 
 func (s *scanner) run() *Error {
@@ -103,6 +141,11 @@ func (s *scanner) run() *Error {
 		// A value starts at i.
 		if i >= len(b) {
 			return s.syntax(i)
+		}
+		if i == s.next {
+			if err = s.hit(); err != nil {
+				return err
+			}
 		}
 		switch c := b[i]; c {
 		case '{':
@@ -162,7 +205,7 @@ func (s *scanner) run() *Error {
 			}
 			f := &s.frames[len(s.frames)-1]
 			if f.cur >= 0 {
-				s.members[f.cur].val.hi = i
+				s.members[f.cur].val.hi = uint32(i)
 				f.cur = -1
 			}
 			if i = skipSpace(b, i); i >= len(b) {
@@ -201,15 +244,37 @@ func (s *scanner) run() *Error {
 func (s *scanner) push(obj bool, i int) *Error {
 	depth := len(s.frames) + 1
 	if s.maxDepth > 0 && depth > s.maxDepth {
-		return &Error{Code: CodeTooDeep, Pointer: s.pointer(s.frames, nil), Offset: i, Limit: s.maxDepth, Actual: depth}
+		return &Error{Code: CodeTooDeep, Pointer: string(s.appendPointer(nil, s.frames)), Offset: i, Limit: s.maxDepth, Actual: depth}
 	}
-	parent := int32(-1)
-	if len(s.frames) > 0 {
-		parent = s.frames[len(s.frames)-1].cur
+	f := frame{obj: obj, field: -1, cur: -1, first: int32(len(s.members))}
+	f.rec = obj && depth <= s.record && (depth == 1 || s.frames[0].rec)
+	if s.fields != nil {
+		switch {
+		case depth > s.fieldDepth:
+			f.field = s.frames[depth-2].field
+		case depth == s.fieldDepth && obj && depth == 1:
+			f.field = 0
+		case depth == s.fieldDepth && obj:
+			f.field = s.fieldOf(s.frames[0])
+		}
 	}
-	rec := obj && depth <= s.record && (depth == 1 || parent >= 0)
-	s.frames = append(s.frames, frame{obj: obj, rec: rec, parent: parent, cur: -1, keys: len(s.keys)})
+	s.frames = append(s.frames, f)
 	return nil
+}
+
+// fieldOf returns the index in s.fields of the field named by the current
+// key of the root frame f, if its nested names are checked, or -1.
+func (s *scanner) fieldOf(f frame) int8 {
+	if !f.obj {
+		return -1
+	}
+	name := s.decode(f.key, f.esc)
+	for i := range s.fields {
+		if string(name) == s.fields[i].name && s.fields[i].pol.checksNested() {
+			return int8(i)
+		}
+	}
+	return -1
 }
 
 // key reads a member name, the colon and the space after it; it returns the
@@ -223,20 +288,52 @@ func (s *scanner) key(i int) (int, *Error) {
 	if err != nil {
 		return 0, err
 	}
-	f := &s.frames[len(s.frames)-1]
-	f.key, f.esc = span{i + 1, j - 1}, esc
+	depth := len(s.frames)
+	f := &s.frames[depth-1]
+	f.key, f.esc = span{uint32(i + 1), uint32(j - 1)}, esc
 	f.n++
-	s.keys = append(grow(s.keys), keyRef{i + 1, j - 1, esc})
+	if i == s.next {
+		if err = s.hit(); err != nil {
+			return 0, err
+		}
+	}
+	if f.field >= 0 && depth > s.fieldDepth {
+		if p := s.fields[f.field].pol; !p.nameOK(s.decode(f.key, esc), true) {
+			s.viol.add(CodeInvalidKey, i, 0, 0)
+		}
+	}
 	k := skipSpace(b, j)
 	if k >= len(b) || b[k] != ':' {
 		return 0, s.syntax(k)
 	}
 	k = skipSpace(b, k+1)
-	if f.rec {
+	if !s.locating {
+		if len(s.members) == cap(s.members) {
+			s.growMembers(k)
+		}
 		f.cur = int32(len(s.members))
-		s.members = append(grow(s.members), member{key: span{i, j}, val: span{lo: k}, parent: f.parent, esc: esc})
+		s.members = append(s.members, member{key: span{uint32(i), uint32(j)}, val: span{lo: uint32(k)}, esc: esc, top: depth == 1})
 	}
 	return k, nil
+}
+
+// growMembers makes room for more members when the member at offset at
+// is to be recorded. It doubles the room while it is small; past that it
+// makes room, once, for every member the rest of the document can have: a
+// member takes at least five bytes ("":0 and a comma or brace) and one
+// colon outside strings, so the smaller of the two counts bounds them. So
+// a long document is recorded with one allocation of no more than it
+// needs, and a document rejected early allocates little.
+func (s *scanner) growMembers(at int) {
+	n := len(s.members)
+	room := n + 16
+	if n >= 1024 {
+		rest := s.doc[at:]
+		room = min(bytes.Count(rest, []byte{':'}), len(rest)/5) + 1
+	}
+	m := make([]member, n, n+room)
+	copy(m, s.members)
+	s.members = m
 }
 
 // str validates the string that starts at b[i] == '"'. It returns the offset
@@ -397,162 +494,78 @@ func (s *scanner) syntax(i int) *Error {
 }
 
 // closeObject runs the duplicate check (H2) on the object of frame f, which
-// is the innermost, and pops it.
+// is the innermost, and pops it, with its members unless they stay
+// recorded.
 func (s *scanner) closeObject(f *frame) *Error {
-	keys := s.keys[f.keys:]
-	if len(keys) > 1 {
-		if d := s.duplicate(keys); d >= 0 {
-			k := keys[d]
-			return &Error{Code: CodeDuplicateKey, Pointer: s.pointer(s.frames[:len(s.frames)-1], s.name(k.lo, k.hi, k.esc)), Offset: k.lo - 1}
+	if !s.locating {
+		if d := s.duplicate(f); d >= 0 {
+			m := &s.members[d]
+			p := append(s.appendPointer(nil, s.frames[:len(s.frames)-1]), '/')
+			p = appendToken(p, s.decode(span{m.key.lo + 1, m.key.hi - 1}, m.esc))
+			return &Error{Code: CodeDuplicateKey, Offset: int(m.key.lo), Pointer: string(p)}
+		}
+		if !f.rec {
+			s.members = s.members[:f.first]
 		}
 	}
-	s.keys = s.keys[:f.keys]
 	s.frames = s.frames[:len(s.frames)-1]
 	return nil
 }
 
-// smallObject is the most members compared pairwise; larger objects go
-// through a hash table.
-const smallObject = 16
-
-// duplicate returns the index of the first key that repeats an earlier one
-// (names compared after unescaping), or -1.
-func (s *scanner) duplicate(keys []keyRef) int {
-	s.scratch = s.scratch[:0]
-	if len(keys) <= smallObject {
-		for j := 1; j < len(keys); j++ {
-			for k := 0; k < j; k++ {
-				if s.sameKey(keys[k], keys[j]) {
-					return j
-				}
-			}
-		}
+// duplicate returns the index in s.members of the first member of the
+// object of frame f whose name repeats an earlier one (names compared
+// after unescaping), or -1. The root object's members are those flagged
+// top; any other object's are all the records after its first.
+func (s *scanner) duplicate(f *frame) int {
+	mem := s.members[f.first:]
+	if len(mem) < 2 {
 		return -1
 	}
-	t := &s.table
-	t.names = t.names[:0]
-	for _, k := range keys {
-		t.names = append(grow(t.names), s.name(k.lo, k.hi, k.esc))
+	root := len(s.frames) == 1
+	n := len(mem)
+	if root {
+		n = int(f.n)
 	}
-	t.reset(len(keys))
-	for j := range keys {
-		if t.add(j) >= 0 {
-			return j
+	s.idx.start(s.doc, s.members, n)
+	for j := range mem {
+		if root && !mem[j].top {
+			continue
+		}
+		if s.idx.add(f.first+int32(j)) >= 0 {
+			return int(f.first) + j
 		}
 	}
 	return -1
 }
 
-func (s *scanner) sameKey(a, b keyRef) bool {
-	if !a.esc && !b.esc {
-		return bytes.Equal(s.doc[a.lo:a.hi], s.doc[b.lo:b.hi])
-	}
-	return bytes.Equal(s.name(a.lo, a.hi, a.esc), s.name(b.lo, b.hi, b.esc))
-}
-
-// name returns the unescaped name of the key content doc[lo:hi]. An escaped
-// name is decoded into scratch; the slice stays valid until scratch is reset.
-func (s *scanner) name(lo, hi int, esc bool) []byte {
+// decode returns the decoded text of a string's content doc[k.lo:k.hi],
+// in s.tmp when it has escapes.
+func (s *scanner) decode(k span, esc bool) []byte {
 	if !esc {
-		return s.doc[lo:hi]
+		return s.doc[k.lo:k.hi]
 	}
-	n := len(s.scratch)
-	s.scratch = appendUnescaped(s.scratch, s.doc[lo:hi])
-	return s.scratch[n:len(s.scratch):len(s.scratch)]
+	s.tmp = appendUnescaped(reuse(s.tmp), s.doc[k.lo:k.hi])
+	return s.tmp
 }
 
-// nameTable finds equal names among many in linear time. Its seed is
-// random, so that crafted names cannot make every name collide.
-type nameTable struct {
-	names  [][]byte
-	slots  []uint64 // high half: the name's hash; low half: 1 + its index; 0: empty
-	mask   uint64
-	seed   maphash.Seed
-	seeded bool
-}
-
-// reset empties the table and sizes it for n names.
-func (t *nameTable) reset(n int) {
-	if !t.seeded {
-		t.seed, t.seeded = maphash.MakeSeed(), true
-	}
-	size := 32
-	for size < 2*n {
-		size *= 2
-	}
-	if cap(t.slots) < size {
-		t.slots = make([]uint64, size)
-	} else {
-		t.slots = t.slots[:size]
-		clear(t.slots)
-	}
-	t.mask = uint64(size - 1)
-}
-
-// add inserts names[j] and returns the index of an equal name added
-// before, or -1 (then names[j] is in the table).
-func (t *nameTable) add(j int) int {
-	nm := t.names[j]
-	hash := maphash.Bytes(t.seed, nm)
-	for h := hash & t.mask; ; h = (h + 1) & t.mask {
-		slot := t.slots[h]
-		if slot == 0 {
-			t.slots[h] = hash&^0xFFFFFFFF | uint64(j+1)
-			return -1
-		}
-		if k := t.match(slot, hash, nm); k >= 0 {
-			return k
-		}
-	}
-}
-
-// find returns the index of the name equal to nm, or -1.
-func (t *nameTable) find(nm []byte) int {
-	hash := maphash.Bytes(t.seed, nm)
-	for h := hash & t.mask; ; h = (h + 1) & t.mask {
-		slot := t.slots[h]
-		if slot == 0 {
-			return -1
-		}
-		if k := t.match(slot, hash, nm); k >= 0 {
-			return k
-		}
-	}
-}
-
-// match returns the index held by slot if its name is nm, or -1. The
-// names are compared only when the hashes agree: in a large table each
-// comparison is a cache miss.
-func (t *nameTable) match(slot, hash uint64, nm []byte) int {
-	if (slot^hash)>>32 != 0 {
-		return -1
-	}
-	if k := int(uint32(slot)) - 1; bytes.Equal(t.names[k], nm) {
-		return k
-	}
-	return -1
-}
-
-// pointer builds the RFC 6901 pointer of the current position in frames,
-// followed by last when it is not nil.
-func (s *scanner) pointer(frames []frame, last []byte) string {
-	var p []byte
-	for _, f := range frames {
+// appendPointer appends to p the RFC 6901 pointer of the current position
+// in frames.
+func (s *scanner) appendPointer(p []byte, frames []frame) []byte {
+	for i := range frames {
+		f := &frames[i]
 		p = append(p, '/')
 		if f.obj {
-			p = appendToken(p, s.name(f.key.lo, f.key.hi, f.esc))
+			p = appendToken(p, s.decode(f.key, f.esc))
 		} else {
 			p = strconv.AppendInt(p, int64(f.n-1), 10)
 		}
 	}
-	if last != nil {
-		p = appendToken(append(p, '/'), last)
-	}
-	return string(p)
+	return p
 }
 
 // appendToken appends name as an RFC 6901 reference token.
 func appendToken(p, name []byte) []byte {
+	p = slices.Grow(p, len(name))
 	for _, c := range name {
 		switch c {
 		case '~':

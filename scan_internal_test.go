@@ -43,13 +43,36 @@ func TestSpecial8(t *testing.T) {
 	}
 }
 
+// pooledBuffers lists every buffer of w that may hold bytes of a
+// caller's document, with the element size of its slice.
+func pooledBytes(w *work) map[string][]byte {
+	return map[string][]byte{
+		"tmp": w.tmp, "nbuf": w.nbuf, "scanner tmp": w.sc.tmp, "scanner pbuf": w.sc.pbuf,
+		"index a": w.sc.idx.a, "index b": w.sc.idx.b, "roots a": w.roots.a, "roots b": w.roots.b,
+	}
+}
+
+// retained returns the bytes of capacity w keeps.
+func retained(w *work) int {
+	n := 20*(cap(w.smem)+cap(w.pmem)) + cap(w.used) + cap(w.fused) + 8*cap(w.targets) + 48*cap(w.viol.list) + 32*cap(w.sc.frames)
+	for _, b := range pooledBytes(w) {
+		n += cap(b)
+	}
+	for _, x := range []*index{&w.roots, &w.sc.idx} {
+		n += 4*cap(x.ids) + 8*cap(x.tags) + 8*cap(x.table.slots)
+	}
+	return n
+}
+
 // TestReleaseKeepsNoCallerData checks that a pooled workspace keeps no
 // reference into a caller's document, and no bytes copied from one, after
-// a merge that filled its name tables and scratch buffers.
+// a merge that filled its name tables and scratch buffers: not the decoded
+// names, not the tags of short names ("Secret42"), not the pointers of
+// errors.
 func TestReleaseKeepsNoCallerData(t *testing.T) {
 	var stored, patch []byte
-	stored = append(stored, `{"user_metadata":{`...)
-	patch = append(patch, `{"user_metadata":{`...)
+	stored = append(stored, `{"user_metadata":{"Secret42":1,`...)
+	patch = append(patch, `{"user_metadata":{"pin:9876":2,`...)
 	for i := range 40 { // past smallObject, so the names go through the hash tables
 		sep := ","
 		if i == 0 {
@@ -59,35 +82,75 @@ func TestReleaseKeepsNoCallerData(t *testing.T) {
 		patch = fmt.Appendf(patch, `%s"k\u00e9%d":"w\u00e9"`, sep, i)
 	}
 	stored = append(stored, "}}"...)
-	patch = append(patch, `},"bad":{"a.b":1}}`...)
-	r := DefaultUserRules()
+	patch = append(patch, `},"bad":{"a.b":1},"app_metadata":{"x":{"\u00e9.":1}}}`...)
+	r := UserRules{UserMetadata: UserMetadata(), AppMetadata: AppMetadata()}
 	r.UserMetadata.MaxValueLen = 1 // a value check decodes into the scratch buffers, and fails
+	for _, small := range []bool{false, true} {
+		w := new(work)
+		st, pt := stored, patch
+		if small { // small objects: names and tags in the linear index
+			st, pt = []byte(`{"user_metadata":{"Secret42":1,"k\u00e9":"v\u00e9"}}`), []byte(`{"user_metadata":{"k\u00e9":"w\u00e9","pin:9876":1}}`)
+		}
+		fields, err := r.fields(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.mergeDoc(st, pt, Limits{}, 0, fields, false); err == nil {
+			t.Fatal("expected errors")
+		}
+		w.release()
+		for name, buf := range pooledBytes(w) {
+			for _, c := range buf[:cap(buf)] {
+				if c != 0 {
+					t.Errorf("small %v: %s still holds caller bytes: %q", small, name, buf[:cap(buf)])
+					break
+				}
+			}
+		}
+		for _, x := range []*index{&w.roots, &w.sc.idx} {
+			if x.doc != nil || x.mem != nil {
+				t.Errorf("small %v: an index still refers to a document", small)
+			}
+			for _, tg := range x.tags[:cap(x.tags)] {
+				if tg != 0 {
+					t.Errorf("small %v: a tag holds name bytes: %#x", small, tg)
+				}
+			}
+		}
+		if w.sc.doc != nil || w.pols[0].Reserved != nil || w.pols[1].Reserved != nil || w.fields[0].pol != nil {
+			t.Errorf("small %v: the work still refers to a caller's document or rules", small)
+		}
+	}
+}
+
+// TestPoolKeepsLittleAfterLargeCall checks that after a merge of a large
+// profile the workspace goes back to the pool with at most maxPooled bytes
+// in each buffer, so that a small call after it costs what it costs alone.
+func TestPoolKeepsLittleAfterLargeCall(t *testing.T) {
+	var b []byte
+	b = append(b, `{"user_metadata":{`...)
+	for i := range 200_000 {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = fmt.Appendf(b, `"k%d":"v\u00e9%d"`, i, i)
+	}
+	b = append(b, "}}"...)
+	patch := []byte(`{"user_metadata":{"k7":null,"x":{"y.z":1}},"app_metadata":{"email":1}}`)
 	w := new(work)
-	if _, err := w.mergeDoc(stored, patch, 0, 0, []field{{"user_metadata", &r.UserMetadata}}); err == nil {
+	fields, _ := (&UserRules{}).fields(w)
+	if _, err := w.mergeDoc(b, b, Limits{}, 0, fields, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.mergeDoc(b, patch, Limits{}, 0, fields, false); err == nil {
 		t.Fatal("expected errors")
 	}
+	if got := retained(w); got < 1<<20 {
+		t.Fatalf("the test does not fill the buffers: %d bytes", got)
+	}
 	w.release()
-	for name, names := range map[string][][]byte{"scanner": w.sc.table.names, "roots": w.roots.table.names, "fields": w.fields.table.names} {
-		for i, nm := range names[:cap(names)] {
-			if nm != nil {
-				t.Errorf("%s names[%d] still refers to %q", name, i, nm)
-			}
-		}
-	}
-	for name, buf := range map[string][]byte{"scanner scratch": w.sc.scratch, "index scratch": w.fields.scratch, "tmp": w.tmp, "nbuf": w.nbuf} {
-		if cap(buf) == 0 {
-			t.Errorf("%s was never used: the test does not reach it", name)
-		}
-		for _, c := range buf[:cap(buf)] {
-			if c != 0 {
-				t.Errorf("%s still holds caller bytes: %q", name, buf[:cap(buf)])
-				break
-			}
-		}
-	}
-	for i, e := range w.errs[:cap(w.errs)] {
-		if e != nil {
-			t.Errorf("errs[%d] still refers to %v", i, e)
-		}
+	const buffers = 20
+	if got := retained(w); got > buffers*maxPooled {
+		t.Errorf("after a merge of %d bytes the pool keeps %d bytes, over %d", len(b), got, buffers*maxPooled)
 	}
 }

@@ -15,11 +15,12 @@ import (
 // also handed back unchanged by Merge, as a stored value that a patch of {}
 // under EmptyIgnored leaves alone.
 func parse(doc []byte) ([]byte, error) {
-	err := metamerge.Validate(doc, metamerge.Policy{})
-	if err != nil && !errors.Is(err, metamerge.ErrNotObject) {
+	r := metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny, Empty: metamerge.EmptyIgnored}}
+	err := r.Validate(doc)
+	if err != nil && !errors.Is(err, metamerge.CodeNotObject) {
 		return nil, err
 	}
-	return metamerge.Merge(doc, []byte("{}"), metamerge.Policy{Empty: metamerge.EmptyIgnored})
+	return r.Merge(doc, []byte("{}"))
 }
 
 // suiteVerdict is what the library does with one JSONTestSuite file:

@@ -37,11 +37,18 @@ type vectorCase struct {
 }
 
 type vectorOptions struct {
-	MaxDepth        int    `json:"max_depth"`
-	Unit            string `json:"unit"`
-	MaxBytes        int    `json:"max_bytes"`
-	MaxProfileBytes int    `json:"max_profile_bytes"`
-	NoPrototypeKeys bool   `json:"no_prototype_keys"`
+	MaxDepth         int    `json:"max_depth"`
+	MaxErrors        int    `json:"max_errors"`
+	MaxDocumentBytes int    `json:"max_document_bytes"`
+	Unit             string `json:"unit"`
+	MaxBytes         int    `json:"max_bytes"`
+	MaxProfileBytes  int    `json:"max_profile_bytes"`
+	NoPrototypeKeys  bool   `json:"no_prototype_keys"`
+}
+
+// limits returns the per-document options.
+func (o vectorOptions) limits() metamerge.Limits {
+	return metamerge.Limits{MaxDepth: o.MaxDepth, MaxErrors: o.MaxErrors, MaxDocumentBytes: o.MaxDocumentBytes}
 }
 
 type vectorError struct {
@@ -57,7 +64,7 @@ var contractRules = []string{
 	"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10",
 	"C1", "C2", "C3", "C4", "C5",
 	"S1", "S2", "S3",
-	"H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9",
+	"H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10",
 }
 
 func loadVectors(t testing.TB) []vectorCase {
@@ -110,11 +117,11 @@ func input(t *testing.T, text, b64 *string) ([]byte, bool) {
 func unitOf(t *testing.T, s string) metamerge.Unit {
 	switch s {
 	case "", "utf16":
-		return metamerge.UTF16
+		return metamerge.UnitUTF16
 	case "code_points":
-		return metamerge.CodePoints
+		return metamerge.UnitCodePoints
 	case "bytes":
-		return metamerge.Bytes
+		return metamerge.UnitBytes
 	}
 	t.Fatalf("unknown unit %q", s)
 	return 0
@@ -125,8 +132,38 @@ func (c *vectorCase) apply(t *testing.T, p *metamerge.Policy) {
 	if c.Options.MaxBytes != 0 {
 		p.MaxBytes = c.Options.MaxBytes
 	}
-	p.MaxDepth = c.Options.MaxDepth
 	p.NoPrototypeKeys = c.Options.NoPrototypeKeys
+}
+
+// userRules and clientRules return the rules of a case's options.
+func (c *vectorCase) userRules(t *testing.T) metamerge.UserRules {
+	r := metamerge.UserRules{UserMetadata: metamerge.UserMetadata(), AppMetadata: metamerge.AppMetadata(),
+		MaxProfileBytes: c.Options.MaxProfileBytes, Limits: c.Options.limits()}
+	c.apply(t, &r.UserMetadata)
+	c.apply(t, &r.AppMetadata)
+	return r
+}
+
+func (c *vectorCase) clientRules(t *testing.T) metamerge.ClientRules {
+	r := metamerge.ClientRules{ClientMetadata: metamerge.ClientMetadata(), Limits: c.Options.limits()}
+	c.apply(t, &r.ClientMetadata)
+	return r
+}
+
+// fieldRules returns the rules of a case of op merge.
+func (c *vectorCase) fieldRules(t *testing.T) metamerge.FieldRules {
+	p, ok := namedPolicies[c.Policy]
+	if !ok {
+		t.Fatalf("unknown policy %q", c.Policy)
+	}
+	r := metamerge.FieldRules{Policy: p(), Limits: c.Options.limits()}
+	c.apply(t, &r.Policy)
+	return r
+}
+
+var namedPolicies = map[string]func() metamerge.Policy{
+	"user_metadata": metamerge.UserMetadata, "app_metadata": metamerge.AppMetadata,
+	"client_metadata": metamerge.ClientMetadata, "signup": metamerge.Signup,
 }
 
 // run executes the case through the public API.
@@ -149,75 +186,63 @@ func (c *vectorCase) run(t *testing.T) (result []byte, resultSet bool, err error
 	switch c.Op {
 	case "merge_user":
 		need(hasStored && hasPatch, "stored and patch")
-		r := metamerge.DefaultUserRules()
-		c.apply(t, &r.UserMetadata)
-		c.apply(t, &r.AppMetadata)
-		r.MaxDepth, r.MaxProfileBytes = c.Options.MaxDepth, c.Options.MaxProfileBytes
 		if c.Options == (vectorOptions{}) {
 			result, err = metamerge.MergeUser(stored, patch)
 		} else {
-			result, err = r.Merge(stored, patch)
+			result, err = c.userRules(t).Merge(stored, patch)
 		}
 		return result, true, err
 	case "merge_client":
 		need(hasStored && hasPatch, "stored and patch")
-		r := metamerge.DefaultClientRules()
-		c.apply(t, &r.ClientMetadata)
-		r.MaxDepth = c.Options.MaxDepth
 		if c.Options == (vectorOptions{}) {
 			result, err = metamerge.MergeClient(stored, patch)
 		} else {
-			result, err = r.Merge(stored, patch)
+			result, err = c.clientRules(t).Merge(stored, patch)
 		}
 		return result, true, err
 	case "merge":
 		need(hasPatch, "patch")
-		var p metamerge.Policy
-		switch c.Policy {
-		case "user_metadata":
-			p = metamerge.UserMetadata()
-		case "app_metadata":
-			p = metamerge.AppMetadata()
-		case "client_metadata":
-			p = metamerge.ClientMetadata()
-		case "signup":
-			p = metamerge.Signup()
-		default:
-			t.Fatalf("unknown policy %q", c.Policy)
-		}
-		c.apply(t, &p)
-		result, err = metamerge.Merge(stored, patch, p)
+		result, err = c.fieldRules(t).Merge(stored, patch)
 		return result, true, err
 	case "validate_signup":
 		need(hasMetadata, "metadata")
 		if c.Options != (vectorOptions{}) {
 			t.Fatal("validate_signup takes no options")
 		}
-		return nil, false, metamerge.ValidateSignup(metadata)
+		err := metamerge.ValidateSignup(metadata)
+		// The same errors as Validate with the Signup policy, but for the
+		// flag that selects Auth0's signup wording.
+		generic := metamerge.FieldRules{Policy: metamerge.Signup()}.Validate(metadata)
+		var want, got []metamerge.Error
+		for _, e := range metamerge.Errors(err) {
+			if !e.Signup {
+				t.Errorf("ValidateSignup error without Signup: %v", e)
+			}
+			c := *e
+			c.Signup = false
+			want = append(want, c)
+		}
+		for _, e := range metamerge.Errors(generic) {
+			got = append(got, *e)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("ValidateSignup and Validate(Signup()) differ beyond Signup (-signup +validate):\n%s", diff)
+		}
+		return nil, false, err
 	}
 	t.Fatalf("unknown op %q", c.Op)
 	return nil, false, nil
 }
 
-// leafErrors flattens err into its *metamerge.Error leaves, failing the test
-// on any other kind of error.
-func leafErrors(t *testing.T, err error) []*metamerge.Error {
+// leafErrors lists the *metamerge.Error values of err, failing the test
+// when err is not nil but holds none.
+func leafErrors(t testing.TB, err error) []*metamerge.Error {
 	t.Helper()
-	if err == nil {
-		return nil
+	errs := metamerge.Errors(err)
+	if err != nil && len(errs) == 0 {
+		t.Fatalf("error %T holds no *metamerge.Error: %v", err, err)
 	}
-	if e, ok := err.(*metamerge.Error); ok {
-		return []*metamerge.Error{e}
-	}
-	j, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		t.Fatalf("error %T is neither *metamerge.Error nor joined: %v", err, err)
-	}
-	var out []*metamerge.Error
-	for _, e := range j.Unwrap() {
-		out = append(out, leafErrors(t, e)...)
-	}
-	return out
+	return errs
 }
 
 func TestVectors(t *testing.T) {
@@ -247,7 +272,7 @@ func TestVectors(t *testing.T) {
 					ve.Auth0Message = e.Auth0Message()
 				}
 				gotErrs = append(gotErrs, ve)
-				if !errors.Is(err, e.Code.Sentinel()) {
+				if !errors.Is(err, e.Code) {
 					t.Errorf("errors.Is(err, sentinel of %s) is false", e.Code)
 				}
 			}

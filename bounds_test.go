@@ -1,0 +1,174 @@
+package metamerge_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/metamerge/metamerge"
+)
+
+// entryPoint is one way into the package. Given one metadata object m,
+// args builds what it takes (a PATCH body, a stored profile, the metadata
+// itself), and call calls it.
+type entryPoint struct {
+	name string
+	args func(m []byte) (a, b []byte)
+	call func(a, b []byte) ([]byte, error)
+}
+
+func wrap(member string, m []byte) []byte {
+	return append(append([]byte(`{"`+member+`":`), m...), '}')
+}
+
+func patchOf(member string) func(m []byte) ([]byte, []byte) {
+	return func(m []byte) ([]byte, []byte) { return []byte(`{}`), wrap(member, m) }
+}
+
+func alone(m []byte) ([]byte, []byte) { return nil, m }
+
+var entryPoints = []entryPoint{
+	{"MergeUser patch", patchOf("user_metadata"), metamerge.MergeUser},
+	{"MergeUser app_metadata", patchOf("app_metadata"), metamerge.MergeUser},
+	{"MergeUser stored", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), []byte(`{"user_metadata":{"z":1}}`) }, metamerge.MergeUser},
+	{"MergeClient patch", patchOf("client_metadata"), metamerge.MergeClient},
+	{"UserRules.Check", patchOf("user_metadata"), func(_, b []byte) ([]byte, error) { return nil, metamerge.UserRules{}.Check(b) }},
+	{"ClientRules.Check", patchOf("client_metadata"), func(_, b []byte) ([]byte, error) { return nil, metamerge.ClientRules{}.Check(b) }},
+	{"FieldRules.Merge", func(m []byte) ([]byte, []byte) { return []byte(`{"z":1}`), m }, metamerge.FieldRules{Policy: metamerge.UserMetadata()}.Merge},
+	{"FieldRules.Merge stored", func(m []byte) ([]byte, []byte) { return m, []byte(`{"z":1}`) }, metamerge.FieldRules{Policy: metamerge.UserMetadata()}.Merge},
+	{"FieldRules.Check", alone, func(_, b []byte) ([]byte, error) {
+		return nil, metamerge.FieldRules{Policy: metamerge.ClientMetadata()}.Check(b)
+	}},
+	{"FieldRules.Validate", alone, func(_, b []byte) ([]byte, error) {
+		return nil, metamerge.FieldRules{Policy: metamerge.AppMetadata()}.Validate(b)
+	}},
+	{"ValidateSignup", alone, func(_, b []byte) ([]byte, error) { return nil, metamerge.ValidateSignup(b) }},
+}
+
+// hostileObject builds a metadata object of about size bytes: head, then
+// as many members from member(i) as fit, then tail.
+func hostileObject(size int, head string, member func(i int) string, tail string) []byte {
+	var b bytes.Buffer
+	b.WriteString(head)
+	for i := 0; ; i++ {
+		m := member(i)
+		if b.Len()+len(m)+1+len(tail) > size {
+			break
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(m)
+	}
+	b.WriteString(tail)
+	return b.Bytes()
+}
+
+// shortName returns the i-th of the shortest distinct names.
+func shortName(i int) string {
+	const digits = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	var s []byte
+	for {
+		s = append(s, digits[i%len(digits)])
+		i /= len(digits)
+		if i == 0 {
+			return string(s)
+		}
+		i--
+	}
+}
+
+// nestedDotted returns objects nested depth deep, each holding one member
+// whose name of about size/depth bytes has a dot, around a final 0.
+func nestedDotted(size, depth int) []byte {
+	name := strings.Repeat("d", size/depth-6) + "."
+	var b bytes.Buffer
+	for i := range depth {
+		fmt.Fprintf(&b, `{"%s%d":`, name, i%10)
+	}
+	b.WriteString("0")
+	b.WriteString(strings.Repeat("}", depth))
+	return b.Bytes()
+}
+
+// TestHostileBounds holds every entry point to the resource bound of the
+// package doc: for any input, the call and the Error() of every error it
+// returns allocate at most 10 times the input size plus 1 MiB. The inputs
+// are those that cost the most before the bound: long names carried by
+// many error pointers, deep dotted names, a million cheap violations, and
+// names that Error() would quote byte by byte.
+func TestHostileBounds(t *testing.T) {
+	const mb = 1 << 20
+	longName := func(n int) string { return strings.Repeat("n", n) }
+	inputs := []struct {
+		name string
+		m    []byte
+	}{
+		{"10 KB name over dotted elements, 20 KB", hostileObject(20<<10, `{"`+longName(10<<10)+`":[`, func(int) string { return `{".":0,"$":0}` }, `]}`)},
+		{"half-MB name over dotted elements, 1 MB", hostileObject(mb, `{"`+longName(mb/2)+`":[`, func(int) string { return `{".":0,"$":0}` }, `]}`)},
+		{"97 levels of dotted names, 1 MB", nestedDotted(mb, 97)},
+		{"dotted members, 1 MB", hostileObject(mb, `{`, func(i int) string { return `".` + shortName(i) + `":1` }, `}`)},
+		{"shortest members, 1 MB", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":0` }, `}`)},
+		{"not-string members, 1 MB", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":[]` }, `}`)},
+		{"1 MB name of DEL bytes with a dot", []byte(`{"` + strings.Repeat("\x7f", mb) + `.":{"a.b":1}}`)},
+		{"1 MB of nested dotted names in arrays", hostileObject(mb, `{"a":[`, func(int) string { return `[{"$":{"$":0}}]` }, `]}`)},
+	}
+	for _, in := range inputs {
+		for _, ep := range entryPoints {
+			t.Run(in.name+"/"+ep.name, func(t *testing.T) {
+				var err error
+				a, b := ep.args(in.m)
+				size := len(a) + len(b)
+				n := allocated(func() {
+					_, err = ep.call(a, b)
+					for _, e := range metamerge.Errors(err) {
+						_ = e.Error()
+					}
+				})
+				limit := 10*uint64(size) + mb
+				ratio := float64(n) / float64(size)
+				t.Logf("%d bytes in, %d allocated (%.2f× the input), %d errors", size, n, ratio, len(metamerge.Errors(err)))
+				if n > limit {
+					t.Errorf("allocated %d bytes for %d bytes of input: over 10× + 1 MiB", n, size)
+				}
+				if errs := metamerge.Errors(err); len(errs) > metamerge.DefaultMaxErrors+1 {
+					t.Errorf("%d errors: over the default limit", len(errs))
+				}
+			})
+		}
+	}
+}
+
+// TestInputOverTwoGiB checks H10 at its real limit: a document of 2 GiB is
+// too_large before anything else, in the stored document and in the patch,
+// even though it is not JSON. The pages of the buffer are never touched.
+func TestInputOverTwoGiB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("maps 2 GiB of address space")
+	}
+	huge := make([]byte, metamerge.MaxDocumentBytes+1)
+	huge[0] = '{'
+	tooLarge := func(stored bool) []errorFields {
+		return []errorFields{{Code: metamerge.CodeTooLarge, Stored: stored, Offset: -1, Limit: metamerge.MaxDocumentBytes, Actual: len(huge)}}
+	}
+	for _, tc := range []struct {
+		name string
+		call func() error
+		want []errorFields
+	}{
+		{"stored", func() error { _, err := metamerge.MergeUser(huge, huge); return err }, tooLarge(true)},
+		{"patch", func() error { _, err := metamerge.MergeClient([]byte(`{}`), huge); return err }, tooLarge(false)},
+		{"check", func() error { return metamerge.UserRules{}.Check(huge) }, tooLarge(false)},
+		{"signup", func() error { return metamerge.ValidateSignup(huge) }, tooLarge(false)},
+	} {
+		if diff := cmp.Diff(tc.want, fieldsOf(t, tc.call())); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+	over := metamerge.UserRules{Limits: metamerge.Limits{MaxDocumentBytes: metamerge.MaxDocumentBytes + 1}}
+	if _, err := over.Merge([]byte(`{}`), []byte(`{}`)); err == nil || len(metamerge.Errors(err)) != 0 {
+		t.Errorf("a document limit over 2 GiB − 1 was taken: %v", err)
+	}
+}

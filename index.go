@@ -1,0 +1,169 @@
+package metamerge
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/maphash"
+)
+
+// smallObject is the most members searched linearly; larger sets go
+// through a hash table.
+const smallObject = 16
+
+// index finds members of one document by decoded name. It serves the
+// duplicate check of each object (H2) and the merge's look-ups of patch
+// members. A member is named by its position in mem; names are read from
+// the document, and decoded only when they have escapes.
+type index struct {
+	doc   []byte
+	mem   []member
+	large bool
+	ids   []int32  // small: the members added
+	tags  []uint64 // small: the tag of each
+	table nameTable
+	a, b  []byte // decoded names
+}
+
+// start empties x for at most n members of mem, a record of doc.
+func (x *index) start(doc []byte, mem []member, n int) {
+	x.doc, x.mem = doc, mem
+	x.ids, x.tags = x.ids[:0], reuse(x.tags)
+	x.large = n > smallObject
+	if x.large {
+		x.table.reset(n)
+	}
+}
+
+// drop forgets the document, so that a pooled index keeps no caller's
+// data.
+func (x *index) drop() {
+	x.doc, x.mem = nil, nil
+	x.ids, x.tags, x.a, x.b = x.ids[:0], reuse(x.tags), reuse(x.a), reuse(x.b)
+}
+
+// name returns the decoded name of member i, in *buf when it has escapes.
+func (x *index) name(i int32, buf *[]byte) []byte {
+	m := &x.mem[i]
+	if !m.esc {
+		return m.keyText(x.doc)
+	}
+	*buf = appendUnescaped(reuse(*buf), m.keyText(x.doc))
+	return *buf
+}
+
+// add adds member i and returns -1, or, when a member with the same name
+// was added before, returns that member and leaves i out.
+func (x *index) add(i int32) int32 {
+	nm := x.name(i, &x.a)
+	if x.large {
+		return x.table.add(x, nm, i)
+	}
+	if k := x.findSmall(nm, tag(nm)); k >= 0 {
+		return k
+	}
+	x.ids = append(x.ids, i)
+	x.tags = append(x.tags, tag(nm))
+	return -1
+}
+
+// find returns the member named nm, or -1. nm must not be held in x.b.
+func (x *index) find(nm []byte) int32 {
+	if x.large {
+		return x.table.find(x, nm)
+	}
+	return x.findSmall(nm, tag(nm))
+}
+
+func (x *index) findSmall(nm []byte, t uint64) int32 {
+	for k, tk := range x.tags {
+		if tk == t && bytes.Equal(x.name(x.ids[k], &x.b), nm) {
+			return x.ids[k]
+		}
+	}
+	return -1
+}
+
+// tag sums up a name in a word: its length and last eight bytes. Equal
+// names have equal tags, so unequal tags spare a comparison.
+func tag(b []byte) uint64 {
+	n := len(b)
+	if n >= 8 {
+		return binary.LittleEndian.Uint64(b[n-8:]) ^ uint64(n)<<58
+	}
+	var t uint64
+	for _, c := range b {
+		t = t<<8 | uint64(c)
+	}
+	return t ^ uint64(n)<<58
+}
+
+// nameTable is an open-addressing hash table of members. Its seed is
+// random, so that crafted names cannot make every name collide.
+type nameTable struct {
+	slots  []uint64 // high half: the name's hash; low half: 1 + the member; 0: empty
+	mask   uint64
+	seed   maphash.Seed
+	seeded bool
+}
+
+// reset empties the table and sizes it for n names, at most two thirds
+// full.
+func (t *nameTable) reset(n int) {
+	if !t.seeded {
+		t.seed, t.seeded = maphash.MakeSeed(), true
+	}
+	size := 32
+	for size < n+n/2 {
+		size *= 2
+	}
+	if cap(t.slots) < size {
+		t.slots = make([]uint64, size)
+	} else {
+		t.slots = t.slots[:size]
+		clear(t.slots)
+	}
+	t.mask = uint64(size - 1)
+}
+
+// add inserts member i, named nm, and returns -1, or returns the member
+// with the same name inserted before.
+func (t *nameTable) add(x *index, nm []byte, i int32) int32 {
+	hash := maphash.Bytes(t.seed, nm)
+	for h := hash & t.mask; ; h = (h + 1) & t.mask {
+		slot := t.slots[h]
+		if slot == 0 {
+			t.slots[h] = hash&^0xFFFFFFFF | uint64(i+1)
+			return -1
+		}
+		if k := t.match(x, slot, hash, nm); k >= 0 {
+			return k
+		}
+	}
+}
+
+// find returns the member named nm, or -1.
+func (t *nameTable) find(x *index, nm []byte) int32 {
+	hash := maphash.Bytes(t.seed, nm)
+	for h := hash & t.mask; ; h = (h + 1) & t.mask {
+		slot := t.slots[h]
+		if slot == 0 {
+			return -1
+		}
+		if k := t.match(x, slot, hash, nm); k >= 0 {
+			return k
+		}
+	}
+}
+
+// match returns the member held by slot if its name is nm, or -1. The
+// names are compared only when the hashes agree: in a large table each
+// comparison is a cache miss.
+func (t *nameTable) match(x *index, slot, hash uint64, nm []byte) int32 {
+	if (slot^hash)>>32 != 0 {
+		return -1
+	}
+	if k := int32(uint32(slot)) - 1; bytes.Equal(x.name(k, &x.b), nm) {
+		return k
+	}
+	return -1
+}
