@@ -124,22 +124,24 @@ func notObject(doc []byte, at int, stored, signup bool) *Error {
 	return &Error{Code: CodeNotObject, Stored: stored, Offset: at, Found: typeName(doc[at]), Signup: signup}
 }
 
-// check records every violation of policy p by the members pmem of the
-// object at offset at of doc: those of the object as a whole (C4, R9),
-// then each member's in document order (C3, R7, R8, S1, S2, then C2).
-// merged and size describe the merged object (0: none). complete is true
-// for a whole document rather than a patch: there, null is not a string.
-// Names below the members are checked by the scan of doc.
-func (w *work) check(p *Policy, doc []byte, pmem []member, at, merged, size int, complete bool) {
-	v := &w.viol
-	if p.MaxKeys > 0 {
-		if n := max(len(pmem), merged); n > p.MaxKeys {
-			v.add(CodeTooManyKeys, at, p.MaxKeys, n)
-		}
+// checkObject records the violations of policy p by an object as a whole,
+// found at offset at: too many keys (C4, S1), and too many bytes (R9; size
+// 0: not known).
+func (w *work) checkObject(p *Policy, at, keys, size int) {
+	if p.MaxKeys > 0 && keys > p.MaxKeys {
+		w.viol.add(CodeTooManyKeys, at, p.MaxKeys, keys)
 	}
 	if p.MaxBytes > 0 && size > p.MaxBytes {
-		v.add(CodeTooLarge, at, p.MaxBytes, size)
+		w.viol.add(CodeTooLarge, at, p.MaxBytes, size)
 	}
+}
+
+// checkMembers records the violations of policy p by each of the members
+// pmem of doc, in document order: the name's (C3, R7, R8, S1, S2), then the
+// value's (C2, S1). In a complete document, unlike in a patch, null is not
+// a string. Names below the members are checked by the scan of doc.
+func (w *work) checkMembers(p *Policy, doc []byte, pmem []member, complete bool) {
+	v := &w.viol
 	for i := range pmem {
 		m := &pmem[i]
 		name := m.keyText(doc)

@@ -225,7 +225,8 @@ func (w *work) applyRoot(out, stored []byte, sid int32, patch []byte, pid int32,
 	}
 	pmem := children(w.pmem, pid)
 	if w.checkOnly {
-		w.check(pol, patch, pmem, int(pm.val.lo), 0, 0, false)
+		w.checkObject(pol, int(pm.val.lo), len(pmem), 0)
+		w.checkMembers(pol, patch, pmem, false)
 		return out
 	}
 	if len(pmem) == 0 { // R6, C5
@@ -246,7 +247,8 @@ func (w *work) applyRoot(out, stored []byte, sid int32, patch []byte, pid int32,
 	out = appendMember(out, key, nil)
 	start := len(out)
 	out, n := w.mergeMembers(out, stored, smem, patch, pmem)
-	w.check(pol, patch, pmem, int(pm.val.lo), n, len(out)-start, false)
+	w.checkObject(pol, int(pm.val.lo), max(len(pmem), n), len(out)-start)
+	w.checkMembers(pol, patch, pmem, false)
 	return out
 }
 
@@ -310,9 +312,11 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 			m := &w.pmem[i]
 			size += int(m.key.hi-m.key.lo) + 1 + int(m.val.hi-m.val.lo)
 		}
-		w.check(p, patch, w.pmem, at, len(w.pmem), size, true)
+		w.checkObject(p, at, len(w.pmem), size)
+		w.checkMembers(p, patch, w.pmem, true)
 	case opCheck:
-		w.check(p, patch, w.pmem, at, 0, 0, false)
+		w.checkObject(p, at, len(w.pmem), 0)
+		w.checkMembers(p, patch, w.pmem, false)
 	case opMerge:
 		if len(w.pmem) == 0 {
 			switch {
@@ -330,7 +334,8 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		out = make([]byte, 0, len(existing)+len(patch)+2)
 		var n int
 		out, n = w.mergeMembers(out, existing, smem, patch, w.pmem)
-		w.check(p, patch, w.pmem, at, n, len(out), false)
+		w.checkObject(p, at, max(len(w.pmem), n), len(out))
+		w.checkMembers(p, patch, w.pmem, false)
 	}
 	if err := w.report(patch, signup); err != nil {
 		return nil, err
