@@ -22,9 +22,9 @@ func clientFields(r metamerge.ClientRules) map[string]metamerge.Policy {
 	return map[string]metamerge.Policy{"client_metadata": r.ClientMetadata}
 }
 
-// check runs call and holds its answer to the invariants every function
+// checkCall runs call and holds its answer to the invariants every function
 // keeps and to the model's outcome.
-func check(t *testing.T, inputs [][]byte, call func() ([]byte, error), want mOutcome) []byte {
+func checkCall(t *testing.T, inputs [][]byte, call func() ([]byte, error), want mOutcome) []byte {
 	t.Helper()
 	before := make([][]byte, len(inputs))
 	for i, in := range inputs {
@@ -104,19 +104,31 @@ func FuzzMergeUser(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, stored, patch []byte) {
 		fields := userFields(userDefaults)
-		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeUser(stored, patch) },
+		got := checkCall(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeUser(stored, patch) },
 			modelDoc(stored, patch, metamerge.Limits{}, 0, fields))
 		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.MergeUser(s, patch) })
+		checkAlone(t, patch, metamerge.UserRules{}.Check, fields)
 	})
+}
+
+// checkAlone holds check, the PATCH-alone entry point, to the model of a
+// merge into an empty document: with the default rules the two report the
+// same violations (R9's sizes aside, which small inputs do not reach).
+func checkAlone(t *testing.T, patch []byte, check func([]byte) error, fields map[string]metamerge.Policy) {
+	t.Helper()
+	want := modelDoc([]byte(`{}`), patch, metamerge.Limits{}, 0, fields)
+	want.result = nil
+	checkCall(t, [][]byte{patch}, func() ([]byte, error) { return nil, check(patch) }, want)
 }
 
 func FuzzMergeClient(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, stored, patch []byte) {
 		fields := clientFields(clientDefaults)
-		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeClient(stored, patch) },
+		got := checkCall(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeClient(stored, patch) },
 			modelDoc(stored, patch, metamerge.Limits{}, 0, fields))
 		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.MergeClient(s, patch) })
+		checkAlone(t, patch, metamerge.ClientRules{}.Check, fields)
 	})
 }
 
@@ -150,17 +162,17 @@ func FuzzMerge(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, existing, patch []byte, knobs uint16) {
 		r := fuzzRules(knobs)
-		got := check(t, [][]byte{existing, patch}, func() ([]byte, error) { return r.Merge(existing, patch) },
+		got := checkCall(t, [][]byte{existing, patch}, func() ([]byte, error) { return r.Merge(existing, patch) },
 			modelMerge(existing, patch, r.Policy, r.Limits))
 		idempotent(t, got, func(s []byte) ([]byte, error) { return r.Merge(s, patch) })
-		check(t, [][]byte{patch}, func() ([]byte, error) { return nil, r.Validate(patch) }, modelValidate(patch, r.Policy, r.Limits))
+		checkCall(t, [][]byte{patch}, func() ([]byte, error) { return nil, r.Validate(patch) }, modelValidate(patch, r.Policy, r.Limits))
 	})
 }
 
 func FuzzValidateSignup(f *testing.F) {
 	seeds(f)
 	f.Fuzz(func(t *testing.T, _, metadata []byte) {
-		check(t, [][]byte{metadata}, func() ([]byte, error) { return nil, metamerge.ValidateSignup(metadata) },
+		checkCall(t, [][]byte{metadata}, func() ([]byte, error) { return nil, metamerge.ValidateSignup(metadata) },
 			modelValidate(metadata, metamerge.Signup(), metamerge.Limits{}))
 	})
 }

@@ -98,7 +98,7 @@ func TestHostileLarge(t *testing.T) {
 		{"1M keys patch", "a million patch keys, checked and merged in linear time", []byte(`{"user_metadata":{"k5":"old","z":0}}`),
 			append(append([]byte(`{"user_metadata":`), million...), '}'), nil, unlimited, nil, len(million) + 18 + len(`,"z":0`), 20}, // names are hashed twice: duplicate check and merge index
 		{"1M keys client", "too_many_keys once, whatever the count; then a million not_string", []byte(`{}`), million, &metamerge.FieldRules{Policy: metamerge.ClientMetadata()}, nil,
-			[]errorFields{{Code: metamerge.CodeTooManyKeys, Offset: 0, Limit: 10, Actual: 1_000_000}, {Code: metamerge.CodeNotString, Pointer: "/k0", Offset: 6}}, 0, 64},
+			[]errorFields{{Code: metamerge.CodeTooManyKeys, Offset: 0, Limit: 10, Actual: 1_000_000}, {Code: metamerge.CodeNotString, Pointer: "/k0", Offset: 6, Found: "number"}}, 0, 64},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -28,7 +28,7 @@ func TestZeroRulesAreAuth0s(t *testing.T) {
 		{"cap only", "setting one field of UserRules keeps the default policies", metamerge.UserRules{MaxProfileBytes: 10}.Merge, `{}`, `{"user_metadata":{"a.b":1}}`, "",
 			[]errorFields{{Code: metamerge.CodeTooLarge, Offset: -1, Limit: 10, Actual: 27}, {Code: metamerge.CodeInvalidKey, Pointer: "/user_metadata/a.b", Offset: 18}}},
 		{"client number", "C2 holds in the zero ClientRules", metamerge.ClientRules{}.Merge, `{}`, `{"client_metadata":{"n":1}}`, "",
-			[]errorFields{{Code: metamerge.CodeNotString, Pointer: "/client_metadata/n", Offset: 24}}},
+			[]errorFields{{Code: metamerge.CodeNotString, Pointer: "/client_metadata/n", Offset: 24, Found: "number"}}},
 		{"client 11 keys", "C4 holds in the zero ClientRules", metamerge.ClientRules{}.Merge, `{"client_metadata":{"a":"","b":"","c":"","d":"","e":"","f":"","g":"","h":"","i":"","j":""}}`, `{"client_metadata":{"k":""}}`, "",
 			[]errorFields{{Code: metamerge.CodeTooManyKeys, Pointer: "/client_metadata", Offset: 19, Limit: 10, Actual: 11}}},
 	}

@@ -140,15 +140,17 @@ func FuzzTrees(f *testing.F) {
 		field := []byte(m.String())
 
 		user := userFields(userDefaults)
-		got := check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeUser(stored, patch) },
+		got := checkCall(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeUser(stored, patch) },
 			modelDoc(stored, patch, metamerge.Limits{}, 0, user))
 		idempotent(t, got, func(s []byte) ([]byte, error) { return metamerge.MergeUser(s, patch) })
-		check(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeClient(stored, patch) },
+		checkAlone(t, patch, metamerge.UserRules{}.Check, user)
+		checkAlone(t, patch, metamerge.ClientRules{}.Check, clientFields(clientDefaults))
+		checkCall(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeClient(stored, patch) },
 			modelDoc(stored, patch, metamerge.Limits{}, 0, clientFields(clientDefaults)))
 		r := fuzzRules(knobs)
-		check(t, [][]byte{stored, field}, func() ([]byte, error) { return r.Merge(stored, field) }, modelMerge(stored, field, r.Policy, r.Limits))
-		check(t, [][]byte{field}, func() ([]byte, error) { return nil, r.Validate(field) }, modelValidate(field, r.Policy, r.Limits))
-		check(t, [][]byte{field}, func() ([]byte, error) { return nil, metamerge.ValidateSignup(field) },
+		checkCall(t, [][]byte{stored, field}, func() ([]byte, error) { return r.Merge(stored, field) }, modelMerge(stored, field, r.Policy, r.Limits))
+		checkCall(t, [][]byte{field}, func() ([]byte, error) { return nil, r.Validate(field) }, modelValidate(field, r.Policy, r.Limits))
+		checkCall(t, [][]byte{field}, func() ([]byte, error) { return nil, metamerge.ValidateSignup(field) },
 			modelValidate(field, metamerge.Signup(), metamerge.Limits{}))
 	})
 }
