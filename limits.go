@@ -17,9 +17,6 @@ const (
 	// and the largest value Limits.MaxDocumentBytes may take: 2 GiB − 1
 	// byte, so that offsets fit in 32 bits.
 	MaxDocumentBytes = 1<<31 - 1
-	// MaxMetadataBytes is the size limit of user_metadata and app_metadata
-	// after a merge (R9): 16 MiB of JSON text as this package emits it.
-	MaxMetadataBytes = 16 << 20
 )
 
 // Ceilings of settings whose cost grows with them: a setting above one is
@@ -30,6 +27,9 @@ const (
 	// maxPointerBytes is the byte budget of the pointers of one error list
 	// (H8): the list is cut before the violation that would exceed it.
 	maxPointerBytes = 64 << 10
+	// maxMetadataBytes is the size limit of user_metadata and app_metadata
+	// after a merge (R9): 16 MiB of JSON text as this package emits it.
+	maxMetadataBytes = 16 << 20
 )
 
 // Limits are the settings of a whole call, as opposed to those of one
@@ -161,7 +161,7 @@ type Policy struct {
 // without "." or "$" at any depth (R7), at most 16 MiB after the merge (R9),
 // and {} clears the field (R6).
 func UserMetadata() Policy {
-	return Policy{MaxBytes: MaxMetadataBytes, Names: NamesNoDotOrDollar, Empty: EmptyClears}
+	return Policy{MaxBytes: maxMetadataBytes, Names: NamesNoDotOrDollar, Empty: EmptyClears}
 }
 
 // AppMetadata returns the policy of app_metadata in a user PATCH: as

@@ -20,12 +20,12 @@ func TestDefaultMetadataSizeLimit(t *testing.T) {
 		return []byte(`{"user_metadata":{"a":"` + strings.Repeat("x", n) + `"}}`)
 	}
 	patch := []byte(`{"user_metadata":{"b":1}}`)
-	n := metamerge.MaxMetadataBytes - 14
+	n := metamerge.UserMetadata().MaxBytes - 14
 	got, err := metamerge.MergeUser(stored(n), patch)
 	if err != nil {
 		t.Fatalf("exactly 16 MiB: %v", err)
 	}
-	if want := len(`{"user_metadata":}`) + metamerge.MaxMetadataBytes; len(got) != want {
+	if want := len(`{"user_metadata":}`) + metamerge.UserMetadata().MaxBytes; len(got) != want {
 		t.Fatalf("merged profile is %d bytes, want %d", len(got), want)
 	}
 	_, err = metamerge.MergeUser(stored(n+1), patch)

@@ -5,7 +5,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
@@ -37,16 +36,12 @@ func main() {
 
 // report prints every violation as an API would list them.
 func report(err error) {
-	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
+	errs := metamerge.Errors(err)
+	if len(errs) == 0 { // not a violation: a bug of ours
+		fmt.Fprintln(os.Stderr, "unexpected error:", err)
+		os.Exit(1)
 	}
-	for _, err := range errs {
-		var e *metamerge.Error
-		if !errors.As(err, &e) {
-			fmt.Fprintln(os.Stderr, "unexpected error:", err)
-			os.Exit(1)
-		}
+	for _, e := range errs {
 		fmt.Printf("400:     %s at %q\n", e.Code, e.Pointer)
 	}
 }
