@@ -14,7 +14,10 @@ var Sizes = []struct {
 	Name  string
 	Bytes int
 }{
+	{"512B", 512},
 	{"1KiB", 1 << 10},
+	{"2KiB", 2 << 10},
+	{"8KiB", 8 << 10},
 	{"64KiB", 64 << 10},
 	{"1MiB", 1 << 20},
 	{"16MiB", 16<<20 - 4<<10}, // just under, so that user_metadata stays within R9's 16 MiB
