@@ -34,11 +34,12 @@ func (x *index) start(doc []byte, mem []member, n int) {
 	}
 }
 
-// drop forgets the document, so that a pooled index keeps no caller's
-// data.
-func (x *index) drop() {
+// release forgets the document and empties the buffers for the pool (see
+// work.release).
+func (x *index) release() {
 	x.doc, x.mem = nil, nil
-	x.ids, x.tags, x.a, x.b = x.ids[:0], reuse(x.tags), reuse(x.a), reuse(x.b)
+	x.ids, x.tags, x.a, x.b = pooled(x.ids, 4), pooled(x.tags, 8), pooled(x.a, 1), pooled(x.b, 1)
+	x.table.slots = pooled(x.table.slots, 8)
 }
 
 // name returns the decoded name of member i, in *buf when it has escapes.

@@ -26,6 +26,7 @@ type work struct {
 	one        [1]field  // the field of a call on one metadata object
 	fields     [2]field  // the fields of a call on a profile or client
 	pols       [2]Policy // copies of the caller's policies
+	eq         comparer
 	tmp, nbuf  []byte
 }
 
@@ -66,13 +67,20 @@ func (w *work) release() {
 	w.viol.list = pooled(w.viol.list, violationSize)
 	w.tmp, w.nbuf = pooled(w.tmp, 1), pooled(w.nbuf, 1)
 	w.one, w.fields, w.pols = [1]field{}, [2]field{}, [2]Policy{}
-	for _, x := range []*index{&w.roots, &w.sc.idx} {
-		x.drop()
-		x.ids, x.tags, x.a, x.b = pooled(x.ids, 4), pooled(x.tags, 8), pooled(x.a, 1), pooled(x.b, 1)
-		x.table.slots = pooled(x.table.slots, 8)
-	}
+	w.roots.release()
+	w.sc.idx.release()
 	s := &w.sc
 	s.frames, s.pbuf, s.tmp = pooled(s.frames, frameSize), pooled(s.pbuf, 1), pooled(s.tmp, 1)
+	c := &w.eq
+	c.na, c.nb = pooled(c.na, 1), pooled(c.nb, 1)
+	for i := range c.levels {
+		lv := &c.levels[i]
+		lv.a, lv.b = pooled(lv.a, memberSize), pooled(lv.b, memberSize)
+		lv.idx.release()
+	}
+	if len(c.levels) > 64 {
+		c.levels = nil
+	}
 	workPool.Put(w)
 }
 
