@@ -2,7 +2,9 @@ package metamerge_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -45,6 +47,10 @@ var entryPoints = []entryPoint{
 		return nil, metamerge.FieldRules{Policy: metamerge.AppMetadata()}.Validate(b)
 	}},
 	{"ValidateSignup", alone, func(_, b []byte) ([]byte, error) { return nil, metamerge.ValidateSignup(b) }},
+	{"FieldRules.Validate 1,000 errors", alone, func(_, b []byte) ([]byte, error) {
+		return nil, metamerge.FieldRules{Policy: metamerge.ClientMetadata(), Limits: metamerge.Limits{MaxErrors: 1000}}.Validate(b)
+	}},
+	{"ClientRules.Merge 1,000 errors", patchOf("client_metadata"), metamerge.ClientRules{Limits: metamerge.Limits{MaxErrors: 1000}}.Merge},
 }
 
 // hostileObject builds a metadata object of about size bytes: head, then
@@ -94,8 +100,10 @@ func nestedDotted(size, depth int) []byte {
 }
 
 // TestHostileBounds holds every entry point to the resource bound of the
-// package doc: for any input, the call and the Error() of every error it
-// returns allocate at most 10 times the input size plus 1 MiB. The inputs
+// package doc: for any input, the call, and the Error() and Auth0Message()
+// of every error it returns, allocate at most 10 times the input size plus
+// 1 MiB; encoding the errors to JSON (without HTML escaping), at most 8
+// times the bytes of their pointers plus 1 MiB. The inputs
 // are those that cost the most before the bound: long names carried by
 // many error pointers, deep dotted names, a million cheap violations, and
 // names that Error() would quote byte by byte.
@@ -114,6 +122,10 @@ func TestHostileBounds(t *testing.T) {
 		{"not-string members, 1 MB", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":[]` }, `}`)},
 		{"1 MB name of DEL bytes with a dot", []byte(`{"` + strings.Repeat("\x7f", mb) + `.":{"a.b":1}}`)},
 		{"1 MB of nested dotted names in arrays", hostileObject(mb, `{"a":[`, func(int) string { return `[{"$":{"$":0}}]` }, `]}`)},
+		{"1 MB name of slashes, escaped twice as long", []byte(`{"` + strings.Repeat("/", mb) + `.":0}`)},
+		{"1 MB name of <, which JSON may escape", []byte(`{"` + strings.Repeat("<", mb) + `.":0}`)},
+		{"long names at one place, several errors each", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + strings.Repeat("k", 20000) + `.":0` }, `}`)},
+		{"short names outside the client set", hostileObject(mb, `{`, func(i int) string { return `"!` + shortName(i) + `":0` }, `}`)},
 	}
 	for _, in := range inputs {
 		for _, ep := range entryPoints {
@@ -124,16 +136,27 @@ func TestHostileBounds(t *testing.T) {
 				n := allocated(func() {
 					_, err = ep.call(a, b)
 					for _, e := range metamerge.Errors(err) {
-						_ = e.Error()
+						_, _ = e.Error(), e.Auth0Message()
 					}
 				})
+				// Encoding writes every pointer out in full: it is held to a
+				// small multiple of the pointer bytes, at most twice the input.
+				pointers := 0
+				for _, e := range metamerge.Errors(err) {
+					pointers += len(e.Pointer)
+				}
+				enc := json.NewEncoder(io.Discard)
+				enc.SetEscapeHTML(false)
+				if j := allocated(func() { _ = enc.Encode(metamerge.Errors(err)) }); j > 8*uint64(pointers)+mb {
+					t.Errorf("JSON encoding allocated %d bytes for %d bytes of pointers: over 8× + 1 MiB", j, pointers)
+				}
 				limit := 10*uint64(size) + mb
 				ratio := float64(n) / float64(size)
 				t.Logf("%d bytes in, %d allocated (%.2f× the input), %d errors", size, n, ratio, len(metamerge.Errors(err)))
 				if n > limit {
 					t.Errorf("allocated %d bytes for %d bytes of input: over 10× + 1 MiB", n, size)
 				}
-				if errs := metamerge.Errors(err); len(errs) > metamerge.DefaultMaxErrors+1 {
+				if errs := metamerge.Errors(err); len(errs) > 1001 {
 					t.Errorf("%d errors: over the default limit", len(errs))
 				}
 			})

@@ -74,17 +74,18 @@ func (w *work) report(doc []byte, signup bool) error {
 	w.targets = targets
 	ptrs := w.sc.locate(doc, targets, maxPointerBytes)
 	errs := make([]Error, 0, len(list)+1)
-	t := -1
+	t, budget := -1, maxPointerBytes
 	for _, x := range list {
 		e := Error{Code: x.code, Offset: x.off, Limit: x.limit, Actual: x.actual, Signup: signup}
 		if x.off >= 0 {
 			if t < 0 || targets[t] != x.off {
 				t++
 			}
-			if t >= len(ptrs) {
-				break // over the pointer budget
+			if t >= len(ptrs) || len(errs) > 0 && len(ptrs[t]) > budget {
+				break // over the pointer budget: each violation counts its pointer
 			}
 			e.Pointer = ptrs[t]
+			budget -= len(e.Pointer)
 			if x.code == CodeNotObject || x.code == CodeNotString {
 				e.Found = typeName(doc[x.off])
 			}

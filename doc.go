@@ -127,7 +127,7 @@
 //	limit                          default            where
 //	input document size (H10)      2 GiB − 1 byte     Limits.MaxDocumentBytes
 //	nesting depth (H3)             100 levels         Limits.MaxDepth (at most 10,000)
-//	violations reported (H8)       100                Limits.MaxErrors (at most 10,000)
+//	violations reported (H8)       100                Limits.MaxErrors (at most 1,000)
 //	user/app_metadata size (R9)    16 MiB             Policy.MaxBytes
 //	whole profile size (R9)        off                UserRules.MaxProfileBytes
 //	client_metadata keys (C4)      10                 Policy.MaxKeys
@@ -168,10 +168,13 @@
 //
 // # Resources
 //
-// For every input, a call allocates at most about 10 times the size of its
-// inputs plus 1 MiB, the Error texts of its errors included (6 times at
-// most for inputs of 1 MiB in the tests, whose worst case is a million of
-// the shortest members), and takes time linear in that size. Parsing never
+// For every input, a call allocates at most 10 times the size of its
+// inputs plus 1 MiB, the Error and Auth0Message texts of its errors
+// included (7 times at most in the tests, whose worst cases are the
+// shortest distinct members and long names carried by many pointers), and
+// takes time linear in that size. A pointer is exact, so it can be as long
+// as the names it holds: encoding errors to JSON costs a few times their
+// pointers (MarshalJSON does not HTML-escape; see there). Parsing never
 // recurses, the error list is bounded (H8), and records use 32-bit offsets
 // (H10).
 //

@@ -1,6 +1,7 @@
 package metamerge
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -131,7 +132,10 @@ func (e *Error) Unwrap() error { return e.Code }
 // MarshalJSON encodes e as an object with the members code, pointer,
 // stored (when true), offset (when known), limit and actual (when Limit is
 // set), found (when set), signup (when true), and message (the text of
-// Error).
+// Error). It does not HTML-escape: the pointer is exact, and as long as the
+// names it holds, so escaping "<" as \u003c could make it six times
+// longer. json.Marshal escapes it all the same; a json.Encoder with
+// SetEscapeHTML(false) keeps it as it is.
 func (e *Error) MarshalJSON() ([]byte, error) {
 	type errorJSON struct {
 		Code    Code   `json:"code"`
@@ -151,7 +155,14 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 	if e.Limit > 0 {
 		j.Limit, j.Actual = &e.Limit, &e.Actual
 	}
-	return json.Marshal(j)
+	var b bytes.Buffer
+	b.Grow(len(e.Pointer) + len(j.Message) + 160)
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(j); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
 }
 
 // Errors returns every *Error in err, in order: err itself when it is
@@ -210,7 +221,8 @@ func (e *Error) Auth0Message() string {
 	var inner string
 	switch e.Code {
 	case CodeInvalidKey:
-		if isUserOrApp(e.Pointer) && strings.Contains(lastToken(e.Pointer), ".") {
+		// ~0 and ~1 never stand for ".": look in the escaped last token.
+		if isUserOrApp(e.Pointer) && strings.Contains(e.Pointer[strings.LastIndexByte(e.Pointer, '/'):], ".") {
 			return `Fields with "." are not allowed, please remove all dotted fields. Example: user_metadata.foo.bar`
 		}
 		return ""
@@ -234,11 +246,6 @@ func (e *Error) Auth0Message() string {
 
 func isUserOrApp(p string) bool {
 	return strings.HasPrefix(p, "/user_metadata/") || strings.HasPrefix(p, "/app_metadata/")
-}
-
-// lastToken returns the unescaped last reference token of pointer p.
-func lastToken(p string) string {
-	return unescapeToken(p[strings.LastIndexByte(p, '/')+1:])
 }
 
 func unescapeToken(s string) string {

@@ -23,7 +23,7 @@ const (
 // refused, so that no setting makes memory use unbounded.
 const (
 	maxDepthSetting  = 10_000
-	maxErrorsSetting = 10_000
+	maxErrorsSetting = 1_000 // about 450 bytes a violation: within the +1 MiB of the bound
 	// maxPointerBytes is the byte budget of the pointers of one error list
 	// (H8): the list is cut before the violation that would exceed it.
 	maxPointerBytes = 64 << 10
@@ -39,7 +39,7 @@ type Limits struct {
 	// its root (H3): 0 means DefaultMaxDepth; at most 10,000.
 	MaxDepth int
 	// MaxErrors is the most violations a call reports (H8): 0 means
-	// DefaultMaxErrors; at most 10,000. A longer list is cut and ends with
+	// DefaultMaxErrors; at most 1,000. A longer list is cut and ends with
 	// one too_many_errors error. The list is also cut where the pointers
 	// of the violations in it would together exceed 64 KiB.
 	MaxErrors int

@@ -565,7 +565,7 @@ func (s *scanner) appendPointer(p []byte, frames []frame) []byte {
 
 // appendToken appends name as an RFC 6901 reference token.
 func appendToken(p, name []byte) []byte {
-	p = slices.Grow(p, len(name))
+	p = slices.Grow(p, len(name)+bytes.Count(name, []byte{'~'})+bytes.Count(name, []byte{'/'}))
 	for _, c := range name {
 		switch c {
 		case '~':

@@ -78,7 +78,7 @@ func TestSettingsOutOfRange(t *testing.T) {
 		{"negative depth", metamerge.Limits{MaxDepth: -1}, "MaxDepth"},
 		{"depth over 10,000", metamerge.Limits{MaxDepth: 10_001}, "MaxDepth"},
 		{"negative errors", metamerge.Limits{MaxErrors: -1}, "MaxErrors"},
-		{"errors over 10,000", metamerge.Limits{MaxErrors: 10_001}, "MaxErrors"},
+		{"errors over 1,000", metamerge.Limits{MaxErrors: 1_001}, "MaxErrors"},
 		{"negative document size", metamerge.Limits{MaxDocumentBytes: -1}, "MaxDocumentBytes"},
 	}
 	type call struct {

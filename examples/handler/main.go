@@ -44,7 +44,9 @@ func (s *store) patchUser(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		_ = json.NewEncoder(w).Encode(map[string]any{
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false) // pointers can be long: keep "<" one byte
+		_ = enc.Encode(map[string]any{
 			"statusCode": 400, "error": "Bad Request", "errorCode": "invalid_body", "message": msg, "errors": errs,
 		})
 		return
