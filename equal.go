@@ -137,8 +137,14 @@ func (c *comparer) equalObjects(a, b []byte, depth int) bool {
 }
 
 // objectMembers appends the members of the valid object obj (its text
-// from '{' to '}') to mem.
+// from '{' to '}') to mem, which it first gives room for all of them at
+// once, bounded as the scanner bounds its records.
 func objectMembers(mem []member, obj []byte) []member {
+	if most := len(obj)/5 + 1; cap(mem) < most {
+		if n := min(bytes.Count(obj, []byte{':'}), most); cap(mem) < n {
+			mem = make([]member, 0, n)
+		}
+	}
 	i := skipSpace(obj, 1)
 	for obj[i] != '}' {
 		k, esc := stringEnd(obj, i)

@@ -31,6 +31,7 @@ const (
 	CodeKeyTooLong    Code = "key_too_long"    // C3, S1: a member name over the length limit
 	CodeValueTooLong  Code = "value_too_long"  // C2, S1: a string value over the length limit
 	CodeTooManyErrors Code = "too_many_errors" // H8: the list of violations was cut here
+	CodeUnreachable   Code = "unreachable"     // D5: a diff's after holds what no PATCH produces
 )
 
 // Error returns the code itself, so that a Code can stand as a sentinel

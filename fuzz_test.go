@@ -188,13 +188,18 @@ func TestModelAgreesWithVectors(t *testing.T) {
 			metadata, _ := input(t, c.Metadata, c.MetadataBase64)
 			var got mOutcome
 			switch c.Op {
-			case "merge_user":
+			case "diff_user", "diff_client", "diff":
+				modelRoundTrip(t, &c)
+				return
+			case "diff3_user", "diff3_client", "diff3":
+				t.Skip("three-way diffs are held to their properties by FuzzDiff")
+			case "merge_user", "report_user":
 				r := c.userRules(t)
 				got = modelDoc(stored, patch, r.Limits, r.MaxProfileBytes, userFields(r))
-			case "merge_client":
+			case "merge_client", "report_client":
 				r := c.clientRules(t)
 				got = modelDoc(stored, patch, r.Limits, 0, clientFields(r))
-			case "merge":
+			case "merge", "report":
 				r := c.fieldRules(t)
 				if !hasStored {
 					stored = nil
@@ -240,4 +245,45 @@ func deref(s *string) any {
 		return nil
 	}
 	return *s
+}
+
+// modelRoundTrip checks a diff vector with the model (D1): merging the
+// diff it expects into before gives after.
+func modelRoundTrip(t *testing.T, c *vectorCase) {
+	if len(c.Errors) > 0 {
+		t.Skip("the model does not compute diffs; the errors are held by TestVectors")
+	}
+	var want *string
+	if err := json.Unmarshal(c.Result, &want); err != nil {
+		t.Fatal(err)
+	}
+	before, after := text(c.Before), text(c.After)
+	if want == nil { // no patch: the field stays as it is
+		if eq, _ := metamerge.Equal(before, after); !eq {
+			t.Fatalf("no patch, but before %s and after %s differ", before, after)
+		}
+		return
+	}
+	var got mOutcome
+	switch c.Op {
+	case "diff_user":
+		got = modelDoc(before, []byte(*want), metamerge.Limits{}, 0, userFields(userDefaults))
+	case "diff_client":
+		got = modelDoc(before, []byte(*want), metamerge.Limits{}, 0, clientFields(clientDefaults))
+	default:
+		r := c.fieldRules(t)
+		got = modelMerge(before, []byte(*want), r.Policy, r.Limits)
+	}
+	if len(got.errs) > 0 || got.parse != nil {
+		t.Fatalf("the model rejects the diff: %+v %v", got.errs, got.parse)
+	}
+	if got.result == nil {
+		if after != nil {
+			t.Fatalf("the model removes the field; after is %s", after)
+		}
+		return
+	}
+	if eq, err := metamerge.Equal([]byte(*got.result), after); !eq || err != nil {
+		t.Fatalf("the model merges the diff into %s, not after %s", *got.result, after)
+	}
 }

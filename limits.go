@@ -281,6 +281,12 @@ func (p *Policy) nameOK(name []byte, nested bool) bool {
 	return true
 }
 
+// deletable reports whether a patch may name a key to delete it: null
+// does not spare a name the rules of names (R7, R8, C3, S1).
+func (p *Policy) deletable(name []byte) bool {
+	return p.nameOK(name, false) && !p.reserved(name) && (p.MaxKeyLen == 0 || length(name, p.Unit) <= p.MaxKeyLen)
+}
+
 // checksNested reports whether names below the field's own members are
 // checked.
 func (p *Policy) checksNested() bool { return p.Names == NamesNoDotOrDollar || p.NoPrototypeKeys }

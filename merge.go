@@ -21,12 +21,16 @@ type work struct {
 	used       []bool   // per patch root member: applied
 	fused      []bool   // per member of a patch field: applied
 	checkOnly  bool     // check the patch alone
+	track      bool     // record the changes of the merge (MergeReport)
+	changes    []Change // the changes, a new slice for each call
+	prefix     string   // pointer of the field whose keys are merged
 	viol       violations
 	targets    []int
 	one        [1]field  // the field of a call on one metadata object
 	fields     [2]field  // the fields of a call on a profile or client
 	pols       [2]Policy // copies of the caller's policies
 	eq         comparer
+	diff       differ
 	tmp, nbuf  []byte
 }
 
@@ -67,8 +71,17 @@ func (w *work) release() {
 	w.viol.list = pooled(w.viol.list, violationSize)
 	w.tmp, w.nbuf = pooled(w.tmp, 1), pooled(w.nbuf, 1)
 	w.one, w.fields, w.pols = [1]field{}, [2]field{}, [2]Policy{}
+	w.track, w.changes, w.prefix = false, nil, ""
 	w.roots.release()
 	w.sc.idx.release()
+	d := &w.diff
+	d.out, d.docs, d.absent = pooled(d.out, 1), nil, nil
+	d.targets, d.places = pooled(d.targets, 8), pooled(d.places, 8)
+	for k := range d.mem {
+		d.mem[k] = pooled(d.mem[k], memberSize)
+		d.roots[k].release()
+		d.fields[k].release()
+	}
 	s := &w.sc
 	s.frames, s.pbuf, s.tmp = pooled(s.frames, frameSize), pooled(s.pbuf, 1), pooled(s.tmp, 1)
 	c := &w.eq
@@ -129,6 +142,9 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 	w.sc.fields, w.sc.fieldDepth, w.sc.viol = fields, 2, &w.viol
 	if w.pmem, err = w.sc.scan(patch, depth, 2, w.pmem); err != nil {
 		return nil, err
+	}
+	if w.track { // a change for each patch member at most, and for each field
+		w.changes = make([]Change, 0, len(w.pmem)+len(fields))
 	}
 	var errs []*Error
 	if !checkOnly {
@@ -215,13 +231,11 @@ func (w *work) applyRoot(out, stored []byte, sid int32, patch []byte, pid int32,
 	}
 	pv := patch[pm.val.lo:pm.val.hi]
 	name := w.name(patch, pm)
-	var pol *Policy
-	for i := range fields {
-		if string(name) == fields[i].name {
-			pol = fields[i].pol
-		}
-	}
+	pol := fieldPolicy(fields, name)
 	if pol == nil { // R10
+		if w.track {
+			w.rootChange(name, sm, stored, pv)
+		}
 		if pv[0] == 'n' || w.checkOnly {
 			return out
 		}
@@ -237,19 +251,27 @@ func (w *work) applyRoot(out, stored []byte, sid int32, patch []byte, pid int32,
 		w.checkMembers(pol, patch, pmem, false)
 		return out
 	}
+	var sv []byte
+	if sm != nil {
+		sv = stored[sm.val.lo:sm.val.hi]
+	}
+	if w.track {
+		w.prefix = string(appendToken([]byte{'/'}, name))
+		w.fieldChange(pol, sv, len(pmem) == 0)
+	}
 	if len(pmem) == 0 { // R6, C5
 		switch pol.Empty {
 		case EmptyClears:
 			return appendMember(out, key, []byte("{}"))
 		case EmptyIgnored:
 			if sm != nil {
-				return appendMember(out, key, stored[sm.val.lo:sm.val.hi])
+				return appendMember(out, key, sv)
 			}
 		}
 		return out
 	}
 	var smem []member
-	if sm != nil && stored[sm.val.lo] == '{' { // else R2: taken as {}
+	if sm != nil && sv[0] == '{' { // else R2: taken as {}
 		smem = children(w.smem, sid)
 	}
 	out = appendMember(out, key, nil)
@@ -308,6 +330,9 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		err.Signup = signup
 		return nil, err
 	}
+	if w.track {
+		w.changes = make([]Change, 0, len(w.pmem)+1)
+	}
 	at := skipSpace(patch, 0)
 	if patch[at] != '{' {
 		return nil, notObject(patch, at, false, signup)
@@ -326,6 +351,10 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		w.checkObject(p, at, len(w.pmem), 0)
 		w.checkMembers(p, patch, w.pmem, false)
 	case opMerge:
+		if w.track {
+			w.prefix = ""
+			w.fieldChange(p, existing, len(w.pmem) == 0)
+		}
 		if len(w.pmem) == 0 {
 			switch {
 			case p.Empty == EmptyClears:
@@ -424,6 +453,13 @@ func (w *work) mergeMembers(out, stored []byte, smem []member, patch []byte, pme
 		out = kept.flush(out, stored)
 		used[k] = true
 		val := patch[pmem[k].val.lo:pmem[k].val.hi]
+		if w.track {
+			if val[0] == 'n' {
+				w.change(ChangeRemove, w.prefix, w.name(stored, m))
+			} else {
+				w.valueChange(w.prefix, w.name(stored, m), stored[m.val.lo:m.val.hi], val)
+			}
+		}
 		if val[0] == 'n' { // null removes the key
 			continue
 		}
@@ -434,6 +470,9 @@ func (w *work) mergeMembers(out, stored []byte, smem []member, patch []byte, pme
 	for k := range pmem {
 		m := &pmem[k]
 		if !used[k] && patch[m.val.lo] != 'n' {
+			if w.track {
+				w.change(ChangeAdd, w.prefix, w.name(patch, m))
+			}
 			out = appendMember(out, patch[m.key.lo:m.key.hi], patch[m.val.lo:m.val.hi])
 			n++
 		}
@@ -448,4 +487,39 @@ func (w *work) name(doc []byte, m *member) []byte {
 	}
 	w.tmp = appendUnescaped(reuse(w.tmp), m.keyText(doc))
 	return w.tmp
+}
+
+// rootChange records the change a patch root member of value pv makes to
+// the stored root member sm (nil: absent) (R10).
+func (w *work) rootChange(name []byte, sm *member, stored, pv []byte) {
+	switch {
+	case sm == nil && pv[0] != 'n':
+		w.change(ChangeAdd, "", name)
+	case sm != nil && pv[0] == 'n':
+		w.change(ChangeRemove, "", name)
+	case sm != nil:
+		w.valueChange("", name, stored[sm.val.lo:sm.val.hi], pv)
+	}
+}
+
+// fieldChange records what a patch does to a metadata field as a whole:
+// sv is its stored value (nil: absent), empty tells a patch of {}. The
+// changes of its keys are recorded as they are merged.
+func (w *work) fieldChange(p *Policy, sv []byte, empty bool) {
+	obj := len(sv) > 0 && sv[skipSpace(sv, 0)] == '{'
+	switch {
+	case !empty && len(sv) == 0, empty && len(sv) == 0 && p.Empty == EmptyClears:
+		w.change(ChangeAdd, w.prefix, nil)
+	case len(sv) > 0 && !obj && (!empty || p.Empty == EmptyClears):
+		w.change(ChangeReplace, w.prefix, nil) // R2: a legacy value becomes an object
+	case empty && len(sv) > 0 && p.Empty == EmptyRemoves:
+		w.change(ChangeRemove, w.prefix, nil)
+	case empty && obj && p.Empty == EmptyClears && !isEmptyObject(sv):
+		w.change(ChangeClear, w.prefix, nil)
+	}
+}
+
+// isEmptyObject reports whether the valid object text v has no members.
+func isEmptyObject(v []byte) bool {
+	return v[skipSpace(v, skipSpace(v, 0)+1)] == '}'
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,11 +30,18 @@ type vectorCase struct {
 	PatchBase64    *string         `json:"patch_base64"`
 	Metadata       *string         `json:"metadata"`
 	MetadataBase64 *string         `json:"metadata_base64"`
+	Before         *string         `json:"before"`
+	After          *string         `json:"after"`
+	Base           *string         `json:"base"`
+	Desired        *string         `json:"desired"`
+	Live           *string         `json:"live"`
 	Options        vectorOptions   `json:"options"`
 	Result         json.RawMessage `json:"result"`
+	Changes        []vectorChange  `json:"changes"`
 	Errors         []vectorError   `json:"errors"`
 
-	file string
+	file       string
+	gotChanges []metamerge.Change
 }
 
 type vectorOptions struct {
@@ -51,6 +59,11 @@ func (o vectorOptions) limits() metamerge.Limits {
 	return metamerge.Limits{MaxDepth: o.MaxDepth, MaxErrors: o.MaxErrors, MaxDocumentBytes: o.MaxDocumentBytes}
 }
 
+type vectorChange struct {
+	Op      string `json:"op"`
+	Pointer string `json:"pointer"`
+}
+
 type vectorError struct {
 	Code         string `json:"code"`
 	Pointer      string `json:"pointer"`
@@ -65,6 +78,7 @@ var contractRules = []string{
 	"C1", "C2", "C3", "C4", "C5",
 	"S1", "S2", "S3",
 	"H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "H10",
+	"D1", "D2", "D3", "D4", "D5", "D6", "D7",
 }
 
 func loadVectors(t testing.TB) []vectorCase {
@@ -166,8 +180,45 @@ var namedPolicies = map[string]func() metamerge.Policy{
 	"client_metadata": metamerge.ClientMetadata, "signup": metamerge.Signup,
 }
 
-// run executes the case through the public API.
-func (c *vectorCase) run(t *testing.T) (result []byte, resultSet bool, err error) {
+// text returns an optional text input: nil when absent.
+func text(s *string) []byte {
+	if s == nil {
+		return nil
+	}
+	return []byte(*s)
+}
+
+// run executes the case through the public API; changes is set for the
+// report ops.
+func (c *vectorCase) run(t *testing.T) (result []byte, resultSet bool, changes []metamerge.Change, err error) {
+	before, after := text(c.Before), text(c.After)
+	base, desired, live := text(c.Base), text(c.Desired), text(c.Live)
+	switch c.Op {
+	case "diff_user":
+		result, err = metamerge.DiffUser(before, after)
+		return result, true, nil, err
+	case "diff_client":
+		result, err = metamerge.DiffClient(before, after)
+		return result, true, nil, err
+	case "diff":
+		result, err = c.fieldRules(t).Diff(before, after)
+		return result, true, nil, err
+	case "diff3_user":
+		result, err = c.userRules(t).Diff3(base, desired, live)
+		return result, true, nil, err
+	case "diff3_client":
+		result, err = c.clientRules(t).Diff3(base, desired, live)
+		return result, true, nil, err
+	case "diff3":
+		result, err = c.fieldRules(t).Diff3(base, desired, live)
+		return result, true, nil, err
+	}
+	result, resultSet, err = c.runMerge(t)
+	return result, resultSet, nil, err
+}
+
+// runMerge executes the merge, check and report ops.
+func (c *vectorCase) runMerge(t *testing.T) (result []byte, resultSet bool, err error) {
 	stored, hasStored := input(t, c.Stored, c.StoredBase64)
 	patch, hasPatch := input(t, c.Patch, c.PatchBase64)
 	metadata, hasMetadata := input(t, c.Metadata, c.MetadataBase64)
@@ -203,6 +254,19 @@ func (c *vectorCase) run(t *testing.T) (result []byte, resultSet bool, err error
 	case "merge":
 		need(hasPatch, "patch")
 		result, err = c.fieldRules(t).Merge(stored, patch)
+		return result, true, err
+	case "report_user", "report_client", "report":
+		need(hasStored && hasPatch || c.Op == "report" && hasPatch, "stored and patch")
+		var changes []metamerge.Change
+		switch c.Op {
+		case "report_user":
+			result, changes, err = c.userRules(t).MergeReport(stored, patch)
+		case "report_client":
+			result, changes, err = c.clientRules(t).MergeReport(stored, patch)
+		default:
+			result, changes, err = c.fieldRules(t).MergeReport(stored, patch)
+		}
+		c.gotChanges = changes
 		return result, true, err
 	case "validate_signup":
 		need(hasMetadata, "metadata")
@@ -256,7 +320,21 @@ func TestVectors(t *testing.T) {
 			if hasResult == (c.Errors != nil) && c.Op != "validate_signup" {
 				t.Fatal("a case has either result or errors")
 			}
-			got, _, err := c.run(t)
+			got, _, changes, err := c.run(t)
+			if strings.HasPrefix(c.Op, "report") {
+				changes = c.gotChanges
+				gotChanges := []vectorChange{}
+				for _, ch := range changes {
+					gotChanges = append(gotChanges, vectorChange{string(ch.Op), ch.Pointer})
+				}
+				want := c.Changes
+				if err != nil {
+					want = []vectorChange{}
+				}
+				if diff := cmp.Diff(want, gotChanges); diff != "" {
+					t.Errorf("%s: changes (-want +got):\n%s", c.Name, diff)
+				}
+			}
 
 			var wantErrs []vectorError
 			for _, e := range c.Errors {
@@ -334,7 +412,7 @@ func TestContractRuleIDs(t *testing.T) {
 		skipWithoutShared(t, err)
 	}
 	var ids []string
-	for _, m := range regexp.MustCompile(`(?m)^\| ([RCSH][0-9]+) \|`).FindAllSubmatch(data, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^\| ([A-Z][0-9]+) \|`).FindAllSubmatch(data, -1) {
 		ids = append(ids, string(m[1]))
 	}
 	want := slices.Clone(contractRules)

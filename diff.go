@@ -1,0 +1,517 @@
+package metamerge
+
+import "slices"
+
+// DiffUser returns the PATCH body that turns the user profile before into
+// after under Auth0's rules (the zero [UserRules]): merging it into before
+// with [MergeUser] gives after. See [UserRules.Diff].
+func DiffUser(before, after []byte) ([]byte, error) {
+	return UserRules{}.Diff(before, after)
+}
+
+// DiffClient returns the PATCH body that turns the client before into
+// after under Auth0's rules (the zero [ClientRules]). See [UserRules.Diff].
+func DiffClient(before, after []byte) ([]byte, error) {
+	return ClientRules{}.Diff(before, after)
+}
+
+// Diff returns the PATCH body that turns the profile before into after
+// under r: merging it into before with r.Merge gives after (D1), value for
+// value as [Equal] compares them, each value with the text it has in after.
+//
+// It is minimal (D3): a root member appears only if it changes; in
+// user_metadata and app_metadata only the keys that change appear, each
+// sent whole with its value in after (R3 merges at the root only). A key
+// or a root member that after lacks is sent as null (D4), so the diff
+// never touches a key it does not name. {} is sent for a field only where
+// nothing else reaches after: app_metadata that after lacks (R6), or a
+// field that must be created empty. When nothing changes the diff is {}.
+//
+// The diff lists the members that after sets in after's order, then the
+// deletions in before's order, written without white space.
+//
+// Where no PATCH gives after (D5), Diff returns the errors the merge of
+// the nearest PATCH would, located in after: a new name with "." (R7), a
+// reserved name (R8), a field over its size (R9), and so on; not_object
+// for a metadata field that after lacks and that no PATCH can remove, or
+// that is not an object; unreachable for a root member or a key of a field
+// whose value in after is null and that before lacks or holds with another
+// value (a PATCH's null removes). Errors in before have Stored
+// set. A setting out of range is an error that names it.
+func (r UserRules) Diff(before, after []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	fields, err := r.fields(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffDoc(nil, before, after, r.Limits, r.MaxProfileBytes, fields)
+}
+
+// Diff3 returns the PATCH body that brings desired to live, the profile
+// the server holds now, without undoing what others wrote there (D6): base
+// is what the caller last applied. Keys of a metadata field and root
+// members that live has and the caller never set (absent from base and
+// desired) are left alone; those the caller removed (in base, not in
+// desired) are deleted where live still has them; those of desired that
+// live lacks or holds with another value are set. A metadata field that
+// desired lacks but base had counts as emptied by the caller: its keys
+// from base are deleted. Errors are those of [UserRules.Diff], located in
+// desired; errors in live have Stored set.
+func (r UserRules) Diff3(base, desired, live []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	fields, err := r.fields(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffDoc(base, live, desired, r.Limits, r.MaxProfileBytes, fields)
+}
+
+// Diff returns the PATCH body that turns the client before into after
+// under r, as [UserRules.Diff] does for a profile.
+func (r ClientRules) Diff(before, after []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	fields, err := r.fields(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffDoc(nil, before, after, r.Limits, 0, fields)
+}
+
+// Diff3 returns the PATCH body that brings desired to the client live
+// without undoing what others wrote there, as [UserRules.Diff3] does.
+func (r ClientRules) Diff3(base, desired, live []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	fields, err := r.fields(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffDoc(base, live, desired, r.Limits, 0, fields)
+}
+
+// diffDoc builds the PATCH body that turns the document before into
+// after, or, with base not nil, the three-way PATCH that brings after
+// (desired) to before (live). It then merges it into before with the same
+// rules, whose errors are the diff's, moved to after.
+func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fields []field) ([]byte, error) {
+	d := &w.diff
+	d.start()
+	w.viol.start(l.errors())
+	docs := [][]byte{before, after}
+	if base != nil {
+		docs = append(docs, base)
+	}
+	for k, doc := range docs {
+		if err := docTooLarge(doc, l, k == 0); err != nil {
+			return nil, err
+		}
+		var err *Error
+		if d.mem[k], err = w.sc.scan(doc, l.depth(), 2, d.mem[k]); err != nil {
+			err.Stored = k == 0
+			return nil, err
+		}
+	}
+	var errs []*Error
+	for k, doc := range docs {
+		if at := skipSpace(doc, 0); doc[at] != '{' {
+			errs = append(errs, notObject(doc, at, k == 0, false))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, joinErrors(errs)
+	}
+	d.docs = docs
+	if err := d.object(w, fields); err != nil {
+		return nil, err
+	}
+	patch := slices.Clone(d.out)
+	v := getWork()
+	defer v.release()
+	_, err := v.mergeDoc(before, patch, l, maxProfile, fields, false)
+	return d.verified(patch, err, func() { w.viol.start(l.errors()); d.start(); d.docs = docs; _ = d.object(w, fields) })
+}
+
+// verified returns patch, or the errors of its merge moved to after: their
+// offsets are in the patch, so build runs the diff again to map them.
+func (d *differ) verified(patch []byte, err error, build func()) ([]byte, error) {
+	if err == nil {
+		return patch, nil
+	}
+	errs := Errors(err)
+	d.targets, d.places = d.targets[:0], d.places[:0]
+	for _, e := range errs {
+		d.targets, d.places = append(d.targets, e.Offset), append(d.places, -1)
+	}
+	build()
+	for i, e := range errs {
+		e.Offset = d.places[i]
+	}
+	d.targets = nil
+	return nil, err
+}
+
+// differ builds a diff. Documents: 0 is before (live, for Diff3), 1 is
+// after (desired), 2 is base (Diff3 only).
+type differ struct {
+	docs   [][]byte
+	mem    [3][]member
+	roots  [3]index // root members of each document
+	fields [3]index // members of one metadata field of each document
+	out    []byte
+	absent []*Error // fields after lacks and no PATCH removes
+
+	// Mapping: offsets of out whose place in after is wanted, sorted, and
+	// that place (-1: none) once the diff is built again.
+	targets []int
+	places  []int
+}
+
+func (d *differ) start() {
+	d.docs, d.out, d.absent = nil, reuse(d.out), nil
+}
+
+// write appends b to out, doubling the capacity when it must grow, so
+// that out allocates at most twice its final size.
+func (d *differ) write(b ...byte) {
+	if len(d.out)+len(b) > cap(d.out) {
+		n := make([]byte, len(d.out), max(2*cap(d.out), len(d.out)+len(b), 64))
+		copy(n, d.out)
+		d.out = n
+	}
+	d.out = append(d.out, b...)
+}
+
+// copied notes that out[at:at+n] is a copy of after[from:]: the targets in
+// it have their place in after.
+func (d *differ) copied(at, from, n int) {
+	for i, t := range d.targets {
+		if at <= t && t < at+n {
+			d.places[i] = from + t - at
+		}
+	}
+}
+
+func (d *differ) threeWay() bool { return len(d.docs) == 3 }
+
+// member appends a member to out: key from doc k, then value, copied from
+// after when val is a span of after (valAfter) or written as given.
+func (d *differ) member(k int, m *member, val []byte, valAt int) {
+	if d.out[len(d.out)-1] != '{' {
+		d.write(',')
+	}
+	if k == 1 && d.targets != nil {
+		d.copied(len(d.out), int(m.key.lo), int(m.key.hi-m.key.lo))
+	}
+	d.write(d.docs[k][m.key.lo:m.key.hi]...)
+	d.write(':')
+	if valAt >= 0 && d.targets != nil {
+		d.copied(len(d.out), valAt, len(val))
+	}
+	d.write(val...)
+}
+
+// index starts x over the members of doc k at the given positions.
+func (d *differ) index(x *index, k int, mem []member, pos []int32) {
+	x.start(d.docs[k], mem, len(pos))
+	for _, i := range pos {
+		x.add(i)
+	}
+}
+
+// tops returns the positions of the root members of document k.
+func (d *differ) tops(k int, pos []int32) []int32 {
+	for i := range d.mem[k] {
+		if d.mem[k][i].top {
+			pos = append(pos, int32(i))
+		}
+	}
+	return pos
+}
+
+// object writes the root object of the diff to d.out and records the
+// violations of after that no PATCH can produce.
+func (d *differ) object(w *work, fields []field) error {
+	var pos [3][]int32
+	for k := range d.docs {
+		pos[k] = d.tops(k, nil)
+		d.index(&d.roots[k], k, d.mem[k], pos[k])
+	}
+	before, after := d.docs[0], d.docs[1]
+	d.write('{')
+	for _, a := range pos[1] { // what after sets, in after's order
+		am := &d.mem[1][a]
+		name := w.name(after, am)
+		b := d.roots[0].find(name)
+		av := after[am.val.lo:am.val.hi]
+		if b >= 0 {
+			// Equal objects of a field show as no change key by key.
+			bv := before[d.mem[0][b].val.lo:d.mem[0][b].val.hi]
+			if (av[0] != '{' || bv[0] != '{' || fieldPolicy(fields, name) == nil) && w.eq.equal(bv, av, 0) {
+				continue // no change, whatever the member holds
+			}
+		}
+		if pol := fieldPolicy(fields, name); pol != nil {
+			c := int32(-1)
+			if d.threeWay() {
+				c = d.roots[2].find(name)
+			}
+			d.field(w, pol, a, b, c)
+			continue
+		}
+		if av[0] == 'n' { // a PATCH's null removes: after cannot hold it
+			w.viol.add(CodeUnreachable, int(am.key.lo), 0, 0)
+			continue
+		}
+		d.member(1, am, av, int(am.val.lo))
+	}
+	gone := 0 // 2-way: before; 3-way: base
+	if d.threeWay() {
+		gone = 2
+	}
+	for _, x := range pos[gone] { // what after lacks, in before's (base's) order
+		xm := &d.mem[gone][x]
+		name := w.name(d.docs[gone], xm)
+		if d.roots[1].find(name) >= 0 {
+			continue
+		}
+		b := d.roots[0].find(name)
+		if pol := fieldPolicy(fields, name); pol != nil {
+			if d.threeWay() { // the caller emptied the field: delete its keys
+				d.field(w, pol, -1, b, x)
+				continue
+			}
+			if pol.Empty != EmptyRemoves {
+				d.absent = append(d.absent, &Error{Code: CodeNotObject, Pointer: string(appendToken([]byte{'/'}, name)), Offset: -1})
+				continue
+			}
+			d.member(0, &d.mem[0][b], []byte("{}"), -1)
+			continue
+		}
+		if b >= 0 {
+			d.member(0, &d.mem[0][b], []byte("null"), -1)
+		}
+	}
+	d.write('}')
+	if len(d.absent) > 0 || w.viol.total > 0 {
+		err := w.report(after, false)
+		return joinErrors(append(d.absent, Errors(err)...))
+	}
+	return nil
+}
+
+// fieldPolicy returns the policy of the field named name, or nil.
+func fieldPolicy(fields []field, name []byte) *Policy {
+	for i := range fields {
+		if string(name) == fields[i].name {
+			return fields[i].pol
+		}
+	}
+	return nil
+}
+
+// field writes the diff of one metadata field: a is its member in after
+// (-1: after has emptied it, 3-way only), b in before (live), c in base.
+func (d *differ) field(w *work, pol *Policy, a, b, c int32) {
+	before, after := d.docs[0], d.docs[1]
+	var A, B, C []member
+	var am *member
+	if a >= 0 {
+		am = &d.mem[1][a]
+		if after[am.val.lo] != '{' { // R1: the field is an object in a PATCH
+			w.viol.add(CodeNotObject, int(am.val.lo), 0, 0)
+			return
+		}
+		A = children(d.mem[1], a)
+	}
+	bObj := b >= 0 && before[d.mem[0][b].val.lo] == '{'
+	if bObj {
+		B = children(d.mem[0], b)
+	}
+	if c >= 0 && d.docs[2][d.mem[2][c].val.lo] == '{' {
+		C = children(d.mem[2], c)
+	}
+	start := len(d.out)
+	switch {
+	case am != nil:
+		d.member(1, am, []byte{'{'}, int(am.val.lo))
+	case b >= 0:
+		d.member(0, &d.mem[0][b], []byte{'{'}, -1)
+	default:
+		return // neither desired nor live has the field
+	}
+	if !d.members(w, pol, A, B, C, am != nil && !bObj) {
+		d.out = d.out[:start] // nothing changes
+		return
+	}
+	d.write('}')
+}
+
+// members writes to out the members of a field's diff, after its "{": the
+// keys of A (after) that B (before, live) lacks or holds with another
+// value, then nulls for the keys after lacks: those of B (2-way) or of C
+// (base, 3-way) that B still has. create says the field must be created,
+// or a legacy value replaced, even with no members. It reports whether
+// the field changes.
+func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bool {
+	before, after := d.docs[0], d.docs[1]
+	for k, mem := range [][]member{B, A, C} {
+		if k < len(d.docs) {
+			x := &d.fields[k]
+			x.start(d.docs[k], mem, len(mem))
+			for i := range mem {
+				x.add(int32(i))
+			}
+		}
+	}
+	n := 0
+	for i := range A { // keys after sets, in after's order
+		m := &A[i]
+		k := d.fields[0].find(w.name(after, m))
+		v := after[m.val.lo:m.val.hi]
+		if k >= 0 && w.eq.equal(before[B[k].val.lo:B[k].val.hi], v, 0) {
+			continue
+		}
+		if v[0] == 'n' { // a PATCH's null deletes the key: after cannot hold it
+			w.viol.add(CodeUnreachable, int(m.key.lo), 0, 0)
+			continue
+		}
+		d.member(1, m, v, int(m.val.lo))
+		n++
+	}
+	gone, goneDoc := B, 0 // keys after lacks: 2-way, before's; 3-way, base's
+	if d.threeWay() {
+		gone, goneDoc = C, 2
+	}
+	start, undeletable := len(d.out), false
+	for i := range gone {
+		m := &gone[i]
+		name := w.name(d.docs[goneDoc], m)
+		if d.fields[1].find(name) >= 0 {
+			continue
+		}
+		k := d.fields[0].find(name)
+		if k < 0 {
+			continue // not in live (before): nothing to delete
+		}
+		undeletable = undeletable || !pol.deletable(name)
+		d.member(0, &B[k], []byte("null"), -1)
+		n++
+	}
+	if undeletable && len(A) == 0 && !d.threeWay() && pol.Empty == EmptyClears {
+		// A stored name the rules reject, such as "a.b", cannot be deleted
+		// by name (R7 applies to null too), but {} clears them all (R6).
+		d.out, n = d.out[:start], 0
+		create = true
+	}
+	switch {
+	case n > 0:
+	case create && pol.Empty == EmptyClears: // {} creates the field, or replaces a legacy value
+	case create: // {} would not create it: delete a key that is not there (R3)
+		d.write([]byte(`"_":null`)...)
+	default:
+		return false
+	}
+	return true
+}
+
+// Diff returns the patch of one metadata field that turns before, its
+// stored value, into after, under the policy: merging it into before with
+// [FieldRules.Merge] gives after, as [UserRules.Diff] says. A nil or empty
+// before or after means the field is absent. It returns nil when nothing
+// changes: send no patch for the field, since {} would clear it. A field
+// that after lacks takes {} under [EmptyRemoves], and is not_object at ""
+// otherwise: no patch removes it.
+func (r FieldRules) Diff(before, after []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	p, err := r.policy(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffField(nil, before, after, p, r.Limits)
+}
+
+// Diff3 returns the patch of one metadata field that brings desired to
+// live without undoing what others wrote there, as [UserRules.Diff3] says
+// of a profile; a nil or empty document means the field is absent, and
+// the result is nil when nothing changes.
+func (r FieldRules) Diff3(base, desired, live []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	p, err := r.policy(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffField(base, live, desired, p, r.Limits)
+}
+
+// diffField is diffDoc for one metadata object.
+func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byte, error) {
+	d := &w.diff
+	d.start()
+	w.viol.start(l.errors())
+	docs := [][]byte{before, after}
+	if base != nil {
+		docs = append(docs, base)
+	}
+	var present [3]bool
+	for k, doc := range docs {
+		if len(doc) == 0 {
+			d.mem[k] = d.mem[k][:0]
+			continue
+		}
+		if err := docTooLarge(doc, l, k == 0); err != nil {
+			return nil, err
+		}
+		var err *Error
+		if d.mem[k], err = w.sc.scan(doc, l.depth(), 1, d.mem[k]); err != nil {
+			err.Stored = k == 0
+			return nil, err
+		}
+		present[k] = doc[skipSpace(doc, 0)] == '{'
+		if !present[k] && k > 0 { // R1: a patch is an object
+			return nil, notObject(doc, skipSpace(doc, 0), false, false)
+		}
+	}
+	d.docs = docs
+	if len(before) > 0 && len(after) > 0 && (!present[0] || !present[1]) && w.eq.equal(trimSpace(before), trimSpace(after), 0) {
+		return nil, nil // no change to a value that is not an object
+	}
+	create := len(after) > 0 && !present[0]
+	if len(after) == 0 { // the field is to be absent
+		switch {
+		case len(before) == 0, d.threeWay() && len(base) == 0:
+			return nil, nil
+		case d.threeWay(): // the caller emptied it: delete its keys
+			after = []byte("{}")
+		case p.Empty == EmptyRemoves:
+			return []byte("{}"), nil
+		default:
+			return nil, &Error{Code: CodeNotObject, Offset: -1}
+		}
+		d.docs[1], d.mem[1] = after, d.mem[1][:0]
+	}
+	var B []member
+	if present[0] {
+		B = d.mem[0]
+	}
+	build := func() bool {
+		d.write('{')
+		if !d.members(w, p, d.mem[1], B, d.mem[min(2, len(docs)-1)], create) {
+			return false
+		}
+		d.write('}')
+		return true
+	}
+	if !build() {
+		return nil, nil
+	}
+	patch := slices.Clone(d.out)
+	v := getWork()
+	defer v.release()
+	_, err := v.mergeField(before, patch, p, l, opMerge, false)
+	return d.verified(patch, err, func() { w.viol.start(l.errors()); d.start(); d.docs = docs; build() })
+}
