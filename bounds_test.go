@@ -65,7 +65,9 @@ var entryPoints = []entryPoint{
 	{"DiffUser both", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), wrap("app_metadata", m) }, metamerge.DiffUser},
 	{"DiffClient", patchOf("client_metadata"), metamerge.DiffClient},
 	{"UserRules.Diff3", patchOf("user_metadata"), func(a, b []byte) ([]byte, error) { return metamerge.UserRules{}.Diff3(a, b, a) }},
-	{"FieldRules.Diff", alone, func(_, b []byte) ([]byte, error) { return metamerge.FieldRules{Policy: metamerge.AppMetadata()}.Diff([]byte(`{"z":1}`), b) }},
+	{"FieldRules.Diff", alone, func(_, b []byte) ([]byte, error) {
+		return metamerge.FieldRules{Policy: metamerge.AppMetadata()}.Diff([]byte(`{"z":1}`), b)
+	}},
 	{"UserRules.MergeReport", patchOf("user_metadata"), func(a, b []byte) ([]byte, error) {
 		out, _, err := metamerge.UserRules{}.MergeReport(a, b)
 		return out, err
