@@ -115,6 +115,28 @@
 //     with Limits.MaxDocumentBytes); a larger one is too_large at pointer
 //     "" before anything else is checked.
 //
+// The inverse, which PATCH turns one document into another ([DiffUser],
+// [DiffClient], the Diff, Diff3 and MergeReport methods, [Equal]):
+//
+//   - D1  Round trip: merging the diff into before with the same rules
+//     gives after, value for value, with the text of every value in after.
+//   - D2  Values are equal by meaning: strings after decoding, numbers by
+//     exact decimal value (1 = 1.0 = 1e0; no rounding, any length), objects
+//     as sets of members, arrays element by element ([Equal]).
+//   - D3  Minimal: only what changes is named; a changed key of a field is
+//     sent whole (R3); nothing changed gives {} at the root.
+//   - D4  Deletions are explicit nulls; {} is sent for a field only to
+//     remove app_metadata, to create a field empty, or to clear stored
+//     names that no PATCH may name.
+//   - D5  Where no PATCH gives after, the diff fails with the merge's typed
+//     errors, located in after: not_object for user_metadata or
+//     client_metadata that after lacks, unreachable for a null that no
+//     PATCH can set, and the rules' own codes otherwise.
+//   - D6  Three-way (Diff3): keys and members that live has and the caller
+//     never set survive; those the caller removed are deleted.
+//   - D7  MergeReport says what a merge changed, from the same pass; a
+//     value set to an equal one is no change.
+//
 // # Output form
 //
 // Where an object is re-emitted (the root of the profile or client, and a

@@ -139,3 +139,61 @@ func ExampleUserRules_Merge() {
 	// Output:
 	// too_large at "": 10449 bytes > 10240
 }
+
+func ExampleDiffUser() {
+	before := []byte(`{"user_metadata":{"addresses":{"home":"A","work":"B"},"beta":true},"name":"Ada"}`)
+	after := []byte(`{"user_metadata":{"addresses":{"home":"A","work":"C"}},"name":"Ada"}`)
+
+	// The changed key is sent whole (a deep patch would drop "home"), the
+	// removed one as null; nothing else is named.
+	patch, _ := metamerge.DiffUser(before, after)
+	fmt.Println(string(patch))
+
+	// Nothing changed: {} at the root, never a field set to {}.
+	patch, _ = metamerge.DiffUser(after, after)
+	fmt.Println(string(patch))
+
+	// No PATCH can give after: the merge's own errors, located in after.
+	_, err := metamerge.DiffUser(before, []byte(`{"user_metadata":{"ui.theme":"dark"}}`))
+	for _, e := range metamerge.Errors(err) {
+		fmt.Println(e.Code, e.Pointer)
+	}
+	// Output:
+	// {"user_metadata":{"addresses":{"home":"A","work":"C"},"beta":null}}
+	// {}
+	// invalid_key /user_metadata/ui.theme
+}
+
+func ExampleUserRules_Diff3() {
+	base := []byte(`{"app_metadata":{"plan":"pro","trial":true}}`)    // what we applied last time
+	desired := []byte(`{"app_metadata":{"plan":"team"}}`)               // what we want now
+	live := []byte(`{"app_metadata":{"plan":"pro","trial":true,"x":1}}`) // "x" was set by someone else
+
+	patch, _ := metamerge.UserRules{}.Diff3(base, desired, live)
+	fmt.Println(string(patch))
+	// Output:
+	// {"app_metadata":{"plan":"team","trial":null}}
+}
+
+func ExampleUserRules_MergeReport() {
+	stored := []byte(`{"user_metadata":{"theme":"dark","n":1},"name":"Ada"}`)
+	patch := []byte(`{"user_metadata":{"theme":"light","n":1.0,"lang":"fr"},"name":"Ada"}`)
+
+	_, changes, _ := metamerge.UserRules{}.MergeReport(stored, patch)
+	for _, c := range changes {
+		fmt.Println(c.Op, c.Pointer) // n set to an equal value and name unchanged: no change
+	}
+	// Output:
+	// replace /user_metadata/theme
+	// add /user_metadata/lang
+}
+
+func ExampleEqual() {
+	eq, _ := metamerge.Equal([]byte(`{"a":1,"b":"\u00e9"}`), []byte(`{ "b": "é", "a": 1.0 }`))
+	fmt.Println(eq)
+	eq, _ = metamerge.Equal([]byte(`12345678901234567890`), []byte(`12345678901234567891`))
+	fmt.Println(eq)
+	// Output:
+	// true
+	// false
+}
