@@ -52,3 +52,38 @@ func BenchmarkUserPatch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDiff makes the PATCH between a stored profile and the profile
+// after a small or a large patch, with metamerge.DiffUser (which also
+// merges its result into before, to check it) and with evanphx's
+// CreateMergePatch followed by its merge (left out for the large patch at
+// 16 MiB, where its merge takes minutes). SetBytes is the size of before.
+func BenchmarkDiff(b *testing.B) {
+	for _, size := range benchdata.Sizes {
+		if size.Name != "1KiB" && size.Name != "1MiB" && size.Name != "16MiB" {
+			continue
+		}
+		before, n := benchdata.Profile(size.Bytes)
+		for _, p := range benchdata.UserPatches(n) {
+			after, err := metamerge.MergeUser(before, p.Body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, im := range []impl{{"metamerge", metamerge.DiffUser}, {"evanphx", EvanphxDiff}} {
+				if im.name == "evanphx" && p.Name == "large" && size.Name == "16MiB" {
+					continue // its merge of a 184k-key patch takes minutes
+				}
+				b.Run("size="+size.Name+"/patch="+p.Name+"/impl="+im.name, func(b *testing.B) {
+					if _, err := im.merge(before, after); err != nil {
+						b.Fatal(err)
+					}
+					b.SetBytes(int64(len(before)))
+					b.ReportAllocs()
+					for b.Loop() {
+						_, _ = im.merge(before, after)
+					}
+				})
+			}
+		}
+	}
+}

@@ -75,8 +75,12 @@ func Metadata(size int) ([]byte, int) {
 // n members: two replaced, one deleted with null, one nested object
 // replaced, two added.
 func SmallPatch(n int) []byte {
+	k := []int{1 % n, 3 % n, 4 % n, n / 2}
+	if n < 10 { // few members: keep the four names distinct (some are new)
+		k = []int{1, 3, 4, 5}
+	}
 	return []byte(fmt.Sprintf(`{"%s":"new value","%s":null,"%s":{"nested":{"x":[1,2,3]}},"%s":42,"added_one":"v","added_two":[1]}`,
-		Key(1%n), Key(3%n), Key(4%n), Key(n/2)))
+		Key(k[0]), Key(k[1]), Key(k[2]), Key(k[3])))
 }
 
 // LargePatch returns a patch that names every other member of a metadata
