@@ -162,6 +162,7 @@ type differ struct {
 	fields [3]index // members of one metadata field of each document
 	out    []byte
 	absent []*Error // fields after lacks and no PATCH removes
+	used   bool     // since the last release
 
 	// Mapping: offsets of out whose place in after is wanted, sorted, and
 	// that place (-1: none) once the diff is built again.
@@ -170,7 +171,19 @@ type differ struct {
 }
 
 func (d *differ) start() {
-	d.docs, d.out, d.absent = nil, reuse(d.out), nil
+	d.docs, d.out, d.absent, d.used = nil, reuse(d.out), nil, true
+}
+
+// release empties d for the pool (see work.release).
+func (d *differ) release() {
+	const memberSize = 20
+	d.out, d.docs, d.absent, d.used = pooled(d.out, 1), nil, nil, false
+	d.targets, d.places = pooled(d.targets, 8), pooled(d.places, 8)
+	for k := range d.mem {
+		d.mem[k] = pooled(d.mem[k], memberSize)
+		d.roots[k].release()
+		d.fields[k].release()
+	}
 }
 
 // write appends b to out, doubling the capacity when it must grow, so

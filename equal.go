@@ -46,6 +46,20 @@ type comparer struct {
 	x, y   big.Int
 }
 
+// release empties c for the pool (see work.release).
+func (c *comparer) release() {
+	const memberSize = 20
+	c.na, c.nb = pooled(c.na, 1), pooled(c.nb, 1)
+	for i := range c.levels {
+		lv := &c.levels[i]
+		lv.a, lv.b = pooled(lv.a, memberSize), pooled(lv.b, memberSize)
+		lv.idx.release()
+	}
+	if len(c.levels) > 64 {
+		c.levels = nil
+	}
+}
+
 // eqLevel holds the members of the two objects compared at one level, and
 // an index of the second when it is large.
 type eqLevel struct {

@@ -74,25 +74,13 @@ func (w *work) release() {
 	w.track, w.changes, w.prefix = false, nil, ""
 	w.roots.release()
 	w.sc.idx.release()
-	d := &w.diff
-	d.out, d.docs, d.absent = pooled(d.out, 1), nil, nil
-	d.targets, d.places = pooled(d.targets, 8), pooled(d.places, 8)
-	for k := range d.mem {
-		d.mem[k] = pooled(d.mem[k], memberSize)
-		d.roots[k].release()
-		d.fields[k].release()
-	}
 	s := &w.sc
 	s.frames, s.pbuf, s.tmp = pooled(s.frames, frameSize), pooled(s.pbuf, 1), pooled(s.tmp, 1)
-	c := &w.eq
-	c.na, c.nb = pooled(c.na, 1), pooled(c.nb, 1)
-	for i := range c.levels {
-		lv := &c.levels[i]
-		lv.a, lv.b = pooled(lv.a, memberSize), pooled(lv.b, memberSize)
-		lv.idx.release()
+	if w.diff.used { // only diffs use these
+		w.diff.release()
 	}
-	if len(c.levels) > 64 {
-		c.levels = nil
+	if len(w.eq.levels) > 0 || cap(w.eq.na) > 0 || cap(w.eq.nb) > 0 { // only comparisons use these
+		w.eq.release()
 	}
 	workPool.Put(w)
 }

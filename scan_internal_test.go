@@ -46,10 +46,15 @@ func TestSpecial8(t *testing.T) {
 // pooledBuffers lists every buffer of w that may hold bytes of a
 // caller's document, with the element size of its slice.
 func pooledBytes(w *work) map[string][]byte {
-	return map[string][]byte{
+	m := map[string][]byte{
 		"tmp": w.tmp, "nbuf": w.nbuf, "scanner tmp": w.sc.tmp, "scanner pbuf": w.sc.pbuf,
 		"index a": w.sc.idx.a, "index b": w.sc.idx.b, "roots a": w.roots.a, "roots b": w.roots.b,
+		"diff out": w.diff.out, "compare a": w.eq.na, "compare b": w.eq.nb,
 	}
+	for k := range w.diff.roots {
+		m[fmt.Sprint("diff roots a ", k)], m[fmt.Sprint("diff fields a ", k)] = w.diff.roots[k].a, w.diff.fields[k].a
+	}
+	return m
 }
 
 // retained returns the bytes of capacity w keeps.
@@ -152,5 +157,46 @@ func TestPoolKeepsLittleAfterLargeCall(t *testing.T) {
 	const buffers = 20
 	if got := retained(w); got > buffers*maxPooled {
 		t.Errorf("after a merge of %d bytes the pool keeps %d bytes, over %d", len(b), got, buffers*maxPooled)
+	}
+}
+
+// TestReleaseAfterDiffKeepsNoCallerData checks the same after a diff, a
+// three-way diff and a report, which use more of the workspace.
+func TestReleaseAfterDiffKeepsNoCallerData(t *testing.T) {
+	before := []byte(`{"user_metadata":{"k\u00e9y":"Secret42","pin:9876":{"x":[1,"caf\u00e9"]}},"app_metadata":{"a":1}}`)
+	after := []byte(`{"user_metadata":{"k\u00e9y":"Secret43","new.one":1},"name":"n"}`)
+	for _, run := range []func(w *work){
+		func(w *work) { f, _ := (&UserRules{}).fields(w); _, _ = w.diffDoc(nil, before, after, Limits{}, 0, f) },
+		func(w *work) { f, _ := (&UserRules{}).fields(w); _, _ = w.diffDoc(before, after, before, Limits{}, 0, f) },
+		func(w *work) {
+			f, _ := (&UserRules{}).fields(w)
+			w.track = true
+			_, _ = w.mergeDoc(before, []byte(`{"user_metadata":{"k\u00e9y":"caf\u00e9"}}`), Limits{}, 0, f, false)
+		},
+	} {
+		w := new(work)
+		run(w)
+		w.release()
+		for name, buf := range pooledBytes(w) {
+			for _, c := range buf[:cap(buf)] {
+				if c != 0 {
+					t.Errorf("%s still holds caller bytes: %q", name, buf[:cap(buf)])
+					break
+				}
+			}
+		}
+		if w.diff.docs != nil || w.changes != nil || w.diff.used {
+			t.Error("the diff still refers to caller documents or results")
+		}
+		for k := range w.diff.roots {
+			if w.diff.roots[k].doc != nil || w.diff.fields[k].doc != nil {
+				t.Error("a diff index still refers to a document")
+			}
+		}
+		for _, lv := range w.eq.levels {
+			if lv.idx.doc != nil {
+				t.Error("a comparison index still refers to a document")
+			}
+		}
 	}
 }
