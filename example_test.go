@@ -165,8 +165,8 @@ func ExampleDiffUser() {
 }
 
 func ExampleUserRules_Diff3() {
-	base := []byte(`{"app_metadata":{"plan":"pro","trial":true}}`)    // what we applied last time
-	desired := []byte(`{"app_metadata":{"plan":"team"}}`)               // what we want now
+	base := []byte(`{"app_metadata":{"plan":"pro","trial":true}}`)       // what we applied last time
+	desired := []byte(`{"app_metadata":{"plan":"team"}}`)                // what we want now
 	live := []byte(`{"app_metadata":{"plan":"pro","trial":true,"x":1}}`) // "x" was set by someone else
 
 	patch, _ := metamerge.UserRules{}.Diff3(base, desired, live)

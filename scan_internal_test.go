@@ -167,7 +167,10 @@ func TestReleaseAfterDiffKeepsNoCallerData(t *testing.T) {
 	after := []byte(`{"user_metadata":{"k\u00e9y":"Secret43","new.one":1},"name":"n"}`)
 	for _, run := range []func(w *work){
 		func(w *work) { f, _ := (&UserRules{}).fields(w); _, _ = w.diffDoc(nil, before, after, Limits{}, 0, f) },
-		func(w *work) { f, _ := (&UserRules{}).fields(w); _, _ = w.diffDoc(before, after, before, Limits{}, 0, f) },
+		func(w *work) {
+			f, _ := (&UserRules{}).fields(w)
+			_, _ = w.diffDoc(before, after, before, Limits{}, 0, f)
+		},
 		func(w *work) {
 			f, _ := (&UserRules{}).fields(w)
 			w.track = true
