@@ -57,7 +57,8 @@ func (r UserRules) Diff(before, after []byte) ([]byte, error) {
 // live lacks or holds with another value are set. A metadata field that
 // desired lacks but base had counts as emptied by the caller: its keys
 // from base are deleted. Errors are those of [UserRules.Diff], located in
-// desired; errors in live have Stored set.
+// desired. The documents are parsed live first (its errors have Stored
+// set), then desired, then base.
 func (r UserRules) Diff3(base, desired, live []byte) ([]byte, error) {
 	w := getWork()
 	defer w.release()
