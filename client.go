@@ -25,38 +25,28 @@ func MergeClient(stored, patch []byte) ([]byte, error) {
 // be an object in the patch, so null does not remove it. Every other
 // member of patch replaces the stored one, or removes it when null (R10).
 func (r ClientRules) Merge(stored, patch []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.mergeDoc(stored, patch, r.Limits, 0, fields, false)
+	out, _, err := mergeWith(r, stored, patch, false, false)
+	return out, err
 }
 
 // Check checks patch, the body of a client PATCH, before the stored client
 // is at hand, as [UserRules.Check] does for a user PATCH: the key count is
 // that of the patch (C4), not of the merged result.
 func (r ClientRules) Check(patch []byte) error {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return err
-	}
-	_, err = w.mergeDoc(nil, patch, r.Limits, 0, fields, true)
+	_, _, err := mergeWith(r, nil, patch, true, false)
 	return err
 }
 
-// fields checks r's settings and returns its field, held in w.
-func (r *ClientRules) fields(w *work) ([]field, error) {
+// fields checks r's settings and returns its field, held in w, with its
+// limits (a client has no whole-document cap).
+func (r ClientRules) fields(w *work) ([]field, Limits, int, error) {
 	if err := r.Limits.check("ClientRules"); err != nil {
-		return nil, err
+		return nil, r.Limits, 0, err
 	}
 	cm, err := w.policy(0, &r.ClientMetadata, &defaultClient, "ClientRules.ClientMetadata")
 	if err != nil {
-		return nil, err
+		return nil, r.Limits, 0, err
 	}
 	w.fields[0] = field{"client_metadata", cm}
-	return w.fields[:1], nil
+	return w.fields[:1], r.Limits, 0, nil
 }

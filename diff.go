@@ -39,13 +39,7 @@ func DiffClient(before, after []byte) ([]byte, error) {
 // value (a PATCH's null removes). Errors in before have Stored
 // set. A setting out of range is an error that names it.
 func (r UserRules) Diff(before, after []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.diffDoc(nil, before, after, r.Limits, r.MaxProfileBytes, fields)
+	return diffWith(r, nil, before, after)
 }
 
 // Diff3 returns the PATCH body that brings desired to live, the profile
@@ -60,37 +54,30 @@ func (r UserRules) Diff(before, after []byte) ([]byte, error) {
 // desired. The documents are parsed live first (its errors have Stored
 // set), then desired, then base.
 func (r UserRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.diffDoc(base, live, desired, r.Limits, r.MaxProfileBytes, fields)
+	return diffWith(r, base, live, desired)
 }
 
 // Diff returns the PATCH body that turns the client before into after
 // under r, as [UserRules.Diff] does for a profile.
 func (r ClientRules) Diff(before, after []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.diffDoc(nil, before, after, r.Limits, 0, fields)
+	return diffWith(r, nil, before, after)
 }
 
 // Diff3 returns the PATCH body that brings desired to the client live
 // without undoing what others wrote there, as [UserRules.Diff3] does.
 func (r ClientRules) Diff3(base, desired, live []byte) ([]byte, error) {
+	return diffWith(r, base, live, desired)
+}
+
+// diffWith runs diffDoc with the rules r.
+func diffWith[R docRules](r R, base, before, after []byte) ([]byte, error) {
 	w := getWork()
 	defer w.release()
-	fields, err := r.fields(w)
+	fields, l, maxProfile, err := r.fields(w)
 	if err != nil {
 		return nil, err
 	}
-	return w.diffDoc(base, live, desired, r.Limits, 0, fields)
+	return w.diffDoc(base, before, after, l, maxProfile, fields)
 }
 
 // diffDoc builds the PATCH body that turns the document before into
@@ -99,21 +86,9 @@ func (r ClientRules) Diff3(base, desired, live []byte) ([]byte, error) {
 // rules, whose errors are the diff's, moved to after.
 func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fields []field) ([]byte, error) {
 	d := &w.diff
-	d.start()
-	w.viol.start(l.errors())
-	docs := [][]byte{before, after}
-	if base != nil {
-		docs = append(docs, base)
-	}
-	for k, doc := range docs {
-		if err := docTooLarge(doc, l, k == 0); err != nil {
-			return nil, err
-		}
-		var err *Error
-		if d.mem[k], err = w.sc.scan(doc, l.depth(), 2, d.mem[k]); err != nil {
-			err.Stored = k == 0
-			return nil, err
-		}
+	docs := d.begin(w, base, before, after, l)
+	if err := d.parse(w, l, 2, false); err != nil {
+		return nil, err
 	}
 	var errs []*Error
 	for k, doc := range docs {
@@ -124,7 +99,6 @@ func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fie
 	if len(errs) > 0 {
 		return nil, joinErrors(errs)
 	}
-	d.docs = docs
 	if err := d.object(w, fields); err != nil {
 		return nil, err
 	}
@@ -172,7 +146,7 @@ type differ struct {
 }
 
 func (d *differ) start() {
-	d.docs, d.out, d.absent, d.used = nil, reuse(d.out), nil, true
+	d.docs, d.out, d.absent, d.used = d.docs[:0], reuse(d.out), nil, true
 }
 
 // release empties d for the pool (see work.release).
@@ -206,6 +180,40 @@ func (d *differ) copied(at, from, n int) {
 			d.places[i] = from + t - at
 		}
 	}
+}
+
+// begin starts a diff of before and after, and base for a three-way one
+// (nil: none), and returns its documents in order: before (live), after
+// (desired), base.
+func (d *differ) begin(w *work, base, before, after []byte, l Limits) [][]byte {
+	d.start()
+	w.viol.start(l.errors())
+	d.docs = append(d.docs[:0], before, after)
+	if base != nil {
+		d.docs = append(d.docs, base)
+	}
+	return d.docs
+}
+
+// parse checks the size of each document (H10) and parses it, recording
+// its members down to level record; errors of before (live) have Stored
+// set. With absentOK an empty document is an absent field, not an error.
+func (d *differ) parse(w *work, l Limits, record int, absentOK bool) *Error {
+	for k, doc := range d.docs {
+		if absentOK && len(doc) == 0 {
+			d.mem[k] = d.mem[k][:0]
+			continue
+		}
+		if err := docTooLarge(doc, l, k == 0); err != nil {
+			return err
+		}
+		var err *Error
+		if d.mem[k], err = w.sc.scan(doc, l.depth(), record, d.mem[k]); err != nil {
+			err.Stored = k == 0
+			return err
+		}
+	}
+	return nil
 }
 
 func (d *differ) threeWay() bool { return len(d.docs) == 3 }
@@ -465,32 +473,17 @@ func (r FieldRules) Diff3(base, desired, live []byte) ([]byte, error) {
 // diffField is diffDoc for one metadata object.
 func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byte, error) {
 	d := &w.diff
-	d.start()
-	w.viol.start(l.errors())
-	docs := [][]byte{before, after}
-	if base != nil {
-		docs = append(docs, base)
+	docs := d.begin(w, base, before, after, l)
+	if err := d.parse(w, l, 1, true); err != nil {
+		return nil, err
 	}
 	var present [3]bool
 	for k, doc := range docs {
-		if len(doc) == 0 {
-			d.mem[k] = d.mem[k][:0]
-			continue
-		}
-		if err := docTooLarge(doc, l, k == 0); err != nil {
-			return nil, err
-		}
-		var err *Error
-		if d.mem[k], err = w.sc.scan(doc, l.depth(), 1, d.mem[k]); err != nil {
-			err.Stored = k == 0
-			return nil, err
-		}
-		present[k] = doc[skipSpace(doc, 0)] == '{'
-		if !present[k] && k > 0 { // R1: a patch is an object
+		present[k] = len(doc) > 0 && doc[skipSpace(doc, 0)] == '{'
+		if len(doc) > 0 && !present[k] && k > 0 { // R1: a patch is an object
 			return nil, notObject(doc, skipSpace(doc, 0), false, false)
 		}
 	}
-	d.docs = docs
 	if len(before) > 0 && len(after) > 0 && (!present[0] || !present[1]) && w.eq.equal(trimSpace(before), trimSpace(after), 0) {
 		return nil, nil // no change to a value that is not an object
 	}

@@ -93,6 +93,33 @@ func docTooLarge(doc []byte, l Limits, stored bool) *Error {
 	return nil
 }
 
+// parse runs the first stages of every call: the sizes (H10), then the
+// parse of stored, unless it is nil, and of patch (H9, stages 1 and 2).
+// Members are recorded down to level record, where the fields are: 1, the
+// document is the field, or 2, fields are values of root members; the
+// names nested in the patch's fields are checked on the way.
+func (w *work) parse(stored, patch []byte, l Limits, record int, fields []field) *Error {
+	if stored != nil {
+		if err := docTooLarge(stored, l, true); err != nil {
+			return err
+		}
+	}
+	if err := docTooLarge(patch, l, false); err != nil {
+		return err
+	}
+	w.viol.start(l.errors())
+	var err *Error
+	if stored != nil {
+		if w.smem, err = w.sc.scan(stored, l.depth(), record, w.smem); err != nil {
+			err.Stored = true
+			return err
+		}
+	}
+	w.sc.fields, w.sc.fieldDepth, w.sc.viol = fields, record, &w.viol
+	w.pmem, err = w.sc.scan(patch, l.depth(), record, w.pmem)
+	return err
+}
+
 // fit returns out, or a copy of it when out's spare capacity is more than
 // a sixteenth of its length, so that a small result does not pin the
 // memory of large inputs.
@@ -110,25 +137,14 @@ func fit(out []byte) []byte {
 // H9, without what needs the merged result.
 func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields []field, checkOnly bool) ([]byte, error) {
 	w.checkOnly = checkOnly
+	var sdoc []byte // nil: not parsed
 	if !checkOnly {
-		if err := docTooLarge(stored, l, true); err != nil {
-			return nil, err
+		sdoc = stored
+		if sdoc == nil {
+			sdoc = []byte{} // not JSON: invalid_json, as for any empty input
 		}
 	}
-	if err := docTooLarge(patch, l, false); err != nil {
-		return nil, err
-	}
-	depth := l.depth()
-	w.viol.start(l.errors())
-	var err *Error
-	if !checkOnly {
-		if w.smem, err = w.sc.scan(stored, depth, 2, w.smem); err != nil {
-			err.Stored = true
-			return nil, err
-		}
-	}
-	w.sc.fields, w.sc.fieldDepth, w.sc.viol = fields, 2, &w.viol
-	if w.pmem, err = w.sc.scan(patch, depth, 2, w.pmem); err != nil {
+	if err := w.parse(sdoc, patch, l, 2, fields); err != nil {
 		return nil, err
 	}
 	if w.track { // a change for each patch member at most, and for each field
@@ -293,31 +309,16 @@ const (
 // FieldRules): existing is the stored value (nil or empty: absent), patch
 // the patch or the complete object.
 func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldOp, signup bool) ([]byte, error) {
+	var sdoc []byte // nil: absent, or not needed
 	if op == opMerge && len(existing) > 0 {
-		if err := docTooLarge(existing, l, true); err != nil {
-			return nil, err
-		}
-	}
-	if err := docTooLarge(patch, l, false); err != nil {
-		return nil, err
-	}
-	depth := l.depth()
-	w.viol.start(l.errors())
-	var err *Error
-	storedObj := false
-	if op == opMerge && len(existing) > 0 {
-		if w.smem, err = w.sc.scan(existing, depth, 1, w.smem); err != nil {
-			err.Stored = true
-			return nil, err
-		}
-		storedObj = existing[skipSpace(existing, 0)] == '{'
+		sdoc = existing
 	}
 	w.one[0] = field{pol: p}
-	w.sc.fields, w.sc.fieldDepth, w.sc.viol = w.one[:], 1, &w.viol
-	if w.pmem, err = w.sc.scan(patch, depth, 1, w.pmem); err != nil {
-		err.Signup = signup
+	if err := w.parse(sdoc, patch, l, 1, w.one[:]); err != nil {
+		err.Signup = signup && !err.Stored
 		return nil, err
 	}
+	storedObj := sdoc != nil && sdoc[skipSpace(sdoc, 0)] == '{'
 	if w.track {
 		w.changes = make([]Change, 0, len(w.pmem)+1)
 	}

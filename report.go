@@ -32,29 +32,13 @@ type Change struct {
 // merged bytes may differ in white space. On error it returns the errors
 // of Merge and nothing else.
 func (r UserRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return nil, nil, err
-	}
-	w.track = true
-	out, err := w.mergeDoc(stored, patch, r.Limits, r.MaxProfileBytes, fields, false)
-	return w.changesOf(out, err)
+	return mergeWith(r, stored, patch, false, true)
 }
 
 // MergeReport merges as [ClientRules.Merge] does and reports what the
 // merge changed, as [UserRules.MergeReport] does.
 func (r ClientRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return nil, nil, err
-	}
-	w.track = true
-	out, err := w.mergeDoc(stored, patch, r.Limits, 0, fields, false)
-	return w.changesOf(out, err)
+	return mergeWith(r, stored, patch, false, true)
 }
 
 // MergeReport merges as [FieldRules.Merge] does and reports what the merge

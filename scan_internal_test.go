@@ -96,7 +96,7 @@ func TestReleaseKeepsNoCallerData(t *testing.T) {
 		if small { // small objects: names and tags in the linear index
 			st, pt = []byte(`{"user_metadata":{"Secret42":1,"k\u00e9":"v\u00e9"}}`), []byte(`{"user_metadata":{"k\u00e9":"w\u00e9","pin:9876":1}}`)
 		}
-		fields, err := r.fields(w)
+		fields, _, _, err := r.fields(w)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +143,7 @@ func TestPoolKeepsLittleAfterLargeCall(t *testing.T) {
 	b = append(b, "}}"...)
 	patch := []byte(`{"user_metadata":{"k7":null,"x":{"y.z":1}},"app_metadata":{"email":1}}`)
 	w := new(work)
-	fields, _ := (&UserRules{}).fields(w)
+	fields, _, _, _ := UserRules{}.fields(w)
 	if _, err := w.mergeDoc(b, b, Limits{}, 0, fields, false); err != nil {
 		t.Fatal(err)
 	}
@@ -166,13 +166,16 @@ func TestReleaseAfterDiffKeepsNoCallerData(t *testing.T) {
 	before := []byte(`{"user_metadata":{"k\u00e9y":"Secret42","pin:9876":{"x":[1,"caf\u00e9"]}},"app_metadata":{"a":1}}`)
 	after := []byte(`{"user_metadata":{"k\u00e9y":"Secret43","new.one":1},"name":"n"}`)
 	for _, run := range []func(w *work){
-		func(w *work) { f, _ := (&UserRules{}).fields(w); _, _ = w.diffDoc(nil, before, after, Limits{}, 0, f) },
 		func(w *work) {
-			f, _ := (&UserRules{}).fields(w)
+			f, _, _, _ := UserRules{}.fields(w)
+			_, _ = w.diffDoc(nil, before, after, Limits{}, 0, f)
+		},
+		func(w *work) {
+			f, _, _, _ := UserRules{}.fields(w)
 			_, _ = w.diffDoc(before, after, before, Limits{}, 0, f)
 		},
 		func(w *work) {
-			f, _ := (&UserRules{}).fields(w)
+			f, _, _, _ := UserRules{}.fields(w)
 			w.track = true
 			_, _ = w.mergeDoc(before, []byte(`{"user_metadata":{"k\u00e9y":"caf\u00e9"}}`), Limits{}, 0, f, false)
 		},

@@ -46,13 +46,8 @@ func MergeUser(stored, patch []byte) ([]byte, error) {
 // it when null (R10). Members of the profile the patch does not name are
 // kept byte for byte.
 func (r UserRules) Merge(stored, patch []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.mergeDoc(stored, patch, r.Limits, r.MaxProfileBytes, fields, false)
+	out, _, err := mergeWith(r, stored, patch, false, false)
+	return out, err
 }
 
 // Check checks patch, the body of a user PATCH, before the stored profile
@@ -61,34 +56,51 @@ func (r UserRules) Merge(stored, patch []byte) ([]byte, error) {
 // merge, the sizes of R9). It returns nil or the errors Merge would return
 // for them.
 func (r UserRules) Check(patch []byte) error {
-	w := getWork()
-	defer w.release()
-	fields, err := r.fields(w)
-	if err != nil {
-		return err
-	}
-	_, err = w.mergeDoc(nil, patch, r.Limits, 0, fields, true)
+	_, _, err := mergeWith(r, nil, patch, true, false)
 	return err
 }
 
-// fields checks r's settings and returns its fields, held in w.
-func (r *UserRules) fields(w *work) ([]field, error) {
+// fields checks r's settings and returns its fields, held in w, with its
+// limits and its whole-document cap.
+func (r UserRules) fields(w *work) ([]field, Limits, int, error) {
 	if err := r.Limits.check("UserRules"); err != nil {
-		return nil, err
+		return nil, r.Limits, 0, err
 	}
 	if r.MaxProfileBytes < 0 {
-		return nil, fmt.Errorf("metamerge: UserRules.MaxProfileBytes is %d; a limit is 0 (none) or more", r.MaxProfileBytes)
+		return nil, r.Limits, 0, fmt.Errorf("metamerge: UserRules.MaxProfileBytes is %d; a limit is 0 (none) or more", r.MaxProfileBytes)
 	}
 	um, err := w.policy(0, &r.UserMetadata, &defaultUser, "UserRules.UserMetadata")
 	if err != nil {
-		return nil, err
+		return nil, r.Limits, 0, err
 	}
 	am, err := w.policy(1, &r.AppMetadata, &defaultApp, "UserRules.AppMetadata")
 	if err != nil {
-		return nil, err
+		return nil, r.Limits, 0, err
 	}
 	w.fields = [2]field{{"user_metadata", um}, {"app_metadata", am}}
-	return w.fields[:], nil
+	return w.fields[:], r.Limits, r.MaxProfileBytes, nil
+}
+
+// docRules are the rules of a whole document: UserRules and ClientRules.
+// A type parameter, not an interface value, so that the rules do not
+// escape to the heap.
+type docRules interface {
+	UserRules | ClientRules
+	fields(w *work) ([]field, Limits, int, error)
+}
+
+// mergeWith merges, checks (checkOnly) or merges and reports (track) with
+// the rules r.
+func mergeWith[R docRules](r R, stored, patch []byte, checkOnly, track bool) ([]byte, []Change, error) {
+	w := getWork()
+	defer w.release()
+	fields, l, maxProfile, err := r.fields(w)
+	if err != nil {
+		return nil, nil, err
+	}
+	w.track = track
+	out, err := w.mergeDoc(stored, patch, l, maxProfile, fields, checkOnly)
+	return w.changesOf(out, err)
 }
 
 // ValidateSignup checks userMetadata, the user_metadata object of a signup
