@@ -121,10 +121,12 @@ func (w *work) parse(stored, patch []byte, l Limits, record int, fields []field)
 }
 
 // fit returns out, or a copy of it when out's spare capacity is more than
-// a sixteenth of its length, so that a small result does not pin the
-// memory of large inputs.
+// an eighth of its length and 512 bytes, so that a small result does not
+// pin the memory of large inputs, and a merge of a small profile still
+// allocates once: the result (its capacity is the inputs' sizes, so the
+// spare is about the patch's).
 func fit(out []byte) []byte {
-	if cap(out)-len(out) > len(out)/16+64 {
+	if cap(out)-len(out) > len(out)/8+512 {
 		return append(make([]byte, 0, len(out)), out...)
 	}
 	return out
