@@ -110,3 +110,19 @@ func BenchmarkSmallAfterLarge(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMergeUserParallel merges the 1 KiB profile from every
+// goroutine of b.RunParallel: run with -cpu 1,2 to see whether throughput
+// scales with cores (the pool is per processor; a call shares nothing).
+func BenchmarkMergeUserParallel(b *testing.B) {
+	stored, n := benchdata.Profile(1 << 10)
+	patch := benchdata.UserPatches(n)[0].Body
+	mustMerge(b, metamerge.MergeUser, stored, patch)
+	b.SetBytes(int64(len(stored)))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_, _ = metamerge.MergeUser(stored, patch)
+		}
+	})
+}
