@@ -26,7 +26,7 @@ type entryPoint struct {
 // its documents and merges its result to check it, a report holds a
 // change, about 50 bytes, for each member of the patch.
 var factors = map[string]uint64{
-	"DiffUser": 25, "DiffUser before": 25, "DiffUser both": 25, "DiffClient": 25, "UserRules.Diff3": 25, "FieldRules.Diff": 25,
+	"DiffUser": 35, "DiffUser before": 35, "DiffUser both": 35, "DiffClient": 35, "UserRules.Diff3": 35, "FieldRules.Diff": 35,
 	"UserRules.MergeReport": 15,
 }
 
@@ -222,5 +222,53 @@ func TestInputOverTwoGiB(t *testing.T) {
 	over := metamerge.UserRules{Limits: metamerge.Limits{MaxDocumentBytes: metamerge.MaxDocumentBytes + 1}}
 	if _, err := over.Merge([]byte(`{}`), []byte(`{}`)); err == nil || len(metamerge.Errors(err)) != 0 {
 		t.Errorf("a document limit over 2 GiB − 1 was taken: %v", err)
+	}
+}
+
+// TestHostileComparisons holds Equal, the diffs and MergeReport to their
+// bounds on what makes comparing by meaning costly: values equal in
+// meaning but not in text, nested deep, full of colons (which bound the
+// members of an object); numbers with exponents of half a million digits;
+// and a diff that deletes every member of a large root.
+func TestHostileComparisons(t *testing.T) {
+	const mb = 1 << 20
+	deep := func(space string) []byte {
+		return []byte(strings.Repeat(`{"a":`, 97) + `{"s":` + space + `"` + strings.Repeat(":", mb) + `"}` + strings.Repeat("}", 97))
+	}
+	nines := strings.Repeat("9", 400_000)
+	root := hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":0` }, `}`)
+	tests := []struct {
+		name   string
+		a, b   []byte
+		call   func(a, b []byte) error
+		factor uint64
+	}{
+		{"Equal deep colons", deep(""), deep(" "), func(a, b []byte) error { _, err := metamerge.Equal(a, b); return err }, 10},
+		{"Equal long exponents", []byte("1e" + nines), []byte("10e" + nines), func(a, b []byte) error { _, err := metamerge.Equal(a, b); return err }, 10},
+		{"MergeReport deep colons", wrap("x", deep("")), wrap("x", deep(" ")), func(a, b []byte) error { _, _, err := metamerge.UserRules{}.MergeReport(a, b); return err }, 15},
+		{"MergeReport long exponents", []byte(`{"x":1e` + nines + `}`), []byte(`{"x":10e` + nines + `}`), func(a, b []byte) error { _, _, err := metamerge.UserRules{}.MergeReport(a, b); return err }, 15},
+		{"DiffUser deep colons", wrap("name", deep("")), wrap("name", deep(" ")), func(a, b []byte) error { _, err := metamerge.DiffUser(a, b); return err }, 25},
+		{"DiffUser long exponents", wrap("user_metadata", []byte(`{"x":1e`+nines+`}`)), wrap("user_metadata", []byte(`{"x":10e`+nines+`}`)), func(a, b []byte) error { _, err := metamerge.DiffUser(a, b); return err }, 25},
+		{"DiffUser root deletions", root, []byte(`{}`), func(a, b []byte) error { _, err := metamerge.DiffUser(a, b); return err }, 35},
+		{"FieldRules.Diff deletions", root, []byte(`{}`), func(a, b []byte) error {
+			_, err := metamerge.FieldRules{Policy: metamerge.UserMetadata()}.Diff(a, b)
+			return err
+		}, 35},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			size := len(tc.a) + len(tc.b)
+			n := allocated(func() {
+				err = tc.call(tc.a, tc.b)
+				for _, e := range metamerge.Errors(err) {
+					_ = e.Error()
+				}
+			})
+			t.Logf("%d bytes in, %d allocated (%.2f× the input), %v", size, n, float64(n)/float64(size), err)
+			if n > tc.factor*uint64(size)+mb {
+				t.Errorf("allocated %d bytes for %d bytes of input: over %d× + 1 MiB", n, size, tc.factor)
+			}
+		})
 	}
 }

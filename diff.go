@@ -1,6 +1,9 @@
 package metamerge
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // DiffUser returns the PATCH body that turns the user profile before into
 // after under Auth0's rules (the zero [UserRules]): merging it into before
@@ -117,9 +120,10 @@ func (d *differ) verified(patch []byte, err error, build func()) ([]byte, error)
 	}
 	errs := Errors(err)
 	d.targets, d.places = d.targets[:0], d.places[:0]
-	for _, e := range errs {
-		d.targets, d.places = append(d.targets, e.Offset), append(d.places, -1)
+	for i, e := range errs {
+		d.targets, d.places = append(d.targets, target{e.Offset, i}), append(d.places, -1)
 	}
+	slices.SortFunc(d.targets, func(a, b target) int { return cmp.Compare(a.off, b.off) })
 	build()
 	for i, e := range errs {
 		e.Offset = d.places[i]
@@ -140,8 +144,8 @@ type differ struct {
 	used   bool     // since the last release
 
 	// Mapping: offsets of out whose place in after is wanted, sorted, and
-	// that place (-1: none) once the diff is built again.
-	targets []int
+	// the place of each error (-1: none) once the diff is built again.
+	targets []target
 	places  []int
 }
 
@@ -153,7 +157,7 @@ func (d *differ) start() {
 func (d *differ) release() {
 	const memberSize = 20
 	d.out, d.docs, d.absent, d.used = pooled(d.out, 1), nil, nil, false
-	d.targets, d.places = pooled(d.targets, 8), pooled(d.places, 8)
+	d.targets, d.places = pooled(d.targets, 16), pooled(d.places, 8)
 	for k := range d.mem {
 		d.mem[k] = pooled(d.mem[k], memberSize)
 		d.roots[k].release()
@@ -173,14 +177,17 @@ func (d *differ) write(b ...byte) {
 }
 
 // copied notes that out[at:at+n] is a copy of after[from:]: the targets in
-// it have their place in after.
+// it have their place in after. Targets are sorted: a binary search finds
+// the first, so mapping costs a look-up per member whatever their number.
 func (d *differ) copied(at, from, n int) {
-	for i, t := range d.targets {
-		if at <= t && t < at+n {
-			d.places[i] = from + t - at
-		}
+	i, _ := slices.BinarySearchFunc(d.targets, at, func(t target, at int) int { return cmp.Compare(t.off, at) })
+	for ; i < len(d.targets) && d.targets[i].off < at+n; i++ {
+		d.places[d.targets[i].err] = from + d.targets[i].off - at
 	}
 }
+
+// target is an offset of out whose place in after is wanted, for error err.
+type target struct{ off, err int }
 
 // begin starts a diff of before and after, and base for a three-way one
 // (nil: none), and returns its documents in order: before (live), after
@@ -480,12 +487,12 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	var present [3]bool
 	for k, doc := range docs {
 		present[k] = len(doc) > 0 && doc[skipSpace(doc, 0)] == '{'
-		if len(doc) > 0 && !present[k] && k > 0 { // R1: a patch is an object
-			return nil, notObject(doc, skipSpace(doc, 0), false, false)
-		}
 	}
 	if len(before) > 0 && len(after) > 0 && (!present[0] || !present[1]) && w.eq.equal(trimSpace(before), trimSpace(after), 0) {
 		return nil, nil // no change to a value that is not an object
+	}
+	if len(after) > 0 && !present[1] { // R1: a patch is an object; a base that is not one has no keys
+		return nil, notObject(after, skipSpace(after, 0), false, false)
 	}
 	create := len(after) > 0 && !present[0]
 	if len(after) == 0 { // the field is to be absent
@@ -513,7 +520,11 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 		d.write('}')
 		return true
 	}
-	if !build() {
+	changed := build()
+	if w.viol.total > 0 { // a null no PATCH can set (D5)
+		return nil, w.report(d.docs[1], false)
+	}
+	if !changed {
 		return nil, nil
 	}
 	patch := slices.Clone(d.out)

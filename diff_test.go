@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/metamerge/metamerge"
 )
 
@@ -259,5 +260,25 @@ func checkThreeWay(t *testing.T, base, desired, live, d []byte, merge func(a, b 
 		} else if dv.kind != 'n' && (gs[name] == nil || !same(gs[name], dv)) {
 			fail("desired member %s not set", name)
 		}
+	}
+}
+
+// TestDiffErrorOffsets checks that the errors of an unreachable after have
+// offsets in after: the name, value or field they are about.
+func TestDiffErrorOffsets(t *testing.T) {
+	after := `{"name":"x","user_metadata":{"ok":1,"prefs":{"ui.theme":"dark"}},"app_metadata":{"email":"e"}}`
+	_, err := metamerge.DiffUser([]byte(`{"user_metadata":{"ok":1}}`), []byte(after))
+	want := []errorFields{
+		{Code: metamerge.CodeInvalidKey, Pointer: "/user_metadata/prefs/ui.theme", Offset: bytes.Index([]byte(after), []byte(`"ui.theme"`))},
+		{Code: metamerge.CodeReservedKey, Pointer: "/app_metadata/email", Offset: bytes.Index([]byte(after), []byte(`"email"`))},
+	}
+	if diff := cmp.Diff(want, fieldsOf(t, err)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	client := `{"client_metadata":{"a":"1","b":"2","c":"3","d":"4","e":"5","f":"6","g":"7","h":"8","i":"9","j":"10","k":"11"}}`
+	_, err = metamerge.DiffClient([]byte(`{}`), []byte(client))
+	want = []errorFields{{Code: metamerge.CodeTooManyKeys, Pointer: "/client_metadata", Offset: 19, Limit: 10, Actual: 11}}
+	if diff := cmp.Diff(want, fieldsOf(t, err)); diff != "" {
+		t.Errorf("client (-want +got):\n%s", diff)
 	}
 }

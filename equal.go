@@ -1,15 +1,13 @@
 package metamerge
 
-import (
-	"bytes"
-	"math/big"
-)
+import "bytes"
 
 // Equal reports whether the JSON documents a and b mean the same (D2):
 // strings compare after decoding escapes, numbers by exact decimal value
 // (1, 1.0, 10e-1 and 1e0 are equal; no rounding, any length), objects as
 // sets of members (order and white space aside), arrays element by
-// element; true, false and null equal only themselves.
+// element; true, false and null equal only themselves. It takes time and
+// memory linear in the size of a and b, however long their numbers.
 //
 // It returns the error of an input over MaxDocumentBytes or the parse error
 // of a (with Stored set) or of b (H1–H3, H10), before comparing anything.
@@ -43,7 +41,6 @@ func trimSpace(doc []byte) []byte {
 type comparer struct {
 	levels []eqLevel
 	na, nb []byte // decoded strings
-	x, y   big.Int
 }
 
 // release empties c for the pool (see work.release).
@@ -151,19 +148,17 @@ func (c *comparer) equalObjects(a, b []byte, depth int) bool {
 }
 
 // objectMembers appends the members of the valid object obj (its text
-// from '{' to '}') to mem, which it first gives room for all of them at
-// once, bounded as the scanner bounds its records.
+// from '{' to '}') to mem, doubling its capacity when it must grow, so that
+// each nesting level allocates at most twice what its largest object needs.
 func objectMembers(mem []member, obj []byte) []member {
-	if most := len(obj)/5 + 1; cap(mem) < most {
-		if n := min(bytes.Count(obj, []byte{':'}), most); cap(mem) < n {
-			mem = make([]member, 0, n)
-		}
-	}
 	i := skipSpace(obj, 1)
 	for obj[i] != '}' {
 		k, esc := stringEnd(obj, i)
 		v := skipSpace(obj, skipSpace(obj, k)+1) // past the colon
 		e := valueEnd(obj, v)
+		if len(mem) == cap(mem) {
+			mem = append(make([]member, 0, 2*cap(mem)+8), mem...)
+		}
 		mem = append(mem, member{key: span{uint32(i), uint32(k)}, val: span{uint32(v), uint32(e)}, esc: esc})
 		i = nextElement(obj, e)
 	}
@@ -172,17 +167,25 @@ func objectMembers(mem []member, obj []byte) []member {
 
 // equalNumbers compares two valid numbers by exact decimal value.
 func (c *comparer) equalNumbers(a, b []byte) bool {
-	negA, digA, expA := c.decimal(a, &c.x)
-	negB, digB, expB := c.decimal(b, &c.y)
+	negA, digA, shiftA, expA := decimal(a)
+	negB, digB, shiftB, expB := decimal(b)
 	if len(digA) == 0 || len(digB) == 0 {
 		return len(digA) == len(digB) // zero equals only zero, whatever its sign
 	}
-	return negA == negB && bytes.Equal(digA, digB) && expA.Cmp(expB) == 0
+	if negA != negB || !bytes.Equal(digA, digB) {
+		return false
+	}
+	// The values are equal if expA + shiftA == expB + shiftB, that is if
+	// expA − expB == shiftB − shiftA, a small number: exponents of any
+	// length are compared in one pass over their digits.
+	d, ok := subtract(expA, expB)
+	return ok && d == int64(shiftB-shiftA)
 }
 
-// decimal reads number text n as sign × 0.digits × 10^exp, with digits
-// free of leading and trailing zeros (none for zero). exp is set in e.
-func (c *comparer) decimal(n []byte, e *big.Int) (neg bool, digits []byte, exp *big.Int) {
+// decimal reads number text n as sign × 0.digits × 10^(exp + shift), with
+// digits free of leading and trailing zeros (none for zero), shift a small
+// number and exp the exponent's text as written (sign included; "" for 0).
+func decimal(n []byte) (neg bool, digits []byte, shift int, exp []byte) {
 	if n[0] == '-' {
 		neg, n = true, n[1:]
 	}
@@ -190,33 +193,135 @@ func (c *comparer) decimal(n []byte, e *big.Int) (neg bool, digits []byte, exp *
 	for end < len(n) && n[end] != 'e' && n[end] != 'E' {
 		end++
 	}
+	if end < len(n) {
+		exp = n[end+1:]
+	}
 	mant := n[:end]
-	point := bytes.IndexByte(mant, '.')
-	intLen := len(mant)
-	if point >= 0 {
-		intLen = point
+	intPart, frac := mant, []byte(nil)
+	if p := bytes.IndexByte(mant, '.'); p >= 0 {
+		intPart, frac = mant[:p], mant[p+1:]
 	}
-	// The digits in order, the point removed, are those of int and frac.
-	var ds []byte
-	if point >= 0 {
-		ds = append(append(ds, mant[:point]...), mant[point+1:]...)
-	} else {
-		ds = mant
-	}
+	// digits: intPart then frac, without the point; the leading zeros of
+	// both together move the point.
 	lead := 0
-	for lead < len(ds) && ds[lead] == '0' {
+	for lead < len(intPart) && intPart[lead] == '0' {
 		lead++
 	}
-	trail := len(ds)
-	for trail > lead && ds[trail-1] == '0' {
-		trail--
-	}
-	e.SetInt64(int64(intLen - lead))
-	if end < len(n) {
-		var x big.Int
-		if _, ok := x.SetString(string(n[end+1:]), 10); ok { // "+7", "-7" and "7" all parse
-			e.Add(e, &x)
+	shift = len(intPart) - lead
+	if lead == len(intPart) { // an integer part of zeros: skip the fraction's leading zeros
+		fl := 0
+		for fl < len(frac) && frac[fl] == '0' {
+			fl++
 		}
+		shift, frac = -fl, frac[fl:]
+		intPart = nil
+	} else {
+		intPart = intPart[lead:]
 	}
-	return neg, ds[lead:trail], e
+	if len(frac) == 0 {
+		digits = intPart
+	} else if len(intPart) == 0 {
+		digits = frac
+	} else {
+		digits = append(append(make([]byte, 0, len(intPart)+len(frac)), intPart...), frac...)
+	}
+	for len(digits) > 0 && digits[len(digits)-1] == '0' {
+		digits = digits[:len(digits)-1]
+	}
+	return neg, digits, shift, exp
+}
+
+// subtract returns a − b for two exponents written as JSON exponents (an
+// optional sign, then digits; "" is 0), when the difference fits in an
+// int64. It takes time linear in their length, whatever it is.
+func subtract(a, b []byte) (int64, bool) {
+	negA, ma := magnitude(a)
+	negB, mb := magnitude(b)
+	var neg bool
+	var m []byte
+	if negA == negB { // a − b = ±(|a| − |b|)
+		if compareMagnitudes(ma, mb) >= 0 {
+			m, neg = subtractMagnitudes(ma, mb), negA
+		} else {
+			m, neg = subtractMagnitudes(mb, ma), !negA
+		}
+	} else { // a − b = ±(|a| + |b|), the sign of a
+		m, neg = addMagnitudes(ma, mb), negA
+	}
+	for len(m) > 1 && m[0] == '0' {
+		m = m[1:]
+	}
+	if len(m) > 18 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range m {
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// magnitude splits an exponent into its sign and digits without leading
+// zeros ("0" for zero).
+func magnitude(e []byte) (bool, []byte) {
+	neg := false
+	if len(e) > 0 && (e[0] == '-' || e[0] == '+') {
+		neg, e = e[0] == '-', e[1:]
+	}
+	for len(e) > 1 && e[0] == '0' {
+		e = e[1:]
+	}
+	if len(e) == 0 || e[0] == '0' {
+		return false, []byte{'0'}
+	}
+	return neg, e
+}
+
+func compareMagnitudes(a, b []byte) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return bytes.Compare(a, b)
+}
+
+// subtractMagnitudes returns a − b for decimal digit strings, a ≥ b.
+func subtractMagnitudes(a, b []byte) []byte {
+	out := make([]byte, len(a))
+	borrow := byte(0)
+	for i := range a {
+		x := a[len(a)-1-i] - '0'
+		y := borrow
+		if i < len(b) {
+			y += b[len(b)-1-i] - '0'
+		}
+		borrow = 0
+		if x < y {
+			x += 10
+			borrow = 1
+		}
+		out[len(a)-1-i] = x - y + '0'
+	}
+	return out
+}
+
+// addMagnitudes returns a + b for decimal digit strings.
+func addMagnitudes(a, b []byte) []byte {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	out := make([]byte, len(a)+1)
+	carry := byte(0)
+	for i := range a {
+		s := a[len(a)-1-i] - '0' + carry
+		if i < len(b) {
+			s += b[len(b)-1-i] - '0'
+		}
+		carry = s / 10
+		out[len(a)-i] = s%10 + '0'
+	}
+	out[0] = carry + '0'
+	return out
 }

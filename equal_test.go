@@ -36,6 +36,14 @@ func TestEqual(t *testing.T) {
 		{`null`, `false`, false, "literals"},
 		{`true`, ` true `, true, "white space around the value"},
 		{`"1"`, `1`, false, "a string is not a number"},
+		{`1e99999999999999999999`, `10e99999999999999999998`, true, "exponents past int64, equal values"},
+		{`1e99999999999999999999`, `10e99999999999999999997`, false, "exponents past int64, other values"},
+		{`0.1e-99999999999999999998`, `1e-99999999999999999999`, true, "negative exponents past int64"},
+		{`1e-0`, `1`, true, "a negative zero exponent"},
+		{`1e0005`, `1e+5`, true, "leading zeros in the exponent"},
+		{`100E-2`, `1`, true, "a capital E"},
+		{`0.050`, `5e-2`, true, "zeros of the fraction"},
+		{`-0.0`, `0e5`, true, "zeros"},
 	}
 	for _, tc := range tests {
 		got, err := metamerge.Equal([]byte(tc.a), []byte(tc.b))
