@@ -41,7 +41,7 @@
 //   - R7  Member names at any depth of the patch must not contain "." or
 //     "$" (invalid_key).
 //   - R8  app_metadata may not use 18 reserved root names, with any value,
-//     null included (reserved_key); see [ReservedAppMetadata].
+//     null included (reserved_key); see [AppMetadata].
 //   - R9  Each field is at most 16 MiB of JSON text after the merge, as
 //     this package emits it (too_large, reported alongside other
 //     violations). A whole-profile cap ([UserRules].MaxProfileBytes) is
