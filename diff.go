@@ -109,7 +109,7 @@ func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fie
 	v := getWork()
 	defer v.release()
 	_, err := v.mergeDoc(before, patch, l, maxProfile, fields, false)
-	return d.verified(patch, err, func() { w.viol.start(l.errors()); d.start(); d.docs = docs; _ = d.object(w, fields) })
+	return d.verified(patch, err, func() { d.begin(w, base, before, after, l); _ = d.object(w, fields) })
 }
 
 // verified returns patch, or the errors of its merge moved to after: their
@@ -155,7 +155,6 @@ func (d *differ) start() {
 
 // release empties d for the pool (see work.release).
 func (d *differ) release() {
-	const memberSize = 20
 	d.out, d.docs, d.absent, d.used = pooled(d.out, 1), nil, nil, false
 	d.targets, d.places = pooled(d.targets, 16), pooled(d.places, 8)
 	for k := range d.mem {
@@ -512,9 +511,13 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	if present[0] {
 		B = d.mem[0]
 	}
+	var C []member // base's keys, three-way only
+	if d.threeWay() {
+		C = d.mem[2]
+	}
 	build := func() bool {
 		d.write('{')
-		if !d.members(w, p, d.mem[1], B, d.mem[min(2, len(docs)-1)], create) {
+		if !d.members(w, p, d.mem[1], B, C, create) {
 			return false
 		}
 		d.write('}')
@@ -531,5 +534,5 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	v := getWork()
 	defer v.release()
 	_, err := v.mergeField(before, patch, p, l, opMerge, false)
-	return d.verified(patch, err, func() { w.viol.start(l.errors()); d.start(); d.docs = docs; build() })
+	return d.verified(patch, err, func() { d.begin(w, base, before, after, l); build() })
 }

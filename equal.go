@@ -45,7 +45,6 @@ type comparer struct {
 
 // release empties c for the pool (see work.release).
 func (c *comparer) release() {
-	const memberSize = 20
 	c.na, c.nb = pooled(c.na, 1), pooled(c.nb, 1)
 	for i := range c.levels {
 		lv := &c.levels[i]

@@ -206,14 +206,6 @@ func (p *Policy) isZero() bool {
 		p.Unit == 0 && p.Names == 0 && p.Reserved == nil && p.Empty == 0 && !p.NoPrototypeKeys
 }
 
-// orDefault returns p, or def when p is the zero Policy.
-func (p *Policy) orDefault(def *Policy) *Policy {
-	if p.isZero() {
-		return def
-	}
-	return p
-}
-
 // check returns an error naming the first field of p, called name, that is
 // out of range.
 func (p *Policy) check(name string) error {

@@ -65,7 +65,7 @@ func pooled[T any](s []T, size int) []T {
 // document or error and none of its bytes (member offsets and hashes of
 // names aside).
 func (w *work) release() {
-	const memberSize, frameSize, violationSize = 20, 32, 48
+	const frameSize, violationSize = 32, 48
 	w.smem, w.pmem = pooled(w.smem, memberSize), pooled(w.pmem, memberSize)
 	w.used, w.fused, w.targets = pooled(w.used, 1), pooled(w.fused, 1), pooled(w.targets, 8)
 	w.viol.list = pooled(w.viol.list, violationSize)

@@ -20,6 +20,9 @@ type member struct {
 	top bool // a member of the root object
 }
 
+// memberSize is the size of a member in memory, for the pool's limit.
+const memberSize = 20
+
 // keyText returns the key's content, without quotes and still escaped.
 func (m *member) keyText(doc []byte) []byte { return doc[m.key.lo+1 : m.key.hi-1] }
 
