@@ -1,0 +1,89 @@
+// Command metamerge applies Auth0's metadata merge rules from the command
+// line: it merges PATCH bodies into profiles and clients, validates signup
+// metadata, computes the PATCH between two documents, runs the conformance
+// vectors against any implementation that speaks the harness protocol, and
+// serves a fake of Auth0's Management API.
+//
+// Run "metamerge -h" for the commands, "metamerge COMMAND -h" for one.
+//
+// Exit status: 0 on success; 1 when an input breaks the rules (the
+// violations are written to standard error as JSON lines) or a conformance
+// case fails; 2 on a usage or I/O error.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Exit statuses.
+const (
+	exitOK         = 0 // success
+	exitViolations = 1 // an input broke the rules, or a conformance case failed
+	exitUsage      = 2 // bad usage, or an I/O error
+)
+
+// stdio is where a command reads and writes; tests give their own.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// command is one subcommand. Each file registers its commands from init, so
+// that a command lives in one file.
+type command struct {
+	name    string
+	order   int    // place in the usage text
+	summary string // one line for the usage text
+	run     func(args []string, io stdio) int
+}
+
+var commands []command
+
+func register(c command) { commands = append(commands, c) }
+
+func main() {
+	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+}
+
+// run dispatches to a command and returns the exit status.
+func run(args []string, io stdio) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		usage(io.err)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], io)
+		}
+	}
+	fmt.Fprintf(io.err, "metamerge: unknown command %q\n\n", args[0])
+	usage(io.err)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	cs := slices.Clone(commands)
+	slices.SortFunc(cs, func(a, b command) int { return a.order - b.order })
+	var b strings.Builder
+	b.WriteString("Usage: metamerge COMMAND [ARGS...]\n\nCommands:\n")
+	for _, c := range cs {
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
+	}
+	b.WriteString(`
+Run "metamerge COMMAND -h" for the arguments of one command. Example:
+
+  echo '{"user_metadata":{"plan":"pro"}}' | metamerge user profile.json -
+
+Exit status: 0 on success; 1 when an input breaks the rules (each
+violation is a JSON line on standard error) or a conformance case fails;
+2 on a usage or I/O error.
+`)
+	io.WriteString(w, b.String())
+}
