@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 )
 
@@ -32,18 +31,17 @@ type stdio struct {
 	out, err io.Writer
 }
 
-// command is one subcommand. Each file registers its commands from init, so
-// that a command lives in one file.
+// command is one subcommand; each lives in a file of its own.
 type command struct {
 	name    string
-	order   int    // place in the usage text
 	summary string // one line for the usage text
 	run     func(args []string, io stdio) int
 }
 
-var commands []command
-
-func register(c command) { commands = append(commands, c) }
+// commands returns the subcommands in the order of the usage text.
+func commands() []command {
+	return []command{}
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
@@ -58,7 +56,7 @@ func run(args []string, io stdio) int {
 		}
 		return exitOK
 	}
-	for _, c := range commands {
+	for _, c := range commands() {
 		if c.name == args[0] {
 			return c.run(args[1:], io)
 		}
@@ -69,11 +67,9 @@ func run(args []string, io stdio) int {
 }
 
 func usage(w io.Writer) {
-	cs := slices.Clone(commands)
-	slices.SortFunc(cs, func(a, b command) int { return a.order - b.order })
 	var b strings.Builder
 	b.WriteString("Usage: metamerge COMMAND [ARGS...]\n\nCommands:\n")
-	for _, c := range cs {
+	for _, c := range commands() {
 		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.summary)
 	}
 	b.WriteString(`
