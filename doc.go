@@ -18,7 +18,7 @@
 // # Rules
 //
 // The rule ids are those of the contract this package implements; the
-// golden vectors in testdata/vectors cite them. DEC marks a decision of
+// golden vectors in conformance/vectors cite them. DEC marks a decision of
 // this package where Auth0 documents nothing.
 //
 // user_metadata and app_metadata (PATCH /api/v2/users/{id}):

@@ -10,7 +10,7 @@ import (
 )
 
 // Code names one kind of violation. The codes are language-neutral: the
-// golden vectors in testdata/vectors use the same strings.
+// golden vectors in conformance/vectors use the same strings.
 //
 // A Code is also the sentinel error of its kind, as a syscall.Errno is:
 // every [*Error] unwraps to its Code, so errors.Is(err, CodeTooManyKeys)

@@ -2,13 +2,13 @@ package metamerge_test
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/metamergetest"
 )
 
 // Fuzz targets check the engine against the model in model_test.go. A
@@ -68,13 +68,9 @@ func idempotent(t *testing.T, got []byte, mergeAgain func(stored []byte) ([]byte
 func seeds(f *testing.F, extra ...any) {
 	for _, c := range loadVectors(f) {
 		var in [][]byte
-		for _, p := range [][2]*string{{c.Stored, c.StoredBase64}, {c.Patch, c.PatchBase64}, {c.Metadata, c.MetadataBase64}} {
-			switch {
-			case p[0] != nil:
-				in = append(in, []byte(*p[0]))
-			case p[1] != nil:
-				b, _ := base64.StdEncoding.DecodeString(*p[1])
-				in = append(in, b)
+		for _, doc := range [][]byte{c.Input.Stored, c.Input.Patch, c.Input.Metadata} {
+			if doc != nil {
+				in = append(in, doc)
 			}
 		}
 		switch len(in) {
@@ -183,37 +179,33 @@ func FuzzValidateSignup(f *testing.F) {
 func TestModelAgreesWithVectors(t *testing.T) {
 	for _, c := range loadVectors(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			stored, hasStored := input(t, c.Stored, c.StoredBase64)
-			patch, _ := input(t, c.Patch, c.PatchBase64)
-			metadata, _ := input(t, c.Metadata, c.MetadataBase64)
+			stored, patch, metadata := c.Input.Stored, c.Input.Patch, c.Input.Metadata
 			var got mOutcome
-			switch c.Op {
+			switch c.Input.Op {
 			case "diff_user", "diff_client", "diff":
 				modelRoundTrip(t, &c)
 				return
 			case "diff3_user", "diff3_client", "diff3":
 				t.Skip("three-way diffs are held to their properties by FuzzDiff")
 			case "merge_user", "report_user":
-				r := c.userRules(t)
+				r := must(c.Input.Options.UserRules())(t)
 				got = modelDoc(stored, patch, r.Limits, r.MaxProfileBytes, userFields(r))
 			case "merge_client", "report_client":
-				r := c.clientRules(t)
+				r := must(c.Input.Options.ClientRules())(t)
 				got = modelDoc(stored, patch, r.Limits, 0, clientFields(r))
 			case "merge", "report":
-				r := c.fieldRules(t)
-				if !hasStored {
-					stored = nil
-				}
+				r := must(c.Input.Options.FieldRules(c.Input.Policy))(t)
 				got = modelMerge(stored, patch, r.Policy, r.Limits)
 			case "validate_signup":
 				got = modelValidate(metadata, metamerge.Signup(), metamerge.Limits{})
 			}
 			var want mOutcome
-			for _, e := range c.Errors {
+			for _, e := range c.Want.Errors {
 				want.errs = append(want.errs, mErr{metamerge.Code(e.Code), e.Pointer, e.Stored})
 			}
-			if len(c.Result) > 0 {
-				_ = json.Unmarshal(c.Result, &want.result)
+			if c.Want.Result != nil {
+				s := string(c.Want.Result)
+				want.result = &s
 			}
 			if got.parse != nil { // the vectors hold one defect per input
 				if len(got.parse) != 1 || len(want.errs) != 1 || !got.parse[want.errs[0].Code] || got.storedParse != want.errs[0].Stored {
@@ -249,15 +241,12 @@ func deref(s *string) any {
 
 // modelRoundTrip checks a diff vector with the model (D1): merging the
 // diff it expects into before gives after.
-func modelRoundTrip(t *testing.T, c *vectorCase) {
-	if len(c.Errors) > 0 {
+func modelRoundTrip(t *testing.T, c *metamergetest.Case) {
+	if len(c.Want.Errors) > 0 {
 		t.Skip("the model does not compute diffs; the errors are held by TestVectors")
 	}
-	var want *string
-	if err := json.Unmarshal(c.Result, &want); err != nil {
-		t.Fatal(err)
-	}
-	before, after := text(c.Before), text(c.After)
+	want := c.Want.Result
+	before, after := c.Input.Before, c.Input.After
 	if want == nil { // no patch: the field stays as it is
 		if eq, _ := metamerge.Equal(before, after); !eq {
 			t.Fatalf("no patch, but before %s and after %s differ", before, after)
@@ -265,14 +254,14 @@ func modelRoundTrip(t *testing.T, c *vectorCase) {
 		return
 	}
 	var got mOutcome
-	switch c.Op {
+	switch c.Input.Op {
 	case "diff_user":
-		got = modelDoc(before, []byte(*want), metamerge.Limits{}, 0, userFields(userDefaults))
+		got = modelDoc(before, want, metamerge.Limits{}, 0, userFields(userDefaults))
 	case "diff_client":
-		got = modelDoc(before, []byte(*want), metamerge.Limits{}, 0, clientFields(clientDefaults))
+		got = modelDoc(before, want, metamerge.Limits{}, 0, clientFields(clientDefaults))
 	default:
-		r := c.fieldRules(t)
-		got = modelMerge(before, []byte(*want), r.Policy, r.Limits)
+		r := must(c.Input.Options.FieldRules(c.Input.Policy))(t)
+		got = modelMerge(before, want, r.Policy, r.Limits)
 	}
 	if len(got.errs) > 0 || got.parse != nil {
 		t.Fatalf("the model rejects the diff: %+v %v", got.errs, got.parse)
@@ -285,5 +274,16 @@ func modelRoundTrip(t *testing.T, c *vectorCase) {
 	}
 	if eq, err := metamerge.Equal([]byte(*got.result), after); !eq || err != nil {
 		t.Fatalf("the model merges the diff into %s, not after %s", *got.result, after)
+	}
+}
+
+// must returns a function that gives v, failing the test on err.
+func must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
 }

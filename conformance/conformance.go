@@ -1,0 +1,23 @@
+// Package conformance holds metamerge's conformance suite, the part of the
+// project meant for implementations in any language: the golden vectors
+// (vectors/*.json), the README that defines their format and the JSON
+// Schema that checks it, the statement of the rules (SPEC.md) and the
+// harness protocol (PROTOCOL.md).
+//
+// Go code reads the vectors through [FS]; package metamergetest parses
+// them and runs them against an implementation.
+package conformance
+
+import "embed"
+
+// Version is the version of the suite, as in vectors/VERSION. The major
+// number changes when an expected answer changes or a case is retired, the
+// minor number when cases are added, the patch number when only comments
+// or documents change. A case's name is never reused for another case.
+const Version = "1.0.0"
+
+// FS holds the suite's files: vectors/*.json, vectors/README.md,
+// vectors/schema.json, vectors/names.txt and vectors/VERSION.
+//
+//go:embed vectors/*.json vectors/README.md vectors/names.txt vectors/VERSION
+var FS embed.FS

@@ -1,0 +1,162 @@
+package metamergetest
+
+import (
+	"fmt"
+
+	"github.com/metamerge/metamerge"
+)
+
+// Reference is the library itself as an Implementation: it answers every
+// case with metamerge's functions, filling in Auth0's message of each
+// violation where the library knows it. It skips, with the reason, an
+// input it cannot map to the library (an unknown op, policy or unit).
+func Reference(in Input) Output {
+	result, changes, err := reference(in)
+	if s, ok := err.(skip); ok {
+		return Output{Skipped: string(s)}
+	}
+	errs := metamerge.Errors(err)
+	if err != nil && len(errs) == 0 {
+		return Output{Skipped: "setting out of range: " + err.Error()}
+	}
+	if len(errs) > 0 {
+		out := Output{Errors: make([]Error, len(errs))}
+		for i, e := range errs {
+			out.Errors[i] = Error{Code: string(e.Code), Pointer: e.Pointer, Stored: e.Stored, Auth0Message: e.Auth0Message()}
+		}
+		return out
+	}
+	out := Output{Result: result}
+	if isReport(in.Op) {
+		out.Changes = make([]Change, len(changes))
+		for i, ch := range changes {
+			out.Changes[i] = Change{Op: string(ch.Op), Pointer: ch.Pointer}
+		}
+	}
+	return out
+}
+
+// skip is the reason an input cannot be run.
+type skip string
+
+func (s skip) Error() string { return string(s) }
+
+// reference runs one input through the library.
+func reference(in Input) (result []byte, changes []metamerge.Change, err error) {
+	switch in.Op {
+	case "merge_user", "report_user", "diff_user", "diff3_user":
+		r, err := in.Options.UserRules()
+		if err != nil {
+			return nil, nil, err
+		}
+		switch in.Op {
+		case "merge_user":
+			result, err = r.Merge(in.Stored, in.Patch)
+		case "report_user":
+			result, changes, err = r.MergeReport(in.Stored, in.Patch)
+		case "diff_user":
+			result, err = r.Diff(in.Before, in.After)
+		default:
+			result, err = r.Diff3(in.Base, in.Desired, in.Live)
+		}
+		return result, changes, err
+	case "merge_client", "report_client", "diff_client", "diff3_client":
+		r, err := in.Options.ClientRules()
+		if err != nil {
+			return nil, nil, err
+		}
+		switch in.Op {
+		case "merge_client":
+			result, err = r.Merge(in.Stored, in.Patch)
+		case "report_client":
+			result, changes, err = r.MergeReport(in.Stored, in.Patch)
+		case "diff_client":
+			result, err = r.Diff(in.Before, in.After)
+		default:
+			result, err = r.Diff3(in.Base, in.Desired, in.Live)
+		}
+		return result, changes, err
+	case "merge", "report", "diff", "diff3":
+		r, err := in.Options.FieldRules(in.Policy)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch in.Op {
+		case "merge":
+			result, err = r.Merge(in.Stored, in.Patch)
+		case "report":
+			result, changes, err = r.MergeReport(in.Stored, in.Patch)
+		case "diff":
+			result, err = r.Diff(in.Before, in.After)
+		default:
+			result, err = r.Diff3(in.Base, in.Desired, in.Live)
+		}
+		return result, changes, err
+	case "validate_signup":
+		if in.Options != (Options{}) {
+			return nil, nil, skip("validate_signup takes no options")
+		}
+		return nil, nil, metamerge.ValidateSignup(in.Metadata)
+	}
+	return nil, nil, skip(fmt.Sprintf("unknown op %q", in.Op))
+}
+
+// limits returns the settings of a whole call.
+func (o Options) limits() metamerge.Limits {
+	return metamerge.Limits{MaxDepth: o.MaxDepth, MaxErrors: o.MaxErrors, MaxDocumentBytes: o.MaxDocumentBytes}
+}
+
+// apply sets the options that belong to a field's policy.
+func (o Options) apply(p *metamerge.Policy) error {
+	switch o.Unit {
+	case "", "utf16":
+		p.Unit = metamerge.UnitUTF16
+	case "code_points":
+		p.Unit = metamerge.UnitCodePoints
+	case "bytes":
+		p.Unit = metamerge.UnitBytes
+	default:
+		return skip(fmt.Sprintf("unknown unit %q", o.Unit))
+	}
+	if o.MaxBytes != 0 {
+		p.MaxBytes = o.MaxBytes
+	}
+	p.NoPrototypeKeys = o.NoPrototypeKeys
+	return nil
+}
+
+// UserRules returns the rules of merge_user and the other user ops under
+// these options.
+func (o Options) UserRules() (metamerge.UserRules, error) {
+	r := metamerge.UserRules{UserMetadata: metamerge.UserMetadata(), AppMetadata: metamerge.AppMetadata(),
+		MaxProfileBytes: o.MaxProfileBytes, Limits: o.limits()}
+	if err := o.apply(&r.UserMetadata); err != nil {
+		return r, err
+	}
+	return r, o.apply(&r.AppMetadata)
+}
+
+// ClientRules returns the rules of merge_client and the other client ops
+// under these options.
+func (o Options) ClientRules() (metamerge.ClientRules, error) {
+	r := metamerge.ClientRules{ClientMetadata: metamerge.ClientMetadata(), Limits: o.limits()}
+	return r, o.apply(&r.ClientMetadata)
+}
+
+// policies are the named policies of the merge, diff, diff3 and report ops.
+var policies = map[string]func() metamerge.Policy{
+	"user_metadata": metamerge.UserMetadata, "app_metadata": metamerge.AppMetadata,
+	"client_metadata": metamerge.ClientMetadata, "signup": metamerge.Signup,
+}
+
+// FieldRules returns the rules of the named policy (user_metadata,
+// app_metadata, client_metadata or signup) under these options, for the
+// merge, diff, diff3 and report ops.
+func (o Options) FieldRules(policy string) (metamerge.FieldRules, error) {
+	p, ok := policies[policy]
+	if !ok {
+		return metamerge.FieldRules{}, skip(fmt.Sprintf("unknown policy %q", policy))
+	}
+	r := metamerge.FieldRules{Policy: p(), Limits: o.limits()}
+	return r, o.apply(&r.Policy)
+}
