@@ -20,9 +20,15 @@ func (c Case) Check(got Output) string {
 	}
 	var b strings.Builder
 	want := c.Want
-	if len(got.Errors) > 0 && got.Result != nil {
-		fmt.Fprintf(&b, "a result came back with errors (H7): %q\n", got.Result)
-	} else if !bytes.Equal(want.Result, got.Result) || (want.Result == nil) != (got.Result == nil) {
+	sameResult := bytes.Equal(want.Result, got.Result) && (want.Result == nil) == (got.Result == nil)
+	switch {
+	case len(got.Errors) > 0 && got.Result != nil:
+		fmt.Fprintf(&b, "a result came back with errors (H7): %s\n", quote(got.Result))
+	case len(want.Errors) > 0 && len(got.Errors) == 0:
+		fmt.Fprintf(&b, "want errors, got result:\n%s\n", indentLines(indent(got.Result), "  "))
+	case len(want.Errors) == 0 && len(got.Errors) > 0:
+		fmt.Fprintf(&b, "want result:\n%s\n", indentLines(indent(want.Result), "  "))
+	case !sameResult:
 		b.WriteString(documentDiff("result", want.Result, got.Result))
 	}
 	we, ge := slices.Clone(want.Errors), slices.Clone(got.Errors)
@@ -140,4 +146,8 @@ func listDiff(want, got []string) string {
 		}
 	}
 	return b.String()
+}
+
+func indentLines(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -143,7 +144,7 @@ func (o Output) MarshalJSON() ([]byte, error) {
 	case len(o.Errors) > 0:
 		w.Errors = o.Errors
 	default:
-		r := null
+		r := slices.Clone(null)
 		if o.Result != nil {
 			b, err := marshal(string(o.Result))
 			if err != nil {
@@ -163,6 +164,13 @@ func (o *Output) UnmarshalJSON(data []byte) error {
 	var w wireOutput
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
+	}
+	var present map[string]json.RawMessage // a null result leaves w.Result nil
+	if err := json.Unmarshal(data, &present); err != nil {
+		return err
+	}
+	if _, ok := present["result"]; ok && w.Result == nil {
+		w.Result = &null
 	}
 	n := 0
 	for _, set := range []bool{w.Skipped != "", w.Errors != nil, w.Result != nil} {

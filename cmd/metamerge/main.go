@@ -40,7 +40,15 @@ type command struct {
 
 // commands returns the subcommands in the order of the usage text.
 func commands() []command {
-	return []command{}
+	return []command{
+		{"user", "merge a PATCH body into a user profile (PATCH /api/v2/users/{id})", runUser},
+		{"client", "merge a PATCH body into a client (PATCH /api/v2/clients/{id})", runClient},
+		{"signup", "validate the user_metadata of a signup (POST /dbconnections/signup)", runSignup},
+		{"merge", "merge one metadata object under a named policy", runMerge},
+		{"diff", "print the PATCH body that turns one profile or client into another", runDiff},
+		{"conformance", "run the golden vectors against an implementation's harness", runConformance},
+		{"harness", "answer the harness protocol with this implementation", runHarness},
+	}
 }
 
 func main() {

@@ -1,0 +1,395 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/metamerge/metamerge/metamergetest"
+)
+
+// runConformance runs the golden vectors against a harness.
+func runConformance(args []string, io stdio) int {
+	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	dir := fs.String("vectors", "", "run the vector files in this directory instead of the suite built into this command")
+	filter := fs.String("run", "", "run only the cases whose name matches this regular expression")
+	timeout := fs.Duration("timeout", 10*time.Second, "the time a harness has to answer one case")
+	report := fs.String("report", "", "also write one JSON line per case to this file: name, file, status (pass, fail, skip) and reason")
+	verbose := fs.Bool("v", false, "print every case, not only failures")
+	fs.Usage = func() {
+		fmt.Fprint(io.err, `Usage: metamerge conformance [flags] -- COMMAND [ARGS...]
+
+Runs every golden vector against the harness that COMMAND starts, speaking
+the harness protocol (conformance/PROTOCOL.md) on its standard input and
+output. Prints each failing case with a diff, then one line
+"N passed, M failed, K skipped". Exits 1 if a case failed. A harness that
+crashes or times out fails the case at hand and is started again.
+
+Flags:
+`)
+		fs.PrintDefaults()
+		fmt.Fprint(io.err, `
+Examples:
+
+  metamerge conformance -- node conformance/js/harness.mjs
+  metamerge conformance -run '^client-' -- metamerge harness
+`)
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsageOr(err)
+	}
+	argv := fs.Args()
+	if len(argv) == 0 {
+		fmt.Fprintln(io.err, "metamerge conformance: no harness command; give it after --")
+		fs.Usage()
+		return exitUsage
+	}
+	re, err := regexp.Compile(*filter)
+	if err != nil {
+		return ioError("conformance", fmt.Errorf("-run: %v", err), io)
+	}
+	var cases []metamergetest.Case
+	if *dir != "" {
+		cases, err = metamergetest.Load(os.DirFS(*dir))
+		if err != nil {
+			return ioError("conformance", err, io)
+		}
+	} else {
+		cases = metamergetest.Vectors()
+	}
+	r := &runner{argv: argv, timeout: *timeout, out: io.out, verbose: *verbose}
+	if *report != "" {
+		f, err := os.Create(*report)
+		if err != nil {
+			return ioError("conformance", err, io)
+		}
+		defer f.Close()
+		r.report = bufio.NewWriter(f)
+		defer r.report.Flush()
+	}
+	for _, c := range cases {
+		if !re.MatchString(c.Name) {
+			continue
+		}
+		if err := r.run(c); err != nil {
+			r.stopHarness()
+			return ioError("conformance", err, io)
+		}
+	}
+	r.stopHarness()
+	fmt.Fprintf(io.out, "%d passed, %d failed, %d skipped\n", r.passed, r.failed, r.skipped)
+	if r.failed > 0 {
+		return exitViolations
+	}
+	return exitOK
+}
+
+// runner runs cases against one harness at a time.
+type runner struct {
+	argv    []string
+	timeout time.Duration
+	out     io.Writer
+	report  *bufio.Writer
+	verbose bool
+
+	h        *harness
+	info     started
+	seq      int
+	starts   int // harnesses started
+	restarts int // starts after the first, in a row without a passing answer
+
+	passed, failed, skipped int
+}
+
+// maxRestarts is how many times in a row the runner starts a harness
+// again before it gives up.
+const maxRestarts = 10
+
+// run runs one case; it returns an error only when the harness cannot be
+// started, which ends the run.
+func (r *runner) run(c metamergetest.Case) error {
+	if r.h == nil {
+		if r.restarts > maxRestarts {
+			return fmt.Errorf("the harness failed %d times in a row; giving up", r.restarts)
+		}
+		if err := r.startHarness(); err != nil {
+			return err
+		}
+	}
+	if reason := r.unsupported(c); reason != "" {
+		r.record(c, "skip", reason)
+		return nil
+	}
+	r.seq++
+	in := c.Input
+	line, err := r.h.call(encodeLine(request{Cmd: "run", Seq: r.seq, Case: &in}), r.timeout)
+	if err != nil {
+		r.fail(c, err.Error()+r.h.stderrTail())
+		r.h.kill()
+		r.h = nil
+		return nil
+	}
+	got, err := decodeAnswer(line, r.seq)
+	switch {
+	case err != nil:
+		r.fail(c, err.Error()+r.h.stderrTail())
+		r.h.kill()
+		r.h = nil
+	case got.Skipped != "":
+		r.record(c, "skip", got.Skipped)
+	default:
+		if d := c.Check(got); d != "" {
+			r.fail(c, d)
+		} else {
+			r.restarts = 0
+			r.record(c, "pass", "")
+		}
+	}
+	return nil
+}
+
+// decodeAnswer reads the answer to run seq.
+func decodeAnswer(line []byte, seq int) (metamergetest.Output, error) {
+	var a answer
+	if err := json.Unmarshal(line, &a); err != nil {
+		return metamergetest.Output{}, fmt.Errorf("the harness answered with something that is not a JSON object: %q", cut(line))
+	}
+	if a.Seq != seq {
+		return metamergetest.Output{}, fmt.Errorf("the harness answered seq %d to seq %d", a.Seq, seq)
+	}
+	if a.Errored != nil {
+		return metamergetest.Output{}, fmt.Errorf("the harness errored: %s", *a.Errored)
+	}
+	var out metamergetest.Output
+	if err := json.Unmarshal(line, &out); err != nil {
+		return out, fmt.Errorf("bad answer %q: %v", cut(line), err)
+	}
+	return out, nil
+}
+
+// unsupported says why the harness cannot run c, or "".
+func (r *runner) unsupported(c metamergetest.Case) string {
+	if !slices.Contains(r.info.Ops, c.Input.Op) {
+		return fmt.Sprintf("the harness does not support op %s", c.Input.Op)
+	}
+	for _, o := range c.Input.Options.Names() {
+		if !slices.Contains(r.info.Options, o) {
+			return fmt.Sprintf("the harness does not support option %s", o)
+		}
+	}
+	return ""
+}
+
+func (r *runner) fail(c metamergetest.Case, why string) {
+	r.record(c, "fail", why)
+}
+
+// record counts a case and prints it when it failed (or always, with -v).
+func (r *runner) record(c metamergetest.Case, status, reason string) {
+	switch status {
+	case "pass":
+		r.passed++
+	case "fail":
+		r.failed++
+	case "skip":
+		r.skipped++
+	}
+	if status == "fail" || r.verbose {
+		fmt.Fprintf(r.out, "--- %s: %s (%s; %s)\n", strings.ToUpper(status), c.Name, c.File, strings.Join(c.Rules, " "))
+		if status == "fail" {
+			fmt.Fprintf(r.out, "    %s\n", c.Comment)
+		}
+		if reason != "" {
+			fmt.Fprintf(r.out, "%s\n", indentLines(strings.TrimRight(reason, "\n"), "    "))
+		}
+	}
+	if r.report != nil {
+		r.report.Write(encodeLine(struct {
+			Name   string `json:"name"`
+			File   string `json:"file"`
+			Status string `json:"status"`
+			Reason string `json:"reason,omitempty"`
+		}{c.Name, c.File, status, reason}))
+	}
+}
+
+func indentLines(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// startHarness starts the harness and exchanges start.
+func (r *runner) startHarness() error {
+	if r.starts > 0 {
+		r.restarts++
+	}
+	r.starts++
+	h, err := startProcess(r.argv)
+	if err != nil {
+		return err
+	}
+	line, err := h.call(encodeLine(request{Cmd: "start", Protocol: protocolVersion, Suite: suiteVersion}), 30*time.Second)
+	if err != nil {
+		h.kill()
+		return fmt.Errorf("the harness did not start: %v%s", err, h.stderrTail())
+	}
+	var info started
+	if err := json.Unmarshal(line, &info); err != nil {
+		h.kill()
+		return fmt.Errorf("the harness answered start with %q: %v", cut(line), err)
+	}
+	if info.Protocol != protocolVersion {
+		h.kill()
+		return fmt.Errorf("the harness speaks protocol %d, not %d", info.Protocol, protocolVersion)
+	}
+	if info.Implementation.Name == "" || info.Implementation.Language == "" {
+		h.kill()
+		return fmt.Errorf("the harness did not name its implementation and language")
+	}
+	if r.starts == 1 || r.info.Implementation != info.Implementation {
+		fmt.Fprintf(r.out, "harness: %s (%s) %s\n", info.Implementation.Name, info.Implementation.Language, info.Implementation.Version)
+	}
+	r.h, r.info = h, info
+	return nil
+}
+
+func (r *runner) stopHarness() {
+	if r.h != nil {
+		r.h.stop()
+		r.h = nil
+	}
+}
+
+// harness is a running harness process.
+type harness struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	lines  chan []byte   // lines of its standard output; closed at its end
+	exited chan struct{} // closed when the process has exited
+	stderr tail
+}
+
+// maxLine bounds one line of a harness's output.
+const maxLine = 256 << 20
+
+func startProcess(argv []string) (*harness, error) {
+	h := &harness{cmd: exec.Command(argv[0], argv[1:]...), lines: make(chan []byte), exited: make(chan struct{})}
+	h.cmd.Stderr = &h.stderr
+	var err error
+	if h.stdin, err = h.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := h.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := h.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting the harness: %v", err)
+	}
+	go func() {
+		defer close(h.lines)
+		sc := bufio.NewScanner(stdout)
+		sc.Buffer(make([]byte, 64<<10), maxLine)
+		for sc.Scan() {
+			select {
+			case h.lines <- bytes.Clone(sc.Bytes()):
+			case <-h.exited:
+				return
+			}
+		}
+	}()
+	go func() {
+		_ = h.cmd.Wait()
+		close(h.exited)
+	}()
+	return h, nil
+}
+
+// call sends one request line and waits for one line back.
+func (h *harness) call(req []byte, timeout time.Duration) ([]byte, error) {
+	if _, err := h.stdin.Write(req); err != nil {
+		return nil, fmt.Errorf("the harness stopped reading its input: %v", err)
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case line, ok := <-h.lines:
+		if !ok {
+			<-h.exited
+			return nil, fmt.Errorf("the harness exited (%v) without answering", h.cmd.ProcessState)
+		}
+		return line, nil
+	case <-timer.C:
+		return nil, fmt.Errorf("the harness did not answer within %v", timeout)
+	}
+}
+
+// stop asks the harness to stop, and kills it if it has not within a
+// few seconds.
+func (h *harness) stop() {
+	_, _ = h.stdin.Write(encodeLine(request{Cmd: "stop"}))
+	_ = h.stdin.Close()
+	select {
+	case <-h.exited:
+	case <-time.After(5 * time.Second):
+		h.kill()
+	}
+}
+
+func (h *harness) kill() {
+	_ = h.cmd.Process.Kill()
+	_ = h.stdin.Close()
+	<-h.exited
+}
+
+// stderrTail returns the end of what the harness wrote to its standard
+// error, to show with a failure.
+func (h *harness) stderrTail() string {
+	s := strings.TrimSpace(h.stderr.String())
+	if s == "" {
+		return ""
+	}
+	return "\nthe harness's standard error ends with:\n" + indentLines(s, "  ")
+}
+
+// tail keeps the last 4 KiB written to it.
+type tail struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+const tailBytes = 4 << 10
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > tailBytes {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailBytes:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
+
+// cut shortens a line for a message.
+func cut(line []byte) string {
+	if len(line) > 200 {
+		return string(line[:200]) + "…"
+	}
+	return string(line)
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/metamerge/metamerge/metamergetest"
+)
+
+// runHarness answers the harness protocol on standard input and output
+// with the library itself (metamergetest.Reference).
+func runHarness(args []string, io stdio) int {
+	fs := flag.NewFlagSet("harness", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	fs.Usage = func() {
+		fmt.Fprint(io.err, `Usage: metamerge harness
+
+Answers the harness protocol (conformance/PROTOCOL.md) on standard input and
+output with this implementation, so that "metamerge conformance" can run the
+golden vectors against it like against any other implementation.
+
+Example:
+
+  metamerge conformance -- metamerge harness
+`)
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsageOr(err)
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	if err := serveHarness(io.in, io.out); err != nil {
+		fmt.Fprintf(io.err, "metamerge harness: %v\n", err)
+		return exitUsage
+	}
+	return exitOK
+}
+
+// serveHarness answers requests until stop or the end of the input.
+func serveHarness(in io.Reader, out io.Writer) error {
+	r := bufio.NewReaderSize(in, 64<<10)
+	w := bufio.NewWriter(out)
+	for {
+		line, err := r.ReadBytes('\n')
+		if err == io.EOF && len(line) == 0 {
+			return nil
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		var req request
+		if err := json.Unmarshal(line, &req); err != nil {
+			return fmt.Errorf("bad request: %v", err)
+		}
+		var reply []byte
+		switch req.Cmd {
+		case "start":
+			reply = encodeLine(started{Protocol: protocolVersion,
+				Implementation: implementation{Name: "metamerge", Language: "go", Version: moduleVersion(),
+					Homepage: "https://github.com/metamerge/metamerge"},
+				Ops: allOps, Options: allOptions})
+		case "run":
+			if req.Case == nil {
+				return fmt.Errorf("run %d has no case", req.Seq)
+			}
+			reply = answerLine(req.Seq, metamergetest.Reference(*req.Case))
+		case "stop":
+			return w.Flush()
+		default:
+			return fmt.Errorf("unknown command %q", req.Cmd)
+		}
+		if _, err := w.Write(reply); err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			return err
+		}
+	}
+}
+
+// answerLine encodes an answer: the sequence number with the fields of out.
+func answerLine(seq int, out metamergetest.Output) []byte {
+	body, err := json.Marshal(out)
+	if err != nil {
+		errored := err.Error()
+		return encodeLine(answer{Seq: seq, Errored: &errored})
+	}
+	line := fmt.Appendf(nil, `{"seq":%d,`, seq)
+	line = append(line, body[1:]...)
+	return append(line, '\n')
+}
+
+// moduleVersion is the version of this module in the binary, or (devel).
+func moduleVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}
+
+// exitUsageOr maps a flag parsing error to an exit status: 0 for -h.
+func exitUsageOr(err error) int {
+	if err == flag.ErrHelp {
+		return exitOK
+	}
+	return exitUsage
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+
+	"github.com/metamerge/metamerge/conformance"
+	"github.com/metamerge/metamerge/metamergetest"
+)
+
+// The harness protocol, as conformance/PROTOCOL.md defines it.
+
+// protocolVersion is the version of the protocol this command speaks.
+const protocolVersion = 1
+
+// request is a message from the runner to a harness.
+type request struct {
+	Cmd      string               `json:"cmd"`
+	Protocol int                  `json:"protocol,omitempty"`
+	Suite    string               `json:"suite,omitempty"`
+	Seq      int                  `json:"seq,omitempty"`
+	Case     *metamergetest.Input `json:"case,omitempty"`
+}
+
+// started is a harness's answer to start.
+type started struct {
+	Protocol       int            `json:"protocol"`
+	Implementation implementation `json:"implementation"`
+	Ops            []string       `json:"ops"`
+	Options        []string       `json:"options"`
+}
+
+type implementation struct {
+	Name     string `json:"name"`
+	Language string `json:"language"`
+	Version  string `json:"version,omitempty"`
+	Homepage string `json:"homepage,omitempty"`
+}
+
+// answer is a harness's answer to run: its sequence number, and either
+// errored or the fields of a metamergetest.Output.
+type answer struct {
+	Seq     int     `json:"seq"`
+	Errored *string `json:"errored,omitempty"`
+}
+
+// allOps and allOptions are everything the suite uses.
+var (
+	allOps = []string{"merge_user", "merge_client", "merge", "validate_signup", "diff_user", "diff_client", "diff",
+		"diff3_user", "diff3_client", "diff3", "report_user", "report_client", "report"}
+	allOptions = []string{"max_depth", "max_errors", "max_document_bytes", "unit", "max_bytes", "max_profile_bytes", "no_prototype_keys"}
+)
+
+// suiteVersion is sent with start.
+const suiteVersion = conformance.Version
+
+// encodeLine encodes v as one line.
+func encodeLine(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // the protocol's own types always encode
+	}
+	return append(b, '\n')
+}
