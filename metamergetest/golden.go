@@ -1,0 +1,181 @@
+package metamergetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/metamerge/metamerge"
+)
+
+// UpdateEnv is the environment variable that makes [Replay] rewrite the
+// expectations of golden files instead of comparing them: run
+//
+//	METAMERGETEST_UPDATE=1 go test ./...
+//
+// and review the diff. It is an environment variable, not a flag, so that
+// it cannot clash with another package's -update flag.
+const UpdateEnv = "METAMERGETEST_UPDATE"
+
+// A golden file holds a stored document, a sequence of PATCH bodies, and
+// after each one the expected document or errors:
+//
+//	{
+//	  "kind": "user",
+//	  "stored": {"user_id": "auth0|42", "user_metadata": {"theme": "dark"}},
+//	  "steps": [
+//	    {
+//	      "comment": "a new key is appended",
+//	      "patch": {"user_metadata": {"lang": "fr"}},
+//	      "result": {"user_id": "auth0|42", "user_metadata": {"theme": "dark", "lang": "fr"}}
+//	    },
+//	    {
+//	      "patch": {"user_metadata": {"a.b": 1}},
+//	      "errors": [{"code": "invalid_key", "pointer": "/user_metadata/a.b"}]
+//	    }
+//	  ]
+//	}
+//
+// kind is "user" (PATCH /api/v2/users/{id}) or "client" (PATCH
+// /api/v2/clients/{id}). Each step is merged into the document the step
+// before left; a step that fails leaves it as it was (H7). Documents are
+// JSON values, written indented; number text and escapes are kept as
+// written, and results are compared byte for byte but for white space
+// between tokens.
+type goldenFile struct {
+	Kind   string          `json:"kind"`
+	Stored json.RawMessage `json:"stored"`
+	Steps  []goldenStep    `json:"steps"`
+}
+
+type goldenStep struct {
+	Comment string          `json:"comment,omitempty"`
+	Patch   json.RawMessage `json:"patch"`
+	Result  json.RawMessage `json:"result,omitempty"`
+	Errors  []Error         `json:"errors,omitempty"`
+}
+
+// Replayer replays golden files with its rules. The zero Replayer uses
+// Auth0's rules.
+type Replayer struct {
+	User   metamerge.UserRules
+	Client metamerge.ClientRules
+}
+
+// Replay replays the golden file at path with Auth0's rules; see
+// [Replayer.Replay].
+func Replay(t testing.TB, path string) {
+	t.Helper()
+	Replayer{}.Replay(t, path)
+}
+
+// Replay replays the golden file at path and fails t with an indented
+// line diff for each step whose result or errors differ from the file.
+// With the environment variable named by [UpdateEnv] set to 1, it
+// rewrites the file's results and errors instead (keeping its stored
+// document, patches and comments) and fails nothing.
+func (r Replayer) Replay(t testing.TB, path string) {
+	t.Helper()
+	update := os.Getenv(UpdateEnv) == "1"
+	diffs, rewritten, err := r.replay(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if update {
+		if err := os.WriteFile(path, rewritten, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, d := range diffs {
+		t.Errorf("%s: %s\n(rewrite the expectations with %s=1)", path, d, UpdateEnv)
+	}
+}
+
+// Check replays the golden file at path and returns an account of each
+// step that differs from it, or nothing when all match. It is what Replay
+// does, for use outside a test.
+func (r Replayer) Check(path string) ([]string, error) {
+	diffs, _, err := r.replay(path)
+	return diffs, err
+}
+
+// replay runs the file's steps; it returns the differences and the file
+// rewritten with what the library gave.
+func (r Replayer) replay(path string) (diffs []string, rewritten []byte, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var f goldenFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(&f); err != nil {
+		return nil, nil, fmt.Errorf("metamergetest: %s: %v", path, err)
+	}
+	var merge func(stored, patch []byte) ([]byte, error)
+	switch f.Kind {
+	case "user":
+		merge = r.User.Merge
+	case "client":
+		merge = r.Client.Merge
+	default:
+		return nil, nil, fmt.Errorf("metamergetest: %s: kind must be user or client, not %q", path, f.Kind)
+	}
+	if len(f.Stored) == 0 {
+		return nil, nil, fmt.Errorf("metamergetest: %s: no stored document", path)
+	}
+	doc := compact(f.Stored)
+	for i := range f.Steps {
+		step := &f.Steps[i]
+		if len(step.Patch) == 0 {
+			return nil, nil, fmt.Errorf("metamergetest: %s: step %d has no patch", path, i+1)
+		}
+		result, err := merge(doc, compact(step.Patch))
+		var got []Error
+		for _, e := range metamerge.Errors(err) {
+			got = append(got, Error{Code: string(e.Code), Pointer: e.Pointer, Stored: e.Stored})
+		}
+		if err != nil && got == nil {
+			return nil, nil, fmt.Errorf("metamergetest: %s: step %d: %v", path, i+1, err)
+		}
+		name := fmt.Sprintf("step %d", i+1)
+		if step.Comment != "" {
+			name += " (" + step.Comment + ")"
+		}
+		want := Case{Want: Output{Errors: step.Errors}}
+		if step.Result != nil {
+			want.Want.Result = compact(step.Result)
+		}
+		if d := want.Check(Output{Result: result, Errors: got}); d != "" {
+			diffs = append(diffs, name+":\n"+d)
+		}
+		step.Result, step.Errors = nil, got
+		if err == nil {
+			doc = result
+			step.Result = result
+		}
+	}
+	rewritten, err = marshal(f)
+	if err == nil {
+		var b bytes.Buffer
+		if err = json.Indent(&b, rewritten, "", "  "); err == nil {
+			rewritten = append(b.Bytes(), '\n')
+		}
+	}
+	return diffs, rewritten, err
+}
+
+// compact removes the white space between tokens, keeping number text and
+// escapes; a document that is not JSON is returned as it is, for the
+// library to reject.
+func compact(doc []byte) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, doc); err != nil {
+		return doc
+	}
+	return b.Bytes()
+}
