@@ -61,6 +61,9 @@ Examples:
 	}
 	var cases []metamergetest.Case
 	if *dir != "" {
+		if _, err := os.Stat(*dir); err != nil {
+			return ioError("conformance", err, io)
+		}
 		cases, err = metamergetest.Load(os.DirFS(*dir))
 		if err != nil {
 			return ioError("conformance", err, io)
