@@ -17,7 +17,7 @@ import "embed"
 const Version = "1.0.0"
 
 // FS holds the suite's files: vectors/*.json, vectors/README.md,
-// vectors/schema.json, vectors/names.txt and vectors/VERSION.
+// vectors/names.txt, vectors/VERSION and vectors.schema.json.
 //
-//go:embed vectors/*.json vectors/README.md vectors/names.txt vectors/VERSION
+//go:embed vectors/*.json vectors/README.md vectors/names.txt vectors/VERSION vectors.schema.json
 var FS embed.FS
