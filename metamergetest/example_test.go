@@ -1,0 +1,63 @@
+package metamergetest_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/metamerge/metamerge/metamergetest"
+)
+
+// An implementation of the rules, here the library itself behind the
+// Implementation signature; yours would call your own engine.
+func myEngine(in metamergetest.Input) metamergetest.Output {
+	return metamergetest.Reference(in)
+}
+
+// Run every golden vector against your implementation, one subtest per
+// case (go test -run 'TestMyEngine/client-' runs some of them), skipping
+// the opt-in rules it does not implement.
+func ExampleRun() {
+	_ = func(t *testing.T) { // func TestMyEngine(t *testing.T) in a _test.go file
+		metamergetest.Run(t, myEngine, metamergetest.SkipTags("opt_in"))
+	}
+}
+
+// Replay a golden file of profile updates outside a test; in a test,
+// metamergetest.Replay(t, path) does the same and fails the test.
+func ExampleReplayer_Check() {
+	path := filepath.Join(os.TempDir(), "example-golden.json")
+	os.WriteFile(path, []byte(`{
+  "kind": "user",
+  "stored": {"user_metadata": {"theme": "dark"}},
+  "steps": [
+    {"patch": {"user_metadata": {"theme": null, "lang": "fr"}}, "result": {"user_metadata": {"lang": "fr"}}},
+    {"patch": {"app_metadata": {"email": "x"}}, "errors": [{"code": "invalid_key", "pointer": "/app_metadata/email"}]}
+  ]
+}`), 0o644)
+	defer os.Remove(path)
+	diffs, err := metamergetest.Replayer{}.Check(path)
+	if err != nil {
+		fmt.Println(err)
+	}
+	for _, d := range diffs {
+		fmt.Println(d)
+	}
+	// Output:
+	// step 2:
+	// errors (-want +got):
+	//   - invalid_key at "/app_metadata/email"
+	//   + reserved_key at "/app_metadata/email"
+}
+
+// The suite embedded in the module: its cases, with their rules and tags.
+func ExampleVectors() {
+	cases := metamergetest.Vectors()
+	c := cases[0]
+	fmt.Println(c.File, c.Name, c.Rules, c.Input.Op)
+	fmt.Printf("%s\n", c.Want.Result)
+	// Output:
+	// client.json client-merge [C1 H6] merge_client
+	// {"name":"app","client_metadata":{"a":"1","b":"x","c":"3"}}
+}
