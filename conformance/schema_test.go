@@ -81,4 +81,3 @@ func decode(t *testing.T, s string) any {
 	}
 	return v
 }
-
