@@ -1,0 +1,244 @@
+// metamerge: Auth0-style metadata merge semantics over JSON documents.
+//
+// runCase(c) runs one case in the vectors' form (vectors/README.md): an op,
+// a policy, documents as text (or `<name>_base64`) and options. It returns
+// { result } (a string or null), { result, changes } for the report ops, or
+// { errors }. Documents are handled as bytes throughout; results are the
+// exact text the library writes, copied span by span from its inputs (H5).
+//
+// Stages (H9), each reported only if every earlier one passed:
+//   1. the stored document is read (scanner.mjs); its error has stored: true
+//   2. the PATCH body (or other input) is read
+//   3. documents that must be objects are objects (not_object at "")
+//   4. the rules of the patch (checks.mjs, merge.mjs), every violation
+
+import { readDocument, OBJ } from './scanner.mjs';
+import { Violations } from './errors.mjs';
+import { POLICIES, SIGNUP_VALIDATION, checkMembers } from './checks.mjs';
+import {
+  mergeProfile, mergeField, checkProfile, checkField, emitEntries, toText,
+} from './merge.mjs';
+import {
+  diffProfile, diffField, diff3Profile, diff3Field, emitPatch, virtualObject,
+} from './diff.mjs';
+import { profileChanges, singleFieldChanges } from './report.mjs';
+import { equal } from './equality.mjs';
+
+export const OPS = [
+  'merge_user', 'merge_client', 'merge', 'validate_signup',
+  'diff_user', 'diff_client', 'diff', 'diff3_user', 'diff3_client', 'diff3',
+  'report_user', 'report_client', 'report',
+];
+
+export const OPTIONS = [
+  'max_depth', 'max_errors', 'max_document_bytes', 'unit', 'max_bytes',
+  'max_profile_bytes', 'no_prototype_keys',
+];
+
+const UNITS = new Set(['utf16', 'code_points', 'bytes']);
+
+function parseOptions(o = {}) {
+  for (const k of Object.keys(o)) if (!OPTIONS.includes(k)) throw new Error(`unknown option ${k}`);
+  const unit = o.unit ?? 'utf16';
+  if (!UNITS.has(unit)) throw new Error(`unknown unit ${unit}`);
+  return {
+    maxDepth: o.max_depth ?? 100, // H3
+    maxErrors: o.max_errors ?? 100, // H8
+    maxDocumentBytes: o.max_document_bytes ?? 2147483647, // H10
+    unit, // H4
+    maxBytes: o.max_bytes, // R9; undefined: the policy's default
+    maxProfileBytes: o.max_profile_bytes, // R9 opt-in; undefined: off
+    noPrototypeKeys: o.no_prototype_keys === true,
+  };
+}
+
+// The bytes of a document of the case, or undefined when absent.
+function inputBytes(c, name) {
+  if (typeof c[name] === 'string') return Buffer.from(c[name], 'utf8');
+  if (typeof c[name + '_base64'] === 'string') return Buffer.from(c[name + '_base64'], 'base64');
+  return undefined;
+}
+
+// Thrown to end a case with errors from an early stage.
+class Rejected {
+  constructor(errors) { this.errors = errors; }
+}
+
+// Stages 1 and 2: reads the document `name` of the case. Returns its root
+// node, or undefined where it is absent and `optional`.
+function read(c, name, stored, opts, optional = false) {
+  const b = inputBytes(c, name);
+  if (b === undefined) {
+    if (optional) return undefined;
+    throw new Error(`missing document ${name}`);
+  }
+  const r = readDocument(b, opts);
+  if (r.error) throw new Rejected([stored ? { ...r.error, stored: true } : r.error]);
+  return r.root;
+}
+
+// Stage 3: each document given as [node, stored] must be an object; every
+// one that is not is reported, in order.
+function requireObjects(docs, opts) {
+  const v = new Violations(opts.maxErrors);
+  for (const [node, stored] of docs) if (node.t !== OBJ) v.add('not_object', '', stored);
+  if (v.any) throw new Rejected(v.result());
+}
+
+function policyOf(c) {
+  const policy = POLICIES[c.policy];
+  if (!policy) throw new Error(`unknown policy ${c.policy}`);
+  return policy;
+}
+
+// The R9 limit of a field merged on its own (op merge): max_bytes applies to
+// every policy; by default 16 MiB for user_metadata and app_metadata, none
+// for client_metadata and signup.
+function singleFieldLimit(policy, opts) {
+  return opts.maxBytes !== undefined ? opts.maxBytes : policy.maxBytes;
+}
+
+// ---- merge_user, merge_client, report_user, report_client (SPEC 3, 4, 10)
+
+function mergeDocument(kind, c, opts, report) {
+  const stored = read(c, 'stored', true, opts);
+  const patch = read(c, 'patch', false, opts);
+  requireObjects([[stored, true], [patch, false]], opts);
+  const merged = mergeProfile(kind, stored, patch);
+  const v = new Violations(opts.maxErrors);
+  checkProfile(kind, merged, patch, opts, v);
+  if (v.any) return { errors: v.result() }; // H7: all or nothing
+  const out = { result: toText(emitEntries(merged.entries)) };
+  if (report) out.changes = profileChanges(merged);
+  return out;
+}
+
+// ---- merge, report (SPEC 5, 10): one field under a named policy
+
+function mergeOne(c, opts, report) {
+  const policy = policyOf(c);
+  const stored = read(c, 'stored', true, opts, true); // absent: the field is absent
+  const patch = read(c, 'patch', false, opts);
+  requireObjects([[patch, false]], opts); // a stored non-object counts as {} (R2)
+  const fr = mergeField(policy, stored, patch);
+  const v = new Violations(opts.maxErrors);
+  checkField(policy, fr, patch, '', singleFieldLimit(policy, opts), opts, v);
+  if (v.any) return { errors: v.result() };
+  const out = { result: fr.present ? toText(emitEntries(fr.entries)) : null };
+  if (report) out.changes = singleFieldChanges(fr);
+  return out;
+}
+
+// ---- validate_signup (SPEC 5: S1, S2)
+
+function validateSignup(c, opts) {
+  const metadata = read(c, 'metadata', false, opts);
+  requireObjects([[metadata, false]], opts);
+  const v = new Violations(opts.maxErrors);
+  if (metadata.m.length > SIGNUP_VALIDATION.maxKeys) v.add('too_many_keys', '');
+  checkMembers(SIGNUP_VALIDATION, metadata, '', opts, v);
+  return { errors: v.result() };
+}
+
+// ---- diffs (SPEC 9)
+
+// Checks a diff's patch as the merge would, against the stored side, and
+// writes it.
+function finishProfileDiff(kind, stored, patch, opts) {
+  const merged = mergeProfile(kind, stored, patch);
+  const v = new Violations(opts.maxErrors);
+  checkProfile(kind, merged, patch, opts, v);
+  if (v.any) return { errors: v.result() };
+  return { result: toText(emitPatch(patch)) };
+}
+
+function finishFieldDiff(policy, stored, patch, opts) {
+  if (!patch) return { result: null }; // nothing to change
+  const fr = mergeField(policy, stored, patch);
+  const v = new Violations(opts.maxErrors);
+  checkField(policy, fr, patch, '', singleFieldLimit(policy, opts), opts, v);
+  if (v.any) return { errors: v.result() };
+  return { result: toText(emitPatch(patch)) };
+}
+
+function notObjectAtRoot(opts) {
+  const v = new Violations(opts.maxErrors);
+  v.add('not_object', '');
+  return { errors: v.result() };
+}
+
+function diffDocument(kind, c, opts) {
+  const before = read(c, 'before', true, opts);
+  const after = read(c, 'after', false, opts);
+  requireObjects([[before, true], [after, false]], opts);
+  return finishProfileDiff(kind, before, diffProfile(kind, before, after, opts), opts);
+}
+
+function diffOne(c, opts) {
+  const policy = policyOf(c);
+  const before = read(c, 'before', true, opts, true);
+  const after = read(c, 'after', false, opts, true);
+  if (after === undefined) {
+    if (before === undefined) return { result: null };
+    // D4: only app_metadata can be removed, with {}; the others never (D5)
+    if (policy.empty === 'remove') return { result: toText(emitPatch(virtualObject([]))) };
+    return notObjectAtRoot(opts);
+  }
+  if (before !== undefined && equal(before, after)) return { result: null };
+  if (after.t !== OBJ) return notObjectAtRoot(opts); // R1: a patch sends an object
+  return finishFieldDiff(policy, before, diffField(policy, before, after, opts), opts);
+}
+
+// Three-way diffs (D6): live is the stored side. Reading order: live, base,
+// desired.
+function diff3Document(kind, c, opts) {
+  const live = read(c, 'live', true, opts);
+  const base = read(c, 'base', false, opts);
+  const desired = read(c, 'desired', false, opts);
+  requireObjects([[live, true], [base, false], [desired, false]], opts);
+  return finishProfileDiff(kind, live, diff3Profile(kind, base, desired, live), opts);
+}
+
+function diff3One(c, opts) {
+  const policy = policyOf(c);
+  const live = read(c, 'live', true, opts, true);
+  const base = read(c, 'base', false, opts, true);
+  const desired = read(c, 'desired', false, opts, true);
+  let patch;
+  if (desired === undefined) {
+    // not sent at all: counts as emptied, never created or removed
+    patch = diff3Field(policy, base, virtualObject([]), live, true);
+  } else {
+    if (live !== undefined && equal(live, desired)) return { result: null };
+    if (desired.t !== OBJ) return notObjectAtRoot(opts);
+    patch = diff3Field(policy, base, desired, live, false);
+  }
+  return finishFieldDiff(policy, live, patch, opts);
+}
+
+// ---- dispatch
+
+export function runCase(c) {
+  const opts = parseOptions(c.options);
+  try {
+    switch (c.op) {
+      case 'merge_user': return mergeDocument('user', c, opts, false);
+      case 'merge_client': return mergeDocument('client', c, opts, false);
+      case 'report_user': return mergeDocument('user', c, opts, true);
+      case 'report_client': return mergeDocument('client', c, opts, true);
+      case 'merge': return mergeOne(c, opts, false);
+      case 'report': return mergeOne(c, opts, true);
+      case 'validate_signup': return validateSignup(c, opts);
+      case 'diff_user': return diffDocument('user', c, opts);
+      case 'diff_client': return diffDocument('client', c, opts);
+      case 'diff': return diffOne(c, opts);
+      case 'diff3_user': return diff3Document('user', c, opts);
+      case 'diff3_client': return diff3Document('client', c, opts);
+      case 'diff3': return diff3One(c, opts);
+      default: throw new Error(`unknown op ${c.op}`);
+    }
+  } catch (err) {
+    if (err instanceof Rejected) return { errors: err.errors };
+    throw err;
+  }
+}
