@@ -153,7 +153,12 @@ func (o Output) MarshalJSON() ([]byte, error) {
 			r = b
 		}
 		w.Result = &r
-		w.Changes = o.Changes
+		if o.Changes != nil { // a report op: its list, even when empty
+			return marshal(struct {
+				Result  *json.RawMessage `json:"result"`
+				Changes []Change         `json:"changes"`
+			}{w.Result, o.Changes})
+		}
 	}
 	return marshal(w)
 }
