@@ -102,35 +102,43 @@ func tag(b []byte) uint64 {
 // random, so that crafted names cannot make every name collide.
 type nameTable struct {
 	slots  []uint64 // high half: the name's hash; low half: 1 + the member; 0: empty
-	mask   uint64
 	seed   maphash.Seed
 	seeded bool
 }
 
 // reset empties the table and sizes it for n names, at most two thirds
-// full.
+// full. The size is not rounded up to a power of two: a slot is chosen by
+// multiplying the hash by the size (see home), so a table takes 1.5 slots
+// a name rather than up to 3, which is what a large document's peak memory
+// is made of.
 func (t *nameTable) reset(n int) {
 	if !t.seeded {
 		t.seed, t.seeded = maphash.MakeSeed(), true
 	}
-	size := 32
-	for size < n+n/2 {
-		size *= 2
-	}
+	size := max(32, n+n/2+1)
 	if cap(t.slots) < size {
 		t.slots = make([]uint64, size)
 	} else {
 		t.slots = t.slots[:size]
 		clear(t.slots)
 	}
-	t.mask = uint64(size - 1)
+}
+
+// home returns the first slot to probe for a hash: its low half scaled to
+// the table's size (Lemire's multiply-shift range reduction). The high
+// half is kept in the slot to compare.
+func (t *nameTable) home(hash uint64) int {
+	return int(uint64(uint32(hash)) * uint64(len(t.slots)) >> 32)
 }
 
 // add inserts member i, named nm, and returns -1, or returns the member
 // with the same name inserted before.
 func (t *nameTable) add(x *index, nm []byte, i int32) int32 {
 	hash := maphash.Bytes(t.seed, nm)
-	for h := hash & t.mask; ; h = (h + 1) & t.mask {
+	for h := t.home(hash); ; h++ {
+		if h == len(t.slots) {
+			h = 0
+		}
 		slot := t.slots[h]
 		if slot == 0 {
 			t.slots[h] = hash&^0xFFFFFFFF | uint64(i+1)
@@ -145,7 +153,10 @@ func (t *nameTable) add(x *index, nm []byte, i int32) int32 {
 // find returns the member named nm, or -1.
 func (t *nameTable) find(x *index, nm []byte) int32 {
 	hash := maphash.Bytes(t.seed, nm)
-	for h := hash & t.mask; ; h = (h + 1) & t.mask {
+	for h := t.home(hash); ; h++ {
+		if h == len(t.slots) {
+			h = 0
+		}
 		slot := t.slots[h]
 		if slot == 0 {
 			return -1
