@@ -3,8 +3,11 @@ package metamerge_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/metamerge/metamerge"
@@ -285,5 +288,59 @@ func must[T any](v T, err error) func(testing.TB) T {
 			t.Fatal(err)
 		}
 		return v
+	}
+}
+
+// TestLargeObjectsAgainstModel holds merges of fields with more than 16
+// members, the size from which names are found through a hash table, to
+// the model: patch fields whose table the duplicate check builds and the
+// merge reuses, large objects nested in their values (whose tables come
+// and go before the field's), escaped spellings of stored names, nulls,
+// and a patch that is the stored document itself.
+func TestLargeObjectsAgainstModel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	name := func(i int) string {
+		if rng.IntN(6) == 0 { // the same name, spelled with an escape
+			return fmt.Sprintf(`\u006b%d`, i)
+		}
+		return fmt.Sprintf("k%d", i)
+	}
+	object := func(n, keys int, nested bool) string {
+		var b strings.Builder
+		b.WriteByte('{')
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"%s":`, name(rng.IntN(keys)*1000+i))
+			switch v := rng.IntN(8); {
+			case v == 0:
+				b.WriteString("null")
+			case v == 1 && nested:
+				inner := make([]string, 17+rng.IntN(8))
+				for j := range inner {
+					inner[j] = fmt.Sprintf(`"n%d":%d`, j, j)
+				}
+				b.WriteString("{" + strings.Join(inner, ",") + "}")
+			default:
+				fmt.Fprintf(&b, "%d", rng.IntN(100))
+			}
+		}
+		b.WriteByte('}')
+		return b.String()
+	}
+	fields := userFields(userDefaults)
+	for range 300 {
+		keys := 1 + rng.IntN(3) // few distinct prefixes: many shared names
+		stored := []byte(fmt.Sprintf(`{"user_id":"u","user_metadata":%s,"app_metadata":%s}`,
+			object(rng.IntN(60), keys, true), object(rng.IntN(30), keys, false)))
+		// The last large object of a patch is the one whose table the
+		// merge can reuse: user_metadata here, or x after it.
+		patch := []byte(fmt.Sprintf(`{"app_metadata":%s,"user_metadata":%s,"x":%s}`,
+			object(rng.IntN(40), keys, true), object(10+rng.IntN(50), keys, true), object(rng.IntN(20), keys, false)))
+		checkCall(t, [][]byte{stored, patch}, func() ([]byte, error) { return metamerge.MergeUser(stored, patch) },
+			modelDoc(stored, patch, metamerge.Limits{}, 0, fields))
+		checkCall(t, [][]byte{patch}, func() ([]byte, error) { return metamerge.MergeUser(patch, patch) },
+			modelDoc(patch, patch, metamerge.Limits{}, 0, fields))
 	}
 }

@@ -22,6 +22,12 @@ type index struct {
 	tags  []uint64 // small: the tag of each
 	table nameTable
 	a, b  []byte // decoded names
+
+	// The object whose members the table holds, when it was built by
+	// hold: mem[first:first+n] of doc. Any other use of the table
+	// forgets it.
+	heldDoc     []byte
+	first, held int32
 }
 
 // start empties x for at most n members of mem, a record of doc.
@@ -31,13 +37,35 @@ func (x *index) start(doc []byte, mem []member, n int) {
 	x.large = n > smallObject
 	if x.large {
 		x.table.reset(n)
+		x.heldDoc, x.held = nil, 0
 	}
+}
+
+// hold notes that the table holds, and keeps holding, the members
+// mem[first:first+n] of doc, all added: the duplicate check of a patch
+// field builds the index that the merge of the field then looks names up
+// in, so the merge need not build it again.
+func (x *index) hold(doc []byte, first int32, n int) {
+	if x.large {
+		x.heldDoc, x.first, x.held = doc, first, int32(n)
+	}
+}
+
+// holds reports whether the table holds the members mem[first:first+n] of
+// doc, and if so makes x find them there: find then returns indices into
+// mem.
+func (x *index) holds(doc []byte, mem []member, first int32, n int) bool {
+	if x.held == 0 || x.held != int32(n) || x.first != first || len(x.heldDoc) != len(doc) || &x.heldDoc[0] != &doc[0] {
+		return false
+	}
+	x.doc, x.mem, x.large = doc, mem, true
+	return true
 }
 
 // release forgets the document and empties the buffers for the pool (see
 // work.release).
 func (x *index) release() {
-	x.doc, x.mem = nil, nil
+	x.doc, x.mem, x.heldDoc, x.held = nil, nil, nil, 0
 	x.ids, x.tags, x.a, x.b = pooled(x.ids, 4), pooled(x.tags, 8), pooled(x.a, 1), pooled(x.b, 1)
 	x.table.slots = pooled(x.table.slots, 8)
 }

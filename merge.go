@@ -18,8 +18,9 @@ type work struct {
 	sc         scanner
 	smem, pmem []member // recorded members of the stored document and the patch
 	roots      index    // the patch's root members
-	used       []bool   // per patch root member: applied
-	fused      []bool   // per member of a patch field: applied
+	used       []bool   // per patch member: a stored member has its name
+	match      []int32  // per stored member: the patch member of its name, or -1
+	pieces     []piece  // the root members of the result
 	checkOnly  bool     // check the patch alone
 	track      bool     // record the changes of the merge (MergeReport)
 	changes    []Change // the changes, a new slice for each call
@@ -65,9 +66,10 @@ func pooled[T any](s []T, size int) []T {
 // document or error and none of its bytes (member offsets and hashes of
 // names aside).
 func (w *work) release() {
-	const frameSize, violationSize = 32, 48
+	const frameSize, violationSize, pieceSize = 32, 48, 88
 	w.smem, w.pmem = pooled(w.smem, memberSize), pooled(w.pmem, memberSize)
-	w.used, w.fused, w.targets = pooled(w.used, 1), pooled(w.fused, 1), pooled(w.targets, 8)
+	w.used, w.match, w.targets = pooled(w.used, 1), pooled(w.match, 4), pooled(w.targets, 8)
+	w.pieces = pooled(w.pieces, pieceSize)
 	w.viol.list = pooled(w.viol.list, violationSize)
 	w.tmp, w.nbuf = pooled(w.tmp, 1), pooled(w.nbuf, 1)
 	w.one, w.fields, w.pols = [1]field{}, [2]field{}, [2]Policy{}
@@ -120,23 +122,17 @@ func (w *work) parse(stored, patch []byte, l Limits, record int, fields []field)
 	return err
 }
 
-// fit returns out, or a copy of it when out's spare capacity is more than
-// an eighth of its length and 512 bytes, so that a small result does not
-// pin the memory of large inputs, and a merge of a small profile still
-// allocates once: the result (its capacity is the inputs' sizes, so the
-// spare is about the patch's).
-func fit(out []byte) []byte {
-	if cap(out)-len(out) > len(out)/8+512 {
-		return append(make([]byte, 0, len(out)), out...)
-	}
-	return out
-}
-
 // mergeDoc merges a PATCH body into a stored profile or client: members
 // named in fields are merged with their policy, every other root member of
 // the patch replaces the stored one or, when null, removes it (R10). With
 // checkOnly it ignores stored and only checks the patch: stages 2 to 4 of
 // H9, without what needs the merged result.
+//
+// A merge runs in two passes. The first (plan) matches names, checks the
+// rules, records the changes and sums the size of the result; the second
+// (write) copies bytes into a result of exactly that size. So a merge
+// allocates its result once, at its size, and a merge that fails stage 4
+// allocates none.
 func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields []field, checkOnly bool) ([]byte, error) {
 	w.checkOnly = checkOnly
 	var sdoc []byte // nil: not parsed
@@ -168,7 +164,7 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 	if checkOnly {
 		for i := range w.pmem {
 			if w.pmem[i].top {
-				w.applyRoot(nil, nil, -1, patch, int32(i), fields)
+				w.planRoot(nil, -1, patch, int32(i), fields)
 			}
 		}
 		return nil, w.report(patch, false)
@@ -189,10 +185,10 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 	}
 	w.used = slices.Grow(w.used[:0], len(w.pmem))[:len(w.pmem)]
 	clear(w.used)
+	w.match = slices.Grow(w.match[:0], len(w.smem))[:len(w.smem)]
+	w.pieces = w.pieces[:0]
 
-	out := make([]byte, 0, len(stored)+len(patch)+2)
-	out = append(out, '{')
-	var kept keeper
+	// Plan: stored root members in their order, then the new ones (H6).
 	for i := range w.smem {
 		m := &w.smem[i]
 		if !m.top {
@@ -200,34 +196,78 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 		}
 		k := w.roots.find(w.name(stored, m))
 		if k < 0 {
-			out = kept.keep(out, stored, m)
+			w.pieces = append(w.pieces, piece{kept: int32(i), fieldSize: memberLen(m)})
 			continue
 		}
-		out = kept.flush(out, stored)
 		w.used[k] = true
-		out = w.applyRoot(out, stored, int32(i), patch, k, fields)
+		w.planRoot(stored, int32(i), patch, k, fields)
 	}
-	out = kept.flush(out, stored)
 	for i := range w.pmem {
 		if w.pmem[i].top && !w.used[i] {
-			out = w.applyRoot(out, stored, -1, patch, int32(i), fields)
+			w.planRoot(stored, -1, patch, int32(i), fields)
 		}
 	}
-	out = append(out, '}')
-
-	if maxProfile > 0 && len(out) > maxProfile {
-		w.viol.add(CodeTooLarge, -1, maxProfile, len(out))
+	size := 2 + max(len(w.pieces)-1, 0) // the braces and the commas
+	for i := range w.pieces {
+		size += w.pieces[i].size()
+	}
+	if maxProfile > 0 && size > maxProfile {
+		w.viol.add(CodeTooLarge, -1, maxProfile, size)
 	}
 	if err := w.report(patch, false); err != nil {
 		return nil, err
 	}
-	return fit(out), nil
+
+	// Write.
+	out := make([]byte, 0, size)
+	out = append(out, '{')
+	var kept keeper
+	for i := range w.pieces {
+		pc := &w.pieces[i]
+		if pc.kept >= 0 {
+			out = kept.keep(out, stored, &w.smem[pc.kept])
+			continue
+		}
+		out = kept.flush(out, stored)
+		if pc.field {
+			out = appendMember(out, pc.key, nil)
+			out = w.writeMembers(out, stored, w.smem[pc.s0:pc.s1], w.match[pc.s0:pc.s1], patch, w.pmem[pc.p0:pc.p1], w.used[pc.p0:pc.p1])
+		} else {
+			out = appendMember(out, pc.key, pc.val)
+		}
+	}
+	out = kept.flush(out, stored)
+	return append(out, '}'), nil
 }
 
-// applyRoot applies the patch root member pid to the stored root member sid
-// (-1 when the stored document has none) and appends the outcome to out.
-// With w.checkOnly it only checks the member.
-func (w *work) applyRoot(out, stored []byte, sid int32, patch []byte, pid int32, fields []field) []byte {
+// piece is one member of the root object that a merge writes: the stored
+// member w.smem[kept] as it is, or a name and a value copied as written,
+// or, for a field, a name and the merge of the stored members
+// w.smem[s0:s1] and the patch members w.pmem[p0:p1].
+type piece struct {
+	kept           int32 // -1: not a kept member
+	key, val       []byte
+	field          bool
+	s0, s1, p0, p1 int32
+	fieldSize      int // the size of a kept member, or of the merged field's text
+}
+
+// size returns the size of the piece's text.
+func (pc *piece) size() int {
+	switch {
+	case pc.kept >= 0:
+		return pc.fieldSize
+	case pc.field:
+		return len(pc.key) + 1 + pc.fieldSize
+	}
+	return len(pc.key) + 1 + len(pc.val)
+}
+
+// planRoot plans the patch root member pid applied to the stored root
+// member sid (-1 when the stored document has none): it checks the member,
+// records its changes, and appends to w.pieces what the result holds for
+// it, if anything. With w.checkOnly it only checks the member.
+func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, fields []field) {
 	pm := &w.pmem[pid]
 	key := patch[pm.key.lo:pm.key.hi]
 	var sm *member
@@ -242,20 +282,21 @@ func (w *work) applyRoot(out, stored []byte, sid int32, patch []byte, pid int32,
 		if w.track {
 			w.rootChange(name, sm, stored, pv)
 		}
-		if pv[0] == 'n' || w.checkOnly {
-			return out
+		if pv[0] != 'n' && !w.checkOnly {
+			w.pieces = append(w.pieces, piece{kept: -1, key: key, val: pv})
 		}
-		return appendMember(out, key, pv)
+		return
 	}
 	if pv[0] != '{' { // R1, C1
 		w.viol.add(CodeNotObject, int(pm.val.lo), 0, 0)
-		return out
+		return
 	}
+	p0 := pid + 1
 	pmem := children(w.pmem, pid)
 	if w.checkOnly {
 		w.checkObject(pol, int(pm.val.lo), len(pmem), 0)
 		w.checkMembers(pol, patch, pmem, false)
-		return out
+		return
 	}
 	var sv []byte
 	if sm != nil {
@@ -268,25 +309,29 @@ func (w *work) applyRoot(out, stored []byte, sid int32, patch []byte, pid int32,
 	if len(pmem) == 0 { // R6, C5
 		switch pol.Empty {
 		case EmptyClears:
-			return appendMember(out, key, []byte("{}"))
+			w.pieces = append(w.pieces, piece{kept: -1, key: key, val: emptyObject})
 		case EmptyIgnored:
 			if sm != nil {
-				return appendMember(out, key, sv)
+				w.pieces = append(w.pieces, piece{kept: -1, key: key, val: sv})
 			}
 		}
-		return out
+		return
 	}
+	pc := piece{kept: -1, key: key, field: true, p0: p0, p1: p0 + int32(len(pmem))}
 	var smem []member
 	if sm != nil && sv[0] == '{' { // else R2: taken as {}
 		smem = children(w.smem, sid)
+		pc.s0 = sid + 1
+		pc.s1 = pc.s0 + int32(len(smem))
 	}
-	out = appendMember(out, key, nil)
-	start := len(out)
-	out, n := w.mergeMembers(out, stored, smem, patch, pmem)
-	w.checkObject(pol, int(pm.val.lo), max(len(pmem), n), len(out)-start)
+	n, size := w.planMembers(stored, smem, w.match[pc.s0:pc.s1], patch, pc.p0, pmem, w.used[pc.p0:pc.p1])
+	pc.fieldSize = size
+	w.pieces = append(w.pieces, pc)
+	w.checkObject(pol, int(pm.val.lo), max(len(pmem), n), size)
 	w.checkMembers(pol, patch, pmem, false)
-	return out
 }
+
+var emptyObject = []byte("{}")
 
 // children returns the recorded members of the object that is the value of
 // the root member record p: they follow it, up to the next root member.
@@ -328,7 +373,6 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 	if patch[at] != '{' {
 		return nil, notObject(patch, at, false, signup)
 	}
-	var out []byte
 	switch op {
 	case opValidate:
 		size := 2 + max(len(w.pmem)-1, 0) // the braces and the commas
@@ -359,19 +403,17 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		if storedObj {
 			smem = w.smem
 		}
-		out = make([]byte, 0, len(existing)+len(patch)+2)
-		var n int
-		out, n = w.mergeMembers(out, existing, smem, patch, w.pmem)
-		w.checkObject(p, at, max(len(w.pmem), n), len(out))
+		w.match = slices.Grow(w.match[:0], len(smem))[:len(smem)]
+		w.used = slices.Grow(w.used[:0], len(w.pmem))[:len(w.pmem)]
+		n, size := w.planMembers(existing, smem, w.match, patch, 0, w.pmem, w.used)
+		w.checkObject(p, at, max(len(w.pmem), n), size)
 		w.checkMembers(p, patch, w.pmem, false)
+		if err := w.report(patch, signup); err != nil {
+			return nil, err
+		}
+		return w.writeMembers(make([]byte, 0, size), existing, smem, w.match, patch, w.pmem, w.used), nil
 	}
-	if err := w.report(patch, signup); err != nil {
-		return nil, err
-	}
-	if out == nil {
-		return nil, nil
-	}
-	return fit(out), nil
+	return nil, w.report(patch, signup)
 }
 
 // appendMember appends ,"key":value (without the comma after '{').
@@ -416,32 +458,53 @@ func (k *keeper) flush(out, doc []byte) []byte {
 	return out
 }
 
-// mergeMembers appends to out the object that results from merging the
-// patch members pmem into the stored members smem (R3, R5, H6), and returns
-// it with the number of members it has. Patch values are copied as written,
-// valid or not: checking is the job of check. The scanner's index is free
-// once both documents are scanned, and serves as the patch's index here.
-func (w *work) mergeMembers(out, stored []byte, smem []member, patch []byte, pmem []member) ([]byte, int) {
+// planMembers plans the merge of the patch members pmem into the stored
+// members smem (R3, R5, H6): it sets match (see below), and for each patch
+// member used to whether a stored member has its name; it records the
+// changes, and returns the number of members of the merged object and the
+// size of its text. Patch values count as written, valid or not: checking
+// is the job of check. The scanner's index is free once both documents are
+// scanned, and serves as the patch's index here.
+//
+// match[i] is k >= 0 when the patch member k has the name of the stored
+// member i. Kept stored members are grouped into runs that the write
+// copies in one piece: neighbours written compactly (only "," between
+// them, ":" right after each name) have the same bytes as member by
+// member. At the first member i of a run, match[i] is -1-j, where j is the
+// index after its last member; a member written with white space around
+// its colon is a run of its own, rewritten compactly.
+func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []byte, p0 int32, pmem []member, used []bool) (n, size int) {
 	x := &w.sc.idx
-	x.start(patch, pmem, len(pmem))
-	for i := range pmem {
-		x.add(int32(i))
+	if !x.holds(patch, w.pmem, p0, len(pmem)) { // pmem is w.pmem[p0:]
+		x.start(patch, w.pmem, len(pmem))
+		for i := range pmem {
+			x.add(p0 + int32(i))
+		}
 	}
-	used := slices.Grow(w.fused[:0], len(pmem))[:len(pmem)]
 	clear(used)
-	w.fused = used
-	out = append(out, '{')
-	n := 0
-	var kept keeper
+	run := -1 // the first member of the run that can grow, or -1
 	for i := range smem {
 		m := &smem[i]
 		k := x.find(w.name(stored, m))
+		if k >= 0 {
+			k -= p0
+		}
 		if k < 0 {
-			out = kept.keep(out, stored, m)
+			size += memberLen(m)
 			n++
+			compact := m.key.hi+1 == m.val.lo
+			if run >= 0 && compact && smem[i-1].val.hi+1 == m.key.lo {
+				match[run] = int32(-2 - i) // the run now ends after i
+				continue
+			}
+			match[i] = int32(-2 - i)
+			run = -1
+			if compact {
+				run = i
+			}
 			continue
 		}
-		out = kept.flush(out, stored)
+		match[i], run = k, -1
 		used[k] = true
 		val := patch[pmem[k].val.lo:pmem[k].val.hi]
 		if w.track {
@@ -451,24 +514,59 @@ func (w *work) mergeMembers(out, stored []byte, smem []member, patch []byte, pme
 				w.valueChange(w.prefix, w.name(stored, m), stored[m.val.lo:m.val.hi], val)
 			}
 		}
-		if val[0] == 'n' { // null removes the key
-			continue
+		if val[0] != 'n' { // null removes the key
+			size += int(m.key.hi-m.key.lo) + 1 + len(val)
+			n++
 		}
-		out = appendMember(out, stored[m.key.lo:m.key.hi], val)
-		n++
 	}
-	out = kept.flush(out, stored)
 	for k := range pmem {
 		m := &pmem[k]
 		if !used[k] && patch[m.val.lo] != 'n' {
 			if w.track {
 				w.change(ChangeAdd, w.prefix, w.name(patch, m))
 			}
-			out = appendMember(out, patch[m.key.lo:m.key.hi], patch[m.val.lo:m.val.hi])
+			size += memberLen(m)
 			n++
 		}
 	}
-	return append(out, '}'), n
+	return n, 2 + size + max(n-1, 0) // the braces and the commas
+}
+
+// memberLen returns the size of a member written compactly: name, colon,
+// value.
+func memberLen(m *member) int { return int(m.key.hi-m.key.lo) + 1 + int(m.val.hi-m.val.lo) }
+
+// writeMembers appends to out the object that planMembers planned.
+func (w *work) writeMembers(out, stored []byte, smem []member, match []int32, patch []byte, pmem []member, used []bool) []byte {
+	out = append(out, '{')
+	for i := 0; i < len(smem); {
+		m := &smem[i]
+		k := match[i]
+		if k < 0 { // a run of kept members
+			end := int(-1 - k)
+			if m.key.hi+1 != m.val.lo { // white space around the colon: rewrite
+				out = appendMember(out, stored[m.key.lo:m.key.hi], stored[m.val.lo:m.val.hi])
+			} else {
+				if out[len(out)-1] != '{' {
+					out = append(out, ',')
+				}
+				out = append(out, stored[m.key.lo:smem[end-1].val.hi]...)
+			}
+			i = end
+			continue
+		}
+		if val := patch[pmem[k].val.lo:pmem[k].val.hi]; val[0] != 'n' {
+			out = appendMember(out, stored[m.key.lo:m.key.hi], val)
+		}
+		i++
+	}
+	for k := range pmem {
+		m := &pmem[k]
+		if !used[k] && patch[m.val.lo] != 'n' {
+			out = appendMember(out, patch[m.key.lo:m.key.hi], patch[m.val.lo:m.val.hi])
+		}
+	}
+	return append(out, '}')
 }
 
 // name returns the decoded name of m, in w.tmp when it has escapes.

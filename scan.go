@@ -538,6 +538,9 @@ func (s *scanner) duplicate(f *frame) int {
 			return int(f.first) + j
 		}
 	}
+	if !root {
+		s.idx.hold(s.doc, f.first, n)
+	}
 	return -1
 }
 

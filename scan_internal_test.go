@@ -59,7 +59,7 @@ func pooledBytes(w *work) map[string][]byte {
 
 // retained returns the bytes of capacity w keeps.
 func retained(w *work) int {
-	n := 20*(cap(w.smem)+cap(w.pmem)) + cap(w.used) + cap(w.fused) + 8*cap(w.targets) + 48*cap(w.viol.list) + 32*cap(w.sc.frames)
+	n := 20*(cap(w.smem)+cap(w.pmem)) + cap(w.used) + 4*cap(w.match) + 88*cap(w.pieces) + 8*cap(w.targets) + 48*cap(w.viol.list) + 32*cap(w.sc.frames)
 	for _, b := range pooledBytes(w) {
 		n += cap(b)
 	}
