@@ -20,6 +20,7 @@ type index struct {
 	large bool
 	ids   []int32  // small: the members added
 	tags  []uint64 // small: the tag of each
+	bloom uint64   // small: a bit for each tag added (see bit)
 	table nameTable
 	a, b  []byte // decoded names
 
@@ -33,7 +34,7 @@ type index struct {
 // start empties x for at most n members of mem, a record of doc.
 func (x *index) start(doc []byte, mem []member, n int) {
 	x.doc, x.mem = doc, mem
-	x.ids, x.tags = x.ids[:0], reuse(x.tags)
+	x.ids, x.tags, x.bloom = x.ids[:0], reuse(x.tags), 0
 	x.large = n > smallObject
 	if x.large {
 		x.table.reset(n)
@@ -65,7 +66,7 @@ func (x *index) holds(doc []byte, mem []member, first int32, n int) bool {
 // release forgets the document and empties the buffers for the pool (see
 // work.release).
 func (x *index) release() {
-	x.doc, x.mem, x.heldDoc, x.held = nil, nil, nil, 0
+	x.doc, x.mem, x.heldDoc, x.held, x.bloom = nil, nil, nil, 0, 0
 	x.ids, x.tags, x.a, x.b = pooled(x.ids, 4), pooled(x.tags, 8), pooled(x.a, 1), pooled(x.b, 1)
 	x.table.slots = pooled(x.table.slots, 8)
 }
@@ -87,11 +88,14 @@ func (x *index) add(i int32) int32 {
 	if x.large {
 		return x.table.add(x, nm, i)
 	}
-	if k := x.findSmall(nm, tag(nm)); k >= 0 {
+	t := tag(nm)
+	if b := bit(t); x.bloom&b == 0 { // no name added has this bit: a new name
+		x.bloom |= b
+	} else if k := x.findSmall(nm, t); k >= 0 {
 		return k
 	}
 	x.ids = append(x.ids, i)
-	x.tags = append(x.tags, tag(nm))
+	x.tags = append(x.tags, t)
 	return -1
 }
 
@@ -100,8 +104,18 @@ func (x *index) find(nm []byte) int32 {
 	if x.large {
 		return x.table.find(x, nm)
 	}
-	return x.findSmall(nm, tag(nm))
+	t := tag(nm)
+	if x.bloom&bit(t) == 0 {
+		return -1
+	}
+	return x.findSmall(nm, t)
 }
+
+// bit picks one of 64 bits for a tag, by its top six bits after a
+// multiplication that mixes all of them in. A small index keeps the bits
+// of the names it holds: a name whose bit is not set is not there, which
+// spares most look-ups of a small object their walk through its tags.
+func bit(t uint64) uint64 { return 1 << (t * 0x9E3779B97F4A7C15 >> 58) }
 
 func (x *index) findSmall(nm []byte, t uint64) int32 {
 	for k, tk := range x.tags {
