@@ -13,7 +13,8 @@ export const DEFAULT_MAX_BYTES = 16777216; // R9
 
 // A policy says which rules apply to one metadata field.
 //   names:    'r7' (no . or $, R7/S2) or 'c3' (the client character set, C3)
-//   nested:   whether names nested in values are checked (R7 "at any depth")
+//   nested:   whether R7 reaches names nested in values ("at any depth");
+//             the opt-in prototype rule reaches them under every policy
 //   reserved: R8's reserved root names (app_metadata)
 //   values:   C2/S1 value rules: { max, nullOk } (null: values are free)
 //   maxKeys:  C4/S1 key count limit (0: none)
@@ -58,11 +59,22 @@ const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 // C3: non-empty, only ASCII letters, digits, space, tab and :,-+=_*?"/\()<>@
 const C3_NAME = /^[A-Za-z0-9 \t:,\-+=_*?"/\\()<>@]+$/;
 
-// Does a decoded name break the policy's character rule (invalid_key)?
+const breaksR7 = (name) => name.indexOf('.') >= 0 || name.indexOf('$') >= 0;
+
+// Does a decoded name at the root of a field's patch break the policy's
+// character rule, or the opt-in prototype rule (invalid_key, once)?
 function badName(policy, name, opts) {
   if (opts.noPrototypeKeys && PROTOTYPE_NAMES.has(name)) return true;
   if (policy.names === 'c3') return !C3_NAME.test(name);
-  return name.indexOf('.') >= 0 || name.indexOf('$') >= 0; // R7
+  return breaksR7(name);
+}
+
+// Does a name nested in a value break a rule (invalid_key)? R7 where the
+// policy reaches that deep; the opt-in prototype rule at every depth, inside
+// client values too, where no other nested name is checked (SPEC 11).
+function badNestedName(policy, name, opts) {
+  if (opts.noPrototypeKeys && PROTOTYPE_NAMES.has(name)) return true;
+  return policy.nested && breaksR7(name);
 }
 
 // Could a patch name this key at the root of the field at all? (Used by the
@@ -73,8 +85,7 @@ export function nameable(policy, name, opts) {
 }
 
 // The violations at the root members of a field's patch object (and inside
-// their values), the field being at pointer fieldPtr. A member flagged
-// `unreachable` (built by a diff, D5) reports that at its value's place.
+// their values), the field being at pointer fieldPtr.
 export function checkMembers(policy, patchObj, fieldPtr, opts, v) {
   for (const m of patchObj.m) {
     let p;
@@ -84,7 +95,6 @@ export function checkMembers(policy, patchObj, fieldPtr, opts, v) {
     if (badName(policy, m.n, opts)) v.add('invalid_key', ptr);
     if (policy.reserved && RESERVED.has(m.n)) v.add('reserved_key', ptr);
     // at the value
-    if (m.unreachable) v.add('unreachable', ptr);
     const val = m.v;
     if (policy.values) {
       if (val.t === STR) {
@@ -94,14 +104,16 @@ export function checkMembers(policy, patchObj, fieldPtr, opts, v) {
       }
     }
     // inside the value
-    if (policy.nested && (val.t === OBJ || val.t === ARR)) checkNestedNames(policy, val, ptr(), opts, v);
+    if ((policy.nested || opts.noPrototypeKeys) && (val.t === OBJ || val.t === ARR)) {
+      checkNestedNames(policy, val, ptr(), opts, v);
+    }
     if (v.cut) return;
   }
 }
 
-// R7 (and no_prototype_keys) on every name nested in a value, in document
-// order, with an explicit stack. Values are never names: a string after an
-// empty object in an array is an element.
+// R7 and the opt-in prototype rule (badNestedName) on every name nested in
+// a value, in document order, with an explicit stack. Values are never
+// names: a string after an empty object in an array is an element.
 function checkNestedNames(policy, node, ptr, opts, v) {
   // Stack items: [node, pointer] for a value, [member, parent pointer, true]
   // for an object member whose name is still to be checked.
@@ -110,7 +122,7 @@ function checkNestedNames(policy, node, ptr, opts, v) {
     const [x, p, isMember] = stack.pop();
     if (isMember) {
       const mp = child(p, x.n);
-      if (badName(policy, x.n, opts)) {
+      if (badNestedName(policy, x.n, opts)) {
         v.add('invalid_key', mp);
         if (v.cut) return;
       }

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import { runCase, OPS, OPTIONS } from './metamerge.mjs';
 
-const VERSION = '1.0.0';
+const VERSION = '1.1.0';
 
 function send(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
@@ -18,9 +18,10 @@ function exit(code) {
 function answer(seq, c) {
   try {
     const out = runCase(c);
+    if (out.skipped) return { seq, skipped: out.skipped };
     if (out.errors) return { seq, errors: out.errors };
     const reply = { seq, result: out.result };
-    if (out.changes) reply.changes = out.changes;
+    if (out.changes) reply.changes = out.changes; // report ops: [] when nothing changed
     return reply;
   } catch (err) {
     process.stderr.write(`harness: case ${c && c.name}: ${err && err.stack}\n`);

@@ -153,30 +153,30 @@ export function toText(pieces) {
 
 // ---- Stage 4 checks of a merge -------------------------------------------
 
+// The R9 size limit of a merged field: max_bytes when given, under every
+// policy (client_metadata and signup too, SPEC 4, 5); by default 16 MiB for
+// user_metadata and app_metadata, none (null) for the others.
+function fieldLimit(policy, opts) {
+  return opts.maxBytes ?? policy.maxBytes;
+}
+
 // The rules of one field (SPEC 3-5), the field at pointer ptr: at the field,
 // too_many_keys (C4, S1: the patch's members, or the merged keys) before
-// too_large (R9, against `limit` bytes, null for none); then its members.
-export function checkField(policy, fr, patchObj, ptr, limit, opts, v) {
+// too_large (R9); then its members. A field that a patch {} sets to {} is
+// never held to its size (R9, R6: emptying is always allowed).
+export function checkField(policy, fr, patchObj, ptr, opts, v) {
   if (policy.maxKeys &&
       (patchObj.m.length > policy.maxKeys || (fr.present && liveCount(fr.entries) > policy.maxKeys))) {
     v.add('too_many_keys', ptr);
   }
-  if (limit !== null && fr.present && entriesSize(fr.entries) > limit) v.add('too_large', ptr);
+  const limit = fieldLimit(policy, opts);
+  if (limit !== null && fr.present && !fr.cleared && entriesSize(fr.entries) > limit) v.add('too_large', ptr);
   checkMembers(policy, patchObj, ptr, opts, v);
 }
 
-// The size limit of a field in a merge of a whole document: R9 holds
-// user_metadata and app_metadata of a profile to max_bytes; client_metadata
-// has none.
-export function profileFieldLimit(kind, policy, opts) {
-  if (kind !== 'user' || policy.maxBytes === null) return null;
-  return opts.maxBytes ?? policy.maxBytes;
-}
-
 // Stage 4 of a profile or client merge: the opt-in whole-profile size first
-// of all (R9, max_profile_bytes, user profiles), then each root member of
-// the patch in order. Other root members are not checked (SPEC 3), except
-// that a diff may flag one unreachable (D5).
+// of all (R9, max_profile_bytes, user profiles), then each metadata field of
+// the patch in order. Other root members are not checked (SPEC 3).
 export function checkProfile(kind, merged, patchRoot, opts, v) {
   if (kind === 'user' && opts.maxProfileBytes !== undefined && entriesSize(merged.entries) > opts.maxProfileBytes) {
     v.add('too_large', '');
@@ -185,12 +185,9 @@ export function checkProfile(kind, merged, patchRoot, opts, v) {
   for (const pm of patchRoot.m) {
     if (v.cut) return;
     const policy = fields.get(pm.n);
+    if (!policy) continue;
     const ptr = child('', pm.n);
-    if (!policy) {
-      if (pm.unreachable) v.add('unreachable', ptr);
-      continue;
-    }
     if (pm.v.t !== OBJ) { v.add('not_object', ptr); continue; } // R1, C1
-    checkField(policy, merged.fieldResults.get(pm.n), pm.v, ptr, profileFieldLimit(kind, policy, opts), opts, v);
+    checkField(policy, merged.fieldResults.get(pm.n), pm.v, ptr, opts, v);
   }
 }

@@ -2,15 +2,20 @@
 //
 // runCase(c) runs one case in the vectors' form (vectors/README.md): an op,
 // a policy, documents as text (or `<name>_base64`) and options. It returns
-// { result } (a string or null), { result, changes } for the report ops, or
-// { errors }. Documents are handled as bytes throughout; results are the
-// exact text the library writes, copied span by span from its inputs (H5).
+// { result } (a string or null), { result, changes } for the report ops,
+// { errors }, or { skipped } for a case it declines (an option outside its
+// range, validate_signup with options). Documents are handled as bytes
+// throughout; results are the exact text the library writes, copied span by
+// span from its inputs (H5).
 //
 // Stages (H9), each reported only if every earlier one passed:
 //   1. the stored document is read (scanner.mjs); its error has stored: true
 //   2. the PATCH body (or other input) is read
 //   3. documents that must be objects are objects (not_object at "")
-//   4. the rules of the patch (checks.mjs, merge.mjs), every violation
+//   4. the rules of the patch (checks.mjs, merge.mjs), every violation, in
+//      a list bounded by max_errors and the pointer budget (errors.mjs, H8)
+// A diff splits stage 4 in two (D5): reachability (diff.mjs), then the
+// merge's rules applied to the diff as a patch.
 
 import { readDocument, OBJ } from './scanner.mjs';
 import { Violations } from './errors.mjs';
@@ -19,7 +24,7 @@ import {
   mergeProfile, mergeField, checkProfile, checkField, emitEntries, toText,
 } from './merge.mjs';
 import {
-  diffProfile, diffField, diff3Profile, diff3Field, emitPatch, virtualObject,
+  diffProfile, diffField, diff3Profile, diff3Field, emitPatch, EMPTY_OBJECT,
 } from './diff.mjs';
 import { profileChanges, singleFieldChanges } from './report.mjs';
 import { equal } from './equality.mjs';
@@ -37,18 +42,48 @@ export const OPTIONS = [
 
 const UNITS = new Set(['utf16', 'code_points', 'bytes']);
 
-function parseOptions(o = {}) {
-  for (const k of Object.keys(o)) if (!OPTIONS.includes(k)) throw new Error(`unknown option ${k}`);
-  const unit = o.unit ?? 'utf16';
-  if (!UNITS.has(unit)) throw new Error(`unknown unit ${unit}`);
+// The range of each integer option (vectors.schema.json); max_errors may
+// also be 0, which means the default (SPEC 6).
+const INTEGER_RANGES = {
+  max_depth: [1, Infinity],
+  max_errors: [0, Infinity],
+  max_document_bytes: [1, 2147483647],
+  max_bytes: [1, Infinity],
+  max_profile_bytes: [1, Infinity],
+};
+
+// Why the options of a case fall outside what the rules define, or null.
+// Such a case is declined (skipped), never run on a guess.
+function optionsProblem(o) {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'options must be an object';
+  for (const [k, val] of Object.entries(o)) {
+    const range = INTEGER_RANGES[k];
+    if (range) {
+      if (!Number.isSafeInteger(val) || val < range[0] || val > range[1]) {
+        const span = range[1] === Infinity ? `of ${range[0]} or more` : `from ${range[0]} to ${range[1]}`;
+        return `option ${k} is ${JSON.stringify(val)}; it must be an integer ${span}`;
+      }
+    } else if (k === 'unit') {
+      if (!UNITS.has(val)) return `unknown unit ${JSON.stringify(val)}`;
+    } else if (k === 'no_prototype_keys') {
+      if (typeof val !== 'boolean') return 'option no_prototype_keys must be true or false';
+    } else {
+      return `unknown option ${k}`;
+    }
+  }
+  return null;
+}
+
+// The options of a case, checked by optionsProblem, with their defaults.
+function parseOptions(o) {
   return {
     maxDepth: o.max_depth ?? 100, // H3
-    maxErrors: o.max_errors ?? 100, // H8
+    maxErrors: o.max_errors || 100, // H8: 0 or none means the default
     maxDocumentBytes: o.max_document_bytes ?? 2147483647, // H10
-    unit, // H4
+    unit: o.unit ?? 'utf16', // H4
     maxBytes: o.max_bytes, // R9; undefined: the policy's default
     maxProfileBytes: o.max_profile_bytes, // R9 opt-in; undefined: off
-    noPrototypeKeys: o.no_prototype_keys === true,
+    noPrototypeKeys: o.no_prototype_keys === true, // SPEC 11 opt-in
   };
 }
 
@@ -78,11 +113,14 @@ function read(c, name, stored, opts, optional = false) {
 }
 
 // Stage 3: each document given as [node, stored] must be an object; every
-// one that is not is reported, in order.
-function requireObjects(docs, opts) {
-  const v = new Violations(opts.maxErrors);
-  for (const [node, stored] of docs) if (node.t !== OBJ) v.add('not_object', '', stored);
-  if (v.any) throw new Rejected(v.result());
+// one that is not is reported, in order. The H8 bound is on stage 4 only.
+function requireObjects(docs) {
+  const errors = [];
+  for (const [node, stored] of docs) {
+    if (node.t === OBJ) continue;
+    errors.push(stored ? { code: 'not_object', pointer: '', stored: true } : { code: 'not_object', pointer: '' });
+  }
+  if (errors.length > 0) throw new Rejected(errors);
 }
 
 function policyOf(c) {
@@ -91,19 +129,12 @@ function policyOf(c) {
   return policy;
 }
 
-// The R9 limit of a field merged on its own (op merge): max_bytes applies to
-// every policy; by default 16 MiB for user_metadata and app_metadata, none
-// for client_metadata and signup.
-function singleFieldLimit(policy, opts) {
-  return opts.maxBytes !== undefined ? opts.maxBytes : policy.maxBytes;
-}
-
 // ---- merge_user, merge_client, report_user, report_client (SPEC 3, 4, 10)
 
 function mergeDocument(kind, c, opts, report) {
   const stored = read(c, 'stored', true, opts);
   const patch = read(c, 'patch', false, opts);
-  requireObjects([[stored, true], [patch, false]], opts);
+  requireObjects([[stored, true], [patch, false]]);
   const merged = mergeProfile(kind, stored, patch);
   const v = new Violations(opts.maxErrors);
   checkProfile(kind, merged, patch, opts, v);
@@ -119,21 +150,21 @@ function mergeOne(c, opts, report) {
   const policy = policyOf(c);
   const stored = read(c, 'stored', true, opts, true); // absent: the field is absent
   const patch = read(c, 'patch', false, opts);
-  requireObjects([[patch, false]], opts); // a stored non-object counts as {} (R2)
+  requireObjects([[patch, false]]); // a stored non-object counts as {} (R2)
   const fr = mergeField(policy, stored, patch);
   const v = new Violations(opts.maxErrors);
-  checkField(policy, fr, patch, '', singleFieldLimit(policy, opts), opts, v);
+  checkField(policy, fr, patch, '', opts, v);
   if (v.any) return { errors: v.result() };
   const out = { result: fr.present ? toText(emitEntries(fr.entries)) : null };
   if (report) out.changes = singleFieldChanges(fr);
   return out;
 }
 
-// ---- validate_signup (SPEC 5: S1, S2)
+// ---- validate_signup (SPEC 5: S1, S2), always with the default options
 
 function validateSignup(c, opts) {
   const metadata = read(c, 'metadata', false, opts);
-  requireObjects([[metadata, false]], opts);
+  requireObjects([[metadata, false]]);
   const v = new Violations(opts.maxErrors);
   if (metadata.m.length > SIGNUP_VALIDATION.maxKeys) v.add('too_many_keys', '');
   checkMembers(SIGNUP_VALIDATION, metadata, '', opts, v);
@@ -142,8 +173,8 @@ function validateSignup(c, opts) {
 
 // ---- diffs (SPEC 9)
 
-// Checks a diff's patch as the merge would, against the stored side, and
-// writes it.
+// Stage 2 of a diff's errors (D5): the patch is checked as the merge would
+// check it, merged into the stored side; then it is written.
 function finishProfileDiff(kind, stored, patch, opts) {
   const merged = mergeProfile(kind, stored, patch);
   const v = new Violations(opts.maxErrors);
@@ -156,22 +187,26 @@ function finishFieldDiff(policy, stored, patch, opts) {
   if (!patch) return { result: null }; // nothing to change
   const fr = mergeField(policy, stored, patch);
   const v = new Violations(opts.maxErrors);
-  checkField(policy, fr, patch, '', singleFieldLimit(policy, opts), opts, v);
+  checkField(policy, fr, patch, '', opts, v);
   if (v.any) return { errors: v.result() };
   return { result: toText(emitPatch(patch)) };
 }
 
-function notObjectAtRoot(opts) {
-  const v = new Violations(opts.maxErrors);
-  v.add('not_object', '');
-  return { errors: v.result() };
+// D5 stage 1 (R1, C1): the field of a one-field diff that after (desired)
+// lacks or holds as something other than an object cannot be sent.
+function notObjectAtRoot() {
+  return { errors: [{ code: 'not_object', pointer: '' }] };
 }
 
+// Two-way diffs. Reading order: before (stored), after.
 function diffDocument(kind, c, opts) {
   const before = read(c, 'before', true, opts);
   const after = read(c, 'after', false, opts);
-  requireObjects([[before, true], [after, false]], opts);
-  return finishProfileDiff(kind, before, diffProfile(kind, before, after, opts), opts);
+  requireObjects([[before, true], [after, false]]);
+  const reach = new Violations(opts.maxErrors); // stage 1 of D5
+  const patch = diffProfile(kind, before, after, opts, reach);
+  if (reach.any) return { errors: reach.result() };
+  return finishProfileDiff(kind, before, patch, opts);
 }
 
 function diffOne(c, opts) {
@@ -181,12 +216,15 @@ function diffOne(c, opts) {
   if (after === undefined) {
     if (before === undefined) return { result: null };
     // D4: only app_metadata can be removed, with {}; the others never (D5)
-    if (policy.empty === 'remove') return { result: toText(emitPatch(virtualObject([]))) };
-    return notObjectAtRoot(opts);
+    if (policy.empty === 'remove') return { result: toText(emitPatch(EMPTY_OBJECT)) };
+    return notObjectAtRoot();
   }
   if (before !== undefined && equal(before, after)) return { result: null };
-  if (after.t !== OBJ) return notObjectAtRoot(opts); // R1: a patch sends an object
-  return finishFieldDiff(policy, before, diffField(policy, before, after, opts), opts);
+  if (after.t !== OBJ) return notObjectAtRoot(); // R1: a patch sends an object
+  const reach = new Violations(opts.maxErrors);
+  const patch = diffField(policy, before, after, '', opts, reach);
+  if (reach.any) return { errors: reach.result() };
+  return finishFieldDiff(policy, before, patch, opts);
 }
 
 // Three-way diffs (D6): live is the stored side. Reading order: live, base,
@@ -195,8 +233,11 @@ function diff3Document(kind, c, opts) {
   const live = read(c, 'live', true, opts);
   const base = read(c, 'base', false, opts);
   const desired = read(c, 'desired', false, opts);
-  requireObjects([[live, true], [base, false], [desired, false]], opts);
-  return finishProfileDiff(kind, live, diff3Profile(kind, base, desired, live), opts);
+  requireObjects([[live, true], [base, false], [desired, false]]);
+  const reach = new Violations(opts.maxErrors);
+  const patch = diff3Profile(kind, base, desired, live, reach);
+  if (reach.any) return { errors: reach.result() };
+  return finishProfileDiff(kind, live, patch, opts);
 }
 
 function diff3One(c, opts) {
@@ -204,22 +245,32 @@ function diff3One(c, opts) {
   const live = read(c, 'live', true, opts, true);
   const base = read(c, 'base', false, opts, true);
   const desired = read(c, 'desired', false, opts, true);
+  const reach = new Violations(opts.maxErrors);
   let patch;
   if (desired === undefined) {
     // not sent at all: counts as emptied, never created or removed
-    patch = diff3Field(policy, base, virtualObject([]), live, true);
+    patch = diff3Field(policy, base, EMPTY_OBJECT, live, true, '', reach);
   } else {
     if (live !== undefined && equal(live, desired)) return { result: null };
-    if (desired.t !== OBJ) return notObjectAtRoot(opts);
-    patch = diff3Field(policy, base, desired, live, false);
+    if (desired.t !== OBJ) return notObjectAtRoot();
+    patch = diff3Field(policy, base, desired, live, false, '', reach);
   }
+  if (reach.any) return { errors: reach.result() };
   return finishFieldDiff(policy, live, patch, opts);
 }
 
 // ---- dispatch
 
 export function runCase(c) {
-  const opts = parseOptions(c.options);
+  const given = c.options ?? {};
+  const problem = optionsProblem(given);
+  if (problem) return { skipped: problem };
+  // validate_signup applies Auth0's signup rules, fixed: it takes no options
+  // (SPEC 11); an empty options object gives none
+  if (c.op === 'validate_signup' && Object.keys(given).length > 0) {
+    return { skipped: 'validate_signup takes no options' };
+  }
+  const opts = parseOptions(given);
   try {
     switch (c.op) {
       case 'merge_user': return mergeDocument('user', c, opts, false);

@@ -7,9 +7,11 @@
 // inside values survive exactly.
 //
 // The scanner is iterative (an explicit stack of open containers), so nesting
-// depth of the input never grows the JS call stack. It stops at the first
-// defect in document order and reports exactly one error (SPEC 1: "A document
-// has at most one of these errors reported").
+// depth of the input never grows the JS call stack. A document gets at most
+// one error (SPEC 1). Which one, when it has several defects, is up to the
+// implementation (H9); like the reference, this one stops at the first
+// invalid_json or too_deep in document order, and reports a duplicate_key
+// (the first repeated name in document order) only when there is neither.
 
 import { pointerOf, escapeToken } from './text.mjs';
 
@@ -190,6 +192,7 @@ function parse(b, maxDepth) {
   const n = b.length;
   let pos = 0;
   const stack = []; // open containers: { node, name, names }
+  let duplicate = null; // the first duplicate_key found
   const skip = () => { while (pos < n && WS[b[pos]]) pos++; };
 
   // Reads a member name and its colon inside the object frame f.
@@ -199,11 +202,12 @@ function parse(b, maxDepth) {
     pos = scanString(b, pos);
     const esc = scanString.esc;
     const name = decodeString(b, s, pos, esc);
-    if (f.names.has(name)) {
-      // H2: the second of two equal decoded names
-      throw new Defect('duplicate_key', stackPointer(stack, stack.length - 1) + '/' + escapeToken(name));
+    if (!f.names.has(name)) f.names.add(name);
+    else if (duplicate === null) {
+      // H2: the second of two equal decoded names, reported once the rest
+      // of the document is known to be free of the other defects
+      duplicate = new Defect('duplicate_key', stackPointer(stack, stack.length - 1) + '/' + escapeToken(name));
     }
-    f.names.add(name);
     f.name = name;
     f.ns = s; f.ne = pos;
     skip();
@@ -254,6 +258,7 @@ function parse(b, maxDepth) {
       skip();
       if (stack.length === 0) {
         if (pos !== n) throw INVALID(); // trailing text
+        if (duplicate !== null) throw duplicate;
         return value;
       }
       const f = stack[stack.length - 1];
