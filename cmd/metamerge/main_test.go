@@ -186,3 +186,17 @@ func TestConformanceUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestHarnessDeclinesUnreadableCases checks that the Go harness answers a
+// case it cannot read (an option of the wrong type) instead of exiting.
+func TestHarnessDeclinesUnreadableCases(t *testing.T) {
+	in := `{"cmd":"run","seq":1,"case":{"op":"merge_user","stored":"{}","patch":"{}","options":{"max_errors":1.5}}}
+{"cmd":"run","seq":2,"case":{"op":"merge_user","stored":"{}","patch":"{}"}}
+{"cmd":"stop"}
+`
+	status, out, errOut := runCommand(t, in, "harness")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if status != exitOK || len(lines) != 2 || !strings.HasPrefix(lines[0], `{"seq":1,"skipped":"the case cannot be read: `) || lines[1] != `{"seq":2,"result":"{}"}` {
+		t.Errorf("status %d, stdout:\n%s\nstderr: %s", status, out, errOut)
+	}
+}
