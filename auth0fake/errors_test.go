@@ -191,4 +191,6 @@ func TestErrorShapes(t *testing.T) {
 	}
 }
 
-func escape(q string) string { return strings.NewReplacer(" ", "%20", `"`, "%22", "*", "%2A").Replace(q) }
+func escape(q string) string {
+	return strings.NewReplacer(" ", "%20", `"`, "%22", "*", "%2A").Replace(q)
+}

@@ -30,7 +30,7 @@ const maxTerms = 16
 type term struct {
 	path   []string
 	value  string
-	prefix bool // value ends in an unescaped *
+	prefix bool     // value ends in an unescaped *
 	exists bool     // _exists_:path, or path:*
 	fold   bool     // compare in lower case (email)
 	anyOf  []string // instead of value: any of these (app_type=a,b)

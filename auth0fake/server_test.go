@@ -41,7 +41,10 @@ func newFake(t *testing.T, opts Options) *fake {
 // testWriter sends the server's error log to the test log.
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // do sends a request with the token and returns the status and body.
 func (f *fake) do(method, path, body string) (int, string) {
