@@ -40,7 +40,9 @@ type command struct {
 
 // commands returns the subcommands in the order of the usage text.
 func commands() []command {
-	return []command{}
+	return []command{
+		{"serve", "serve a fake of Auth0's Management API", runServe},
+	}
 }
 
 func main() {
