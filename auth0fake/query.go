@@ -13,6 +13,9 @@ const (
 	maxPerPage   = 100  // Auth0's maximum page size
 	defPerPage   = 50   // the page size when per_page is absent
 	maxUserPages = 1000 // users past this offset cannot be paged to (Auth0)
+	// maxPage stands for any larger page number: maxPage*maxPerPage fits
+	// in a 32-bit int, and no collection of the fake is that long.
+	maxPage = 1 << 24
 )
 
 // param is how one query parameter is read.
@@ -95,8 +98,8 @@ func pageParams(p map[string]string) (page, perPage int, err *apiError) {
 	}
 	if v, ok := p["page"]; ok {
 		n, convErr := strconv.Atoi(v)
-		if convErr != nil || n > 1<<40 {
-			n = 1 << 40 // past any collection's end; page*perPage still fits in an int
+		if convErr != nil || n > maxPage {
+			n = maxPage // past any collection's end; page*perPage still fits in an int
 		}
 		page = n
 	}

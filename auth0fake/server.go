@@ -216,7 +216,7 @@ func writeList(w http.ResponseWriter, docs [][]byte, lq listQuery, total int, ke
 		writeJSON(w, http.StatusOK, arr)
 		return
 	}
-	start := lq.page * lq.perPage // page is at most 1<<40: no overflow
+	start := lq.page * lq.perPage // page is at most maxPage: no overflow
 	var out []byte
 	if lengthMember {
 		out = fmt.Appendf(nil, `{"start":%d,"limit":%d,"length":%d,"%s":%s,"total":%d}`, start, lq.perPage, len(docs), key, arr, total)
