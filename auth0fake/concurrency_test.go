@@ -95,7 +95,7 @@ func TestConcurrentDeleteAndPatch(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ff := &fake{t, f.s}
+				ff := &fake{t: t, s: f.s}
 				if w == 4 {
 					ff.do("DELETE", userPath(id), "")
 					return

@@ -3,14 +3,19 @@ package auth0fake
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
 
 // TestErrorShapes checks every error answer of the Management API and of
-// signup: status, errorCode (or code) and message, byte for byte.
+// signup, over loopback with net/http: status, errorCode (or code) and
+// message, byte for byte.
 func TestErrorShapes(t *testing.T) {
 	f := newFake(t, Options{MaxBodyBytes: 4096})
+	srv := httptest.NewServer(f.s)
+	defer srv.Close()
+	f.url = srv.URL
 	jane := f.createUser("jane@example.com", `"username":"jane"`)
 	f.createUser("john@example.com", "")
 	app := f.createClient(`"client_metadata":{"k":"v"}`)
@@ -174,7 +179,7 @@ func TestErrorShapes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &fake{t, f.s}
+			f := &fake{t, f.s, f.url}
 			auth := "Bearer " + testToken
 			switch tc.auth {
 			case "-":

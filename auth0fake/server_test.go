@@ -17,10 +17,12 @@ import (
 
 const testToken = "T"
 
-// fake is a Server under test, driven through ServeHTTP.
+// fake is a Server under test, driven through ServeHTTP, or over
+// loopback with net/http when url is set.
 type fake struct {
-	t *testing.T
-	s *Server
+	t   *testing.T
+	s   *Server
+	url string
 }
 
 func newFake(t *testing.T, opts Options) *fake {
@@ -35,7 +37,7 @@ func newFake(t *testing.T, opts Options) *fake {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fake{t, s}
+	return &fake{t: t, s: s}
 }
 
 // testWriter sends the server's error log to the test log.
@@ -53,23 +55,40 @@ func (f *fake) do(method, path, body string) (int, string) {
 
 func (f *fake) doAuth(method, path, body, auth string) (int, string) {
 	f.t.Helper()
-	r := httptest.NewRequest(method, path, strings.NewReader(body))
-	if auth != "" {
-		r.Header.Set("Authorization", auth)
+	var resp *http.Response
+	if f.url != "" {
+		r, err := http.NewRequest(method, f.url+path, strings.NewReader(body))
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		r.Header.Set("Content-Type", "application/json")
+		if resp, err = http.DefaultClient.Do(r); err != nil {
+			f.t.Fatal(err)
+		}
+		defer resp.Body.Close()
+	} else {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		w := httptest.NewRecorder()
+		f.s.ServeHTTP(w, r)
+		resp = w.Result()
 	}
-	w := httptest.NewRecorder()
-	f.s.ServeHTTP(w, r)
-	b, _ := io.ReadAll(w.Result().Body)
-	if w.Code >= 500 {
-		f.t.Errorf("%s %s: status %d: %s", method, path, w.Code, b)
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 500 {
+		f.t.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, b)
 	}
-	if ct := w.Header().Get("Content-Type"); len(b) > 0 && ct != "application/json; charset=utf-8" {
+	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "application/json; charset=utf-8" {
 		f.t.Errorf("%s %s: Content-Type %q", method, path, ct)
 	}
 	if len(b) > 0 && !json.Valid(b) {
 		f.t.Errorf("%s %s: answer is not JSON: %.200s", method, path, b)
 	}
-	return w.Code, string(b)
+	return resp.StatusCode, string(b)
 }
 
 // must sends a request that must answer want, and returns the body.
