@@ -66,6 +66,10 @@ func validationText(kind, inner, property string) string {
 	return kind + " validation error: '" + inner + "' on property " + property
 }
 
+// Error lets an *apiError travel as an error, through the store's change
+// function to the handler that answers it.
+func (e *apiError) Error() string { return e.message }
+
 // write sends e. The JSON is built by hand so that its members come in
 // Auth0's order; nothing is HTML-escaped.
 func (e *apiError) write(w http.ResponseWriter) {

@@ -184,9 +184,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, notFoun
 	}
 }
 
-// Error lets an *apiError travel through the store's change function.
-func (e *apiError) Error() string { return e.message }
-
 // checkMerge answers the error of a library call: the 400 of its first
 // violation, or, for an error that holds none (a wrong setting) or one in
 // the stored document, an error for fail to answer with 500.
