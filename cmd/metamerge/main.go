@@ -48,6 +48,7 @@ func commands() []command {
 		{"diff", "print the PATCH body that turns one profile or client into another", runDiff},
 		{"conformance", "run the golden vectors against an implementation's harness", runConformance},
 		{"harness", "answer the harness protocol with this implementation", runHarness},
+		{"serve", "serve a fake of Auth0's Management API", runServe},
 	}
 }
 

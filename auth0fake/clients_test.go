@@ -1,0 +1,77 @@
+package auth0fake
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tidwall/gjson"
+)
+
+// TestCreateClient checks the members Auth0 sets on a new client.
+func TestCreateClient(t *testing.T) {
+	f := newFake(t, Options{})
+	doc := gjson.Parse(f.must(http.StatusCreated, "POST", "/api/v2/clients",
+		`{"name":"My App","description":"test","app_type":"spa","jwt_configuration":{"alg":"RS256"}}`))
+	if id := doc.Get("client_id").Str; !regexp.MustCompile(`^[A-Za-z0-9]{32}$`).MatchString(id) {
+		t.Errorf("client_id %q: want 32 letters and digits", id)
+	}
+	if s := doc.Get("client_secret").Str; !regexp.MustCompile(`^[A-Za-z0-9_-]{64}$`).MatchString(s) {
+		t.Errorf("client_secret %q: want 64 URL-safe characters", s)
+	}
+	for path, want := range map[string]string{
+		"name": "My App", "description": "test", "app_type": "spa", "is_first_party": "true",
+		"jwt_configuration": `{"alg":"RS256"}`, "grant_types.#": "4", "client_metadata": "",
+	} {
+		if got := doc.Get(path).String(); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+	other := gjson.Get(f.must(http.StatusCreated, "POST", "/api/v2/clients", `{"name":"My App"}`), "client_id").Str
+	if other == doc.Get("client_id").Str {
+		t.Error("two clients share a client_id")
+	}
+}
+
+// TestPatchClientMetadata replays C1–C5 through the API.
+func TestPatchClientMetadata(t *testing.T) {
+	f := newFake(t, Options{})
+	noMeta := f.createClient("")
+	id := f.createClient(`"client_metadata":{"foo":"zoo"}`)
+	steps := []struct{ name, why, patch, want string }{
+		{"add", "C1: root-level merge", `{"client_metadata":{"bar":"baz"}}`, `{"foo":"zoo","bar":"baz"}`},
+		{"delete", "C1: null removes a key", `{"client_metadata":{"foo":null}}`, `{"bar":"baz"}`},
+		{"ten keys", "C4: ten keys after the merge are allowed",
+			`{"client_metadata":{"a":"1","b":"1","c":"1","d":"1","e":"1","f":"1","g":"1","h":"1","i":"1"}}`,
+			`{"bar":"baz","a":"1","b":"1","c":"1","d":"1","e":"1","f":"1","g":"1","h":"1","i":"1"}`},
+		{"255 characters", "C2: 255 characters is the most", `{"client_metadata":{"a":"` + strings.Repeat("é", 255) + `"}}`,
+			`{"bar":"baz","a":"` + strings.Repeat("é", 255) + `","b":"1","c":"1","d":"1","e":"1","f":"1","g":"1","h":"1","i":"1"}`},
+		{"clear", "C5: {} removes every key and leaves {}", `{"client_metadata":{}}`, `{}`},
+		{"other member", "R10: other members replace; client_metadata stays", `{"name":"renamed"}`, `{}`},
+	}
+	for _, st := range steps {
+		f.must(http.StatusOK, "PATCH", clientPath(id), st.patch)
+		got := gjson.Get(f.must(http.StatusOK, "GET", clientPath(id), ""), "client_metadata").Raw
+		if got != st.want {
+			t.Errorf("%s (%s): client_metadata %s, want %s", st.name, st.why, got, st.want)
+		}
+	}
+	// C5: {} creates client_metadata where there was none.
+	if got := gjson.Get(f.must(http.StatusOK, "PATCH", clientPath(noMeta), `{"client_metadata":{}}`), "client_metadata").Raw; got != "{}" {
+		t.Errorf("C5 on a client without client_metadata: %q", got)
+	}
+	// A refused PATCH changes nothing (H7).
+	before := f.must(http.StatusOK, "GET", clientPath(id), "")
+	f.must(http.StatusBadRequest, "PATCH", clientPath(id), `{"name":"x","client_metadata":{"n":1}}`)
+	if after := f.must(http.StatusOK, "GET", clientPath(id), ""); after != before {
+		t.Errorf("a refused PATCH changed the client:\n%s\n%s", before, after)
+	}
+	// client_secret may be set by PATCH.
+	if got := gjson.Get(f.must(http.StatusOK, "PATCH", clientPath(id), `{"client_secret":"rotated"}`), "client_secret").Str; got != "rotated" {
+		t.Errorf("client_secret %q", got)
+	}
+	f.must(http.StatusNoContent, "DELETE", clientPath(id), "")
+	f.must(http.StatusNoContent, "DELETE", clientPath(id), "")
+	f.must(http.StatusNotFound, "GET", clientPath(id), "")
+}

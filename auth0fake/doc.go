@@ -1,0 +1,153 @@
+// Package auth0fake is a stateful fake of Auth0's Management API for
+// users and clients, and of the signup endpoint of its Authentication
+// API. It stores what it is sent and applies every PATCH with
+// [metamerge.MergeUser] or [metamerge.MergeClient], so a test can catch
+// what static stubs never do: a PATCH that drops a user's nested
+// addresses, a {} that clears user_metadata, an eleventh client_metadata
+// key.
+//
+// Mount it in a Go test with net/http/httptest, or run it as a process
+// with "metamerge serve":
+//
+//	srv, err := auth0fake.New(auth0fake.Options{Token: "secret"})
+//	ts := httptest.NewServer(srv)
+//	// point the code under test at ts.URL + "/api/v2/" with token "secret"
+//
+// # Endpoints
+//
+//	POST   /api/v2/users             create (connection required)         201
+//	GET    /api/v2/users             list: page, per_page, include_totals,
+//	                                 fields, include_fields, q, sort,
+//	                                 connection, search_engine            200
+//	GET    /api/v2/users/{id}        read: fields, include_fields         200
+//	PATCH  /api/v2/users/{id}        merge with metamerge.MergeUser       200
+//	DELETE /api/v2/users/{id}                                             204
+//	POST   /api/v2/clients           create (name required)               201
+//	GET    /api/v2/clients           list: as users, and is_global,
+//	                                 is_first_party, app_type,
+//	                                 external_client_id                   200
+//	GET    /api/v2/clients/{id}                                           200
+//	PATCH  /api/v2/clients/{id}      merge with metamerge.MergeClient     200
+//	DELETE /api/v2/clients/{id}                                           204
+//	POST   /dbconnections/signup     user_metadata checked by
+//	                                 metamerge.ValidateSignup (no token)  200
+//
+// Everything under /api/v2/ needs "Authorization: Bearer <Options.Token>".
+//
+// # What it imitates
+//
+//   - The merge rules of the contract, by the library: R1–R10 for
+//     user_metadata and app_metadata, C1–C5 for client_metadata, S1–S3 for
+//     signup, with the hygiene rules H1–H10 (stricter than Auth0 on
+//     purpose: duplicate names and nesting past 100 levels are refused).
+//   - Members Auth0 sets, in the shapes of recorded answers: user_id
+//     "auth0|" and 24 hex digits (or "auth0|" and the user_id given),
+//     identities [{connection, user_id, provider "auth0", isSocial
+//     false}], created_at and updated_at as 2026-11-23T12:34:56.789Z
+//     (updated_at on every PATCH), email_verified false, name, nickname and
+//     a Gravatar picture from the email, last_password_reset when a PATCH
+//     sets a password; client_id of 32 letters and digits, client_secret of
+//     64 URL-safe characters, and the recorded defaults of a new client.
+//   - Emails stored and compared in lower case; one email and one
+//     username per connection: 409 "The user already exists." on create,
+//     400 "The specified new email already exists" on PATCH.
+//   - Request schemas: the members of each request as Auth0's API lists
+//     them (others: "Additional properties not allowed: x"), their types,
+//     required members, email format. password, verify_email and other
+//     instructions are never stored.
+//   - Error shapes, byte for byte: {"statusCode","error","message",
+//     "errorCode"} with invalid_body, invalid_query_string,
+//     inexistent_user, inexistent_client, auth0_idp_error, invalid_paging;
+//     401 "Missing authentication" and "Invalid token"; 413 past the body
+//     limit; signup's {"name","code","description","statusCode"}.
+//     Messages are Auth0's where known (the contract's "Auth0's error
+//     envelope", [metamerge.Error.Auth0Message]) and in the same
+//     validator's style where not (see "Decisions").
+//   - Lists: pages from 0, per_page at most 100 (default 50), the
+//     include_totals shapes of recorded answers ({"start","limit",
+//     "length","users","total"}; {"total","start","limit","clients"}),
+//     and no paging past the first 1000 users.
+//   - DELETE answers 204 also for a document that does not exist, as
+//     recorded.
+//
+// # What it does not imitate
+//
+//   - Logins, tokens, roles, permissions, organizations, connections as
+//     objects (any connection name is accepted), logs, jobs, rate limits,
+//     email verification, blocked users' effects.
+//   - Password policies and password storage: passwords are checked for
+//     presence only and never kept.
+//   - The full Lucene syntax of q (see below), search engine versions and
+//     the delay of Auth0's search index (the fake's is immediate).
+//   - Nested merges of some client settings: Auth0 merges a partial
+//     jwt_configuration into the stored one (recorded); the fake replaces
+//     it, as R10 does for every root member.
+//   - The description of the property Auth0 adds after "on property x".
+//   - Auth0's 10 KB profile cap (off by default in the library too).
+//
+// # Decisions where Auth0 is silent
+//
+//   - Texts for violations whose Auth0 wording is unknown are this
+//     package's, in the validator's style: "Property name is not allowed"
+//     ($, client name characters), "Property name is reserved" (R8),
+//     "Property name is too long (n chars), maximum m", "Duplicate property
+//     name" (H2), "Nesting is too deep (n levels), maximum m" (H3), "Object
+//     is too large (n bytes), maximum m" (R9).
+//   - The client 404 reads "The client does not exist." after the user's.
+//   - A PATCH to an email or username another user of the connection has
+//     answers 400 with errorCode auth0_idp_error.
+//   - Signup: email, password and connection are required; client_id is
+//     not checked; unknown members are ignored; body errors have code
+//     invalid_body, user_metadata violations invalid_signup with the S3
+//     texts (other violations in the Management API's words at
+//     user_metadata), and a taken email invalid_signup "Invalid sign up"
+//     (the enumeration-safe answer). No password policy.
+//   - q reads terms field:value, field:"quoted value", field:prefix*,
+//     field:* and _exists_:field, joined by white space or AND; a field is
+//     a dotted path into the document (metadata names never contain ".",
+//     R7, C3), arrays on the way matching when an element does; strings
+//     compare exactly (emails in lower case), numbers and booleans as
+//     written. Anything else (OR, NOT, groups, ranges, inner wildcards) is
+//     a 400 invalid_query_string that says the fake does not read it.
+//   - sort takes field:1 or field:-1 over the same paths; documents without
+//     the field come last. Without sort, lists are in creation order.
+//   - A query parameter holds at most 4096 characters, and a repeated one
+//     is refused (Auth0's framework reads it as an array).
+//   - fields names root members only.
+//   - Content-Type is not checked: every body is read as JSON.
+//
+// # Persistence
+//
+// With [Options].DataDir, each user and client is a JSON file, exactly as
+// the API returns it, written atomically and durably before the request
+// is answered (a temporary file, fsync, rename, fsync of the directory);
+// a server started on the same directory loads them back in creation
+// order. Plain files rather than an embedded database: the state of a
+// test fake should be something a person can read, diff, seed and keep
+// beside the tests, the write load is a test suite's, and files need no
+// dependency, schema or migration.
+//
+// # Concurrency
+//
+// A Server is safe for concurrent use. Reads take a snapshot; a PATCH
+// merges the latest document outside the lock and commits only if no
+// other write came first (compare and swap; after a few lost races it
+// merges under the lock), so concurrent PATCHes of one document each
+// apply in full and none is lost. Saves to DataDir are serialized and
+// always write a document's latest state.
+//
+// # Security considerations
+//
+// The fake is for tests: bind it to a loopback address. A request costs a
+// small multiple of its size, which Options.MaxBodyBytes caps (1 MiB by
+// default; larger bodies get 413 before they are read). Query parameters
+// are capped at 4096 characters, q at 16 terms, per_page at 100, and page
+// numbers never overflow. An error answer carries one message of at most
+// 2 KiB, whatever the violations. Names from requests (fields, q, sort,
+// metadata keys) are compared with decoded member names and never used as
+// gjson or sjson paths, whose syntax ("." "*" "?" "#" "@" "|") a key may
+// hold; gjson and sjson read and stamp fixed members only. Bad input is
+// answered with 4xx, never 500; a recovered panic is logged and answered
+// with 500. Memory grows with what is stored: the signup endpoint, as
+// Auth0's, needs no token, so anyone who can reach the fake can add users.
+package auth0fake

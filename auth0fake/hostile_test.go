@@ -1,0 +1,136 @@
+package auth0fake
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hostileRequests are requests an attacker (or a buggy client) may send.
+// Each must get a 2xx or 4xx answer in JSON, never a 500 or a panic.
+func hostileRequests() []struct{ method, path, body string } {
+	mb := DefaultMaxBodyBytes
+	manyDots := `{"user_metadata":{` + strings.Repeat(`"a.b":1,`, mb/9-4) + `"z":1}}`
+	longName := `{"user_metadata":{"` + strings.Repeat("x.", mb/2-40) + `":1}}`
+	var wideKeys strings.Builder
+	wideKeys.WriteString(`{"user_metadata":{`)
+	for i := 0; wideKeys.Len() < mb-40; i++ {
+		fmt.Fprintf(&wideKeys, `"k%d":0,`, i)
+	}
+	wideKeys.WriteString(`"end":0}}`)
+	out := []struct{ method, path, body string }{
+		{"PATCH", "/api/v2/users/{user}", strings.Repeat("[", mb)},
+		{"PATCH", "/api/v2/users/{user}", strings.Repeat(`{"a":`, mb/5)},
+		{"POST", "/api/v2/users", strings.Repeat("[", mb)},
+		{"POST", "/dbconnections/signup", strings.Repeat("[", mb)},
+		{"PATCH", "/api/v2/clients/{client}", strings.Repeat("[", mb)},
+		{"PATCH", "/api/v2/users/{user}", manyDots},
+		{"PATCH", "/api/v2/users/{user}", longName},
+		{"PATCH", "/api/v2/users/{user}", wideKeys.String()},
+		{"PATCH", "/api/v2/clients/{client}", strings.Replace(wideKeys.String(), "user_metadata", "client_metadata", 1)},
+		{"POST", "/dbconnections/signup", `{"email":"a@b.co","password":"p","connection":"c","user_metadata":` + wideKeys.String()[17:]},
+		{"PATCH", "/api/v2/users/{user}", "\xef\xbb\xbf{}"},
+		{"PATCH", "/api/v2/users/{user}", `{"name":"\xff"}`},
+		{"PATCH", "/api/v2/users/{user}", `{"name":"\ud800"}`},
+		{"PATCH", "/api/v2/users/{user}", `{"email":{"$ne":null}}`},
+		{"PATCH", "/api/v2/users/{user}", `{"email":null,"username":null,"password":null}`},
+		{"PATCH", "/api/v2/users/{user}", `{"user_metadata":{"__proto__":{"admin":true}}}`},
+		{"POST", "/api/v2/users", `{"connection":"c","user_id":123}`},
+		{"POST", "/api/v2/users", `{"connection":"c","user_id":"` + strings.Repeat("/", 1000) + `"}`},
+		{"POST", "/api/v2/users", `{"connection":["c"]}`},
+		{"POST", "/api/v2/users", `{"connection":"c","email":"` + strings.Repeat("a", 600) + `@x.io"}`},
+		{"POST", "/api/v2/clients", `{"name":null}`},
+		{"POST", "/api/v2/clients", `{"name":"a","callbacks":"x"}`},
+		{"POST", "/dbconnections/signup", `{"email":"a@b.co","password":"p","connection":"c","user_metadata":"` + strings.Repeat("x", 1000) + `"}`},
+		{"POST", "/dbconnections/signup", `[]`},
+		{"POST", "/dbconnections/signup", ``},
+		{"GET", "/api/v2/users/" + strings.Repeat("%00", 1000), ""},
+		{"GET", "/api/v2/users/..%2F..%2Fetc%2Fpasswd", ""},
+		{"GET", "/api/v2/users?fields=" + strings.Repeat("x,", 2000), ""},
+		{"GET", "/api/v2/users?fields=%ff%fe&include_fields=false", ""},
+		{"GET", "/api/v2/users?page=-1", ""},
+		{"GET", "/api/v2/users?page=1e9", ""},
+		{"GET", "/api/v2/users?per_page=" + strings.Repeat("9", 400), ""},
+		{"GET", "/api/v2/clients?page=" + strings.Repeat("9", 400) + "&per_page=100", ""},
+		{"GET", "/api/v2/users?" + strings.Repeat("a=1&", 1000), ""},
+		{"GET", "/api/v2/users?%ff=1", ""},
+		{"GET", "/api/v2/users?sort=:1", ""},
+		{"GET", "/api/v2/users?sort=a..b:1", ""},
+		{"GET", "/api/v2/clients?app_type=" + strings.Repeat(",", 3000), ""},
+	}
+	for _, q := range []string{
+		":", "::", "a:", `"`, `\`, `a:\`, `a:"\`, `_exists_:`, `.:x`, `a..b:x`, "AND", "a:b AND",
+		"AND AND", "a:b*c*", "a:*", "a:**", "a:?", `a:\*`, "(a:b)", "a:[1 TO 2]", "a:b~", "a:b^2",
+		"-a:b", "+a:b", "a:b OR c:d", "NOT a:b", "a:b && c:d", "\xff:\xfe", "user_metadata.\xff:x",
+		strings.Repeat("a:b ", 17), strings.Repeat("user_metadata.", 300) + "x:y",
+		strings.Repeat(`\`, 4000), strings.Repeat(`a:"`, 1000),
+	} {
+		out = append(out, struct{ method, path, body string }{"GET", "/api/v2/users?q=" + url.QueryEscape(q), ""})
+	}
+	return out
+}
+
+// TestHostileInput sends each hostile request and checks the answer: 2xx
+// or 4xx, JSON, at most a few KiB for an error, in bounded time.
+func TestHostileInput(t *testing.T) {
+	f := newFake(t, Options{})
+	user := f.createUser("target@example.com", `"user_metadata":{"a":{"b":[1,2,{"c":3}]}}`)
+	client := f.createClient(`"client_metadata":{"k":"v"}`)
+	for i, req := range hostileRequests() {
+		path := strings.NewReplacer("{user}", url.PathEscape(user), "{client}", client).Replace(req.path)
+		start := time.Now()
+		code, body := f.do(req.method, path, req.body)
+		if code >= 500 || code < 200 {
+			t.Errorf("request %d %s %.80s: status %d", i, req.method, path, code)
+		}
+		if code >= 400 && len(body) > 4096 {
+			t.Errorf("request %d %s %.80s: an error answer of %d bytes", i, req.method, path, len(body))
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("request %d %s %.80s: took %v", i, req.method, path, d)
+		}
+	}
+	// After all that, the user is still whole and readable.
+	f.must(http.StatusOK, "GET", userPath(user), "")
+}
+
+// FuzzHandler sends arbitrary method, path with query, and body: never a
+// 500 or a panic, and always JSON. The seeds are the hostile requests.
+func FuzzHandler(f *testing.F) {
+	for _, r := range hostileRequests() {
+		body := r.body
+		if len(body) > 4096 {
+			body = body[:4096]
+		}
+		f.Add(r.method, r.path, body)
+	}
+	f.Add("PATCH", "/api/v2/users/{user}", `{"user_metadata":{"a":null},"app_metadata":{}}`)
+	f.Add("GET", "/api/v2/users?q=user_metadata.a.b.c:3&fields=user_metadata&sort=email:1", "")
+	f.Fuzz(func(t *testing.T, method, path, body string) {
+		fk := newFake(t, Options{})
+		user := fk.createUser("target@example.com", `"user_metadata":{"a":{"b":[1,2,{"c":3}]}}`)
+		path = strings.NewReplacer("{user}", url.PathEscape(user)).Replace(path)
+		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \x00\r\n#") {
+			return
+		}
+		if _, err := url.ParseRequestURI(path); err != nil {
+			return
+		}
+		switch method {
+		case "GET", "POST", "PATCH", "DELETE", "PUT":
+		default:
+			return
+		}
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		r.Header.Set("Authorization", "Bearer "+testToken)
+		w := httptest.NewRecorder()
+		fk.s.ServeHTTP(w, r)
+		if w.Code >= 500 {
+			t.Fatalf("%s %s %q: %d %s", method, path, body, w.Code, w.Body.Bytes())
+		}
+	})
+}

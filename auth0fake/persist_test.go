@@ -1,0 +1,82 @@
+package auth0fake
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRestart changes users and clients on a server with a data
+// directory, starts a second server on the same directory, and finds
+// every document as it was, in the same order.
+func TestRestart(t *testing.T) {
+	dir := t.TempDir()
+	f := newFake(t, Options{DataDir: dir})
+	ann := f.createUser("ann@example.com", `"user_metadata":{"addresses":{"home":"A"}}`)
+	bob := f.createUser("bob@example.com", `"app_metadata":{"plan":"pro"}`)
+	gone := f.createUser("gone@example.com", "")
+	f.must(http.StatusOK, "POST", "/dbconnections/signup", `{"email":"sam@example.com","password":"pw","connection":"db","user_metadata":{"color":"red"}}`)
+	f.must(http.StatusOK, "PATCH", userPath(ann), `{"user_metadata":{"addresses":{"home":"A","work":"B"}}}`)
+	f.must(http.StatusOK, "PATCH", userPath(bob), `{"app_metadata":{}}`)
+	f.must(http.StatusNoContent, "DELETE", userPath(gone), "")
+	app := f.createClient(`"client_metadata":{"env":"prod"}`)
+	f.must(http.StatusOK, "PATCH", clientPath(app), `{"client_metadata":{"tier":"gold"}}`)
+	users := f.must(http.StatusOK, "GET", "/api/v2/users", "")
+	clients := f.must(http.StatusOK, "GET", "/api/v2/clients", "")
+	// A write that was cut off leaves a temporary file: it is not data.
+	if err := os.WriteFile(filepath.Join(dir, "users", ".tmp-123"), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	g := newFake(t, Options{DataDir: dir})
+	if got := g.must(http.StatusOK, "GET", "/api/v2/users", ""); got != users {
+		t.Errorf("users after a restart:\n got %s\nwant %s", got, users)
+	}
+	if got := g.must(http.StatusOK, "GET", "/api/v2/clients", ""); got != clients {
+		t.Errorf("clients after a restart:\n got %s\nwant %s", got, clients)
+	}
+	g.must(http.StatusNotFound, "GET", userPath(gone), "")
+	// The unique index is rebuilt: the emails are still taken, the deleted one is free.
+	g.must(http.StatusConflict, "POST", "/api/v2/users", `{"connection":"Username-Password-Authentication","email":"ann@example.com"}`)
+	g.createUser("gone@example.com", "")
+	// New documents continue the sequence: they list after the old ones.
+	g.createClient("")
+	if got := g.must(http.StatusOK, "GET", "/api/v2/clients", ""); !strings.HasPrefix(got, strings.TrimSuffix(clients, "]")) {
+		t.Errorf("a new client lists first: %s", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "users", ".tmp-123")); !os.IsNotExist(err) {
+		t.Errorf("the leftover temporary file is still there: %v", err)
+	}
+}
+
+// TestLoadErrors checks that a data directory with a file that is not a
+// document of the fake is refused, naming the file.
+func TestLoadErrors(t *testing.T) {
+	tests := []struct{ name, why, file, content, want string }{
+		{"invalid JSON", "H1 as for any input", "0000000000000001.json", `{"user_id":`, "0000000000000001.json"},
+		{"duplicate names", "H2 as for any input", "0000000000000001.json", `{"user_id":"a","user_id":"b"}`, "duplicate_key"},
+		{"no id", "a user needs its user_id", "0000000000000002.json", `{"email":"x@example.com"}`, "not an object with a string user_id"},
+		{"same id twice", "ids are unique", "0000000000000003.json", `{"user_id":"auth0|a"}`, "taken by another file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			users := filepath.Join(dir, "users")
+			os.MkdirAll(users, 0o755)
+			if tc.name == "same id twice" {
+				os.WriteFile(filepath.Join(users, "0000000000000001.json"), []byte(`{"user_id":"auth0|a"}`), 0o644)
+			}
+			os.WriteFile(filepath.Join(users, tc.file), []byte(tc.content), 0o644)
+			os.WriteFile(filepath.Join(users, "notes.txt"), []byte("not ours"), 0o644)
+			_, err := New(Options{DataDir: dir})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s (%s): error %v, want one with %q", tc.name, tc.why, err, tc.want)
+			}
+		})
+	}
+	if _, err := New(Options{MaxBodyBytes: -1}); err == nil || !strings.Contains(err.Error(), "MaxBodyBytes") {
+		t.Errorf("a negative MaxBodyBytes: %v", err)
+	}
+}

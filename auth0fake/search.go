@@ -1,0 +1,319 @@
+package auth0fake
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// maxTerms is the most field:value terms one q parameter may hold.
+const maxTerms = 16
+
+// term is one field:value term of a q parameter, in the subset of Auth0's
+// Lucene query syntax this package reads:
+//
+//	email:jane@example.com          a value, exactly (emails ignore case)
+//	user_metadata.plan:"pro plan"   a quoted value; \" and \\ escape
+//	app_metadata.tier.level:3       a nested name; numbers and booleans as written
+//	name:jan*                       a prefix: * at the end only
+//	user_metadata.nick\:name:x      a backslash escapes any character of a name
+//	_exists_:app_metadata.plan      the member is there and not null
+//
+// Terms are joined by white space or AND, and all must match. A path is
+// walked member by member, comparing each decoded member name with the
+// path's names, so no name of a query or a document is ever read as gjson
+// syntax; arrays on the way are looked into element by element, as
+// Auth0's search engine does. Metadata names never contain "." (R7, C3),
+// so a dotted path is never ambiguous.
+type term struct {
+	path   []string
+	value  string
+	prefix bool     // value ends in an unescaped *
+	exists bool     // _exists_:path, or path:*
+	fold   bool     // compare in lower case (email)
+	anyOf  []string // instead of value: any of these (app_type=a,b)
+}
+
+// unsupported is the start of the message for syntax this package does
+// not read.
+const unsupported = "Query not supported by the fake: "
+
+// parseQuery reads q. It returns the terms, or the message of a 400.
+func parseQuery(q string) ([]term, string) {
+	var terms []term
+	for i := 0; ; {
+		for i < len(q) && isSpace(q[i]) {
+			i++
+		}
+		if i == len(q) {
+			return terms, ""
+		}
+		if strings.IndexByte("-+!(", q[i]) >= 0 || hasWord(q[i:], "OR") || hasWord(q[i:], "NOT") || hasWord(q[i:], "&&") || hasWord(q[i:], "||") {
+			return nil, unsupported + "OR, NOT, groups, + and - are not supported"
+		}
+		if hasWord(q[i:], "AND") {
+			if len(terms) == 0 {
+				return nil, unsupported + "AND joins two terms"
+			}
+			i += 3
+			continue
+		}
+		if len(terms) == maxTerms {
+			return nil, unsupported + "more than " + strconv.Itoa(maxTerms) + " terms"
+		}
+		t, n, msg := parseTerm(q[i:])
+		if msg != "" {
+			return nil, msg
+		}
+		terms = append(terms, t)
+		i += n
+	}
+}
+
+// parseTerm reads one term at the start of s and returns it and its length.
+func parseTerm(s string) (term, int, string) {
+	field, i, ok := readUntil(s, ':', false)
+	if !ok || len(field.text) == 0 {
+		return term{}, 0, unsupported + "only field:value terms joined by AND are supported"
+	}
+	if field.wild > 0 || field.special != "" {
+		return term{}, 0, unsupported + "a field name has an unescaped special character (escape it with \\)"
+	}
+	i++ // the ':'
+	var t term
+	if strings.HasPrefix(s[i:], `"`) {
+		v, n, ok := readQuoted(s[i+1:])
+		if !ok {
+			return term{}, 0, unsupported + "a quoted value is not closed"
+		}
+		t.value, i = v, i+1+n
+	} else {
+		v, n, _ := readUntil(s[i:], ' ', true)
+		switch {
+		case v.text == "" && !v.trailingStar:
+			return term{}, 0, unsupported + "a term has no value"
+		case v.wild > 1 || v.wild == 1 && !v.trailingStar:
+			return term{}, 0, unsupported + "a wildcard is supported only at the end of a value"
+		case v.special != "":
+			return term{}, 0, unsupported + "a value has an unescaped special character (escape it with \\ or quote the value)"
+		}
+		t.value, t.prefix, i = v.text, v.trailingStar, i+n
+		if v.text == "" && v.trailingStar {
+			t.exists, t.value, t.prefix = true, "", false
+		}
+	}
+	name := field.text
+	if name == "_exists_" {
+		name, t.exists, t.value, t.prefix = t.value, true, "", false
+	}
+	for _, seg := range strings.Split(name, ".") {
+		if seg == "" {
+			return term{}, 0, unsupported + "a field name has an empty part"
+		}
+		t.path = append(t.path, seg)
+	}
+	if len(t.path) == 1 && t.path[0] == "email" {
+		t.fold, t.value = true, strings.ToLower(t.value)
+	}
+	return t, i, ""
+}
+
+// token is a name or value read by readUntil: its text with escapes
+// removed, and the unescaped special characters met.
+type token struct {
+	text         string
+	special      string // unescaped syntax characters
+	wild         int    // unescaped * and ? in it
+	trailingStar bool   // the last character was an unescaped *, cut from text
+}
+
+// readUntil reads s up to the first unescaped stop or white space and
+// returns what it read, its length, and whether it stopped at stop (or,
+// with toSpace, at white space or the end).
+func readUntil(s string, stop byte, toSpace bool) (token, int, bool) {
+	var t token
+	var b strings.Builder
+	done := func(n int, ok bool) (token, int, bool) {
+		t.text = b.String()
+		if t.trailingStar {
+			t.text = t.text[:len(t.text)-1]
+		}
+		return t, n, ok
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s):
+			i++
+			b.WriteByte(s[i])
+			t.trailingStar = false
+			continue
+		case c == stop:
+			return done(i, true)
+		case isSpace(c):
+			return done(i, toSpace)
+		case c == '*' || c == '?':
+			t.wild++
+		case strings.IndexByte(`()[]{}"^~:`, c) >= 0:
+			t.special += string(c)
+		}
+		b.WriteByte(c)
+		t.trailingStar = c == '*'
+	}
+	return done(len(s), toSpace)
+}
+
+// readQuoted reads a quoted value whose opening quote is just before s,
+// and returns it and its length with the closing quote.
+func readQuoted(s string) (string, int, bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && i+1 < len(s):
+			i++
+			b.WriteByte(s[i])
+		case c == '"':
+			return b.String(), i + 1, true
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", 0, false
+}
+
+// hasWord reports whether s starts with the word w, followed by white
+// space or the end.
+func hasWord(s, w string) bool {
+	return strings.HasPrefix(s, w) && (len(s) == len(w) || isSpace(s[len(w)]))
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// matches reports whether doc has, at t's path, a value t matches.
+func (t *term) matches(doc gjson.Result) bool {
+	return visit(doc, t.path, t.leaf)
+}
+
+func (t *term) leaf(v gjson.Result) bool {
+	if t.exists {
+		return v.Type != gjson.Null
+	}
+	s, ok := scalar(v)
+	if !ok {
+		return false
+	}
+	if t.fold {
+		s = strings.ToLower(s)
+	}
+	if t.anyOf != nil {
+		return contains(t.anyOf, s)
+	}
+	if t.prefix {
+		return strings.HasPrefix(s, t.value)
+	}
+	return s == t.value
+}
+
+// scalar returns the text a query compares a value with: a string
+// decoded, a number or boolean as written; ok is false for the rest.
+func scalar(v gjson.Result) (string, bool) {
+	switch v.Type {
+	case gjson.String:
+		return v.Str, true
+	case gjson.Number, gjson.True, gjson.False:
+		return v.Raw, true
+	}
+	return "", false
+}
+
+// visit calls leaf with each value at path in v, looking into arrays
+// element by element, until leaf returns true; it reports whether one
+// did. Member names are compared decoded, one level at a time. Stored
+// documents are at most 100 levels deep (H3), which bounds the recursion.
+func visit(v gjson.Result, path []string, leaf func(gjson.Result) bool) bool {
+	found := false
+	switch {
+	case v.IsArray():
+		v.ForEach(func(_, el gjson.Result) bool {
+			found = visit(el, path, leaf)
+			return !found
+		})
+	case len(path) == 0:
+		found = leaf(v)
+	case v.IsObject():
+		v.ForEach(func(k, el gjson.Result) bool {
+			if k.Str != path[0] {
+				return true
+			}
+			found = visit(el, path[1:], leaf)
+			return false // names are unique: the library rejects duplicates (H2)
+		})
+	}
+	return found
+}
+
+// eachMember calls fn with the decoded name, the raw name and the raw
+// value of each root member of doc.
+func eachMember(doc []byte, fn func(name, rawName, rawValue string)) {
+	gjson.ParseBytes(doc).ForEach(func(k, v gjson.Result) bool {
+		fn(k.Str, k.Raw, v.Raw)
+		return true
+	})
+}
+
+// sortKey is the sort parameter: a path, read as q reads one, and a
+// direction.
+type sortKey struct {
+	path []string
+	desc bool
+}
+
+// parseSort reads "field:1" (ascending) or "field:-1" (descending).
+func parseSort(s string) (*sortKey, string) {
+	name, dir, ok := strings.Cut(s, ":")
+	if !ok || (dir != "1" && dir != "-1") || name == "" {
+		return nil, "Sort must be field:1 or field:-1"
+	}
+	k := &sortKey{desc: dir == "-1"}
+	for _, seg := range strings.Split(name, ".") {
+		if seg == "" {
+			return nil, "Sort must be field:1 or field:-1"
+		}
+		k.path = append(k.path, seg)
+	}
+	return k, ""
+}
+
+// apply sorts docs by k, stably; documents without a value at k's path
+// come last either way. Strings compare as decoded text, and a number or
+// boolean as written.
+func (k *sortKey) apply(docs [][]byte) {
+	type keyed struct {
+		doc []byte
+		key string
+		has bool
+	}
+	items := make([]keyed, len(docs))
+	for i, d := range docs {
+		items[i].doc = d
+		visit(gjson.ParseBytes(d), k.path, func(v gjson.Result) bool {
+			items[i].key, items[i].has = scalar(v)
+			return items[i].has
+		})
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.has != b.has {
+			return a.has
+		}
+		if k.desc {
+			return a.key > b.key
+		}
+		return a.key < b.key
+	})
+	for i := range items {
+		docs[i] = items[i].doc
+	}
+}

@@ -1,0 +1,249 @@
+package auth0fake
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// DefaultMaxBodyBytes is the request body limit when Options.MaxBodyBytes
+// is 0: 1 MiB, the default of the framework Auth0's API runs on.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Options configure a [Server]. The zero value is a server in memory that
+// takes any bearer token and bodies of up to 1 MiB.
+type Options struct {
+	// Token is the bearer token the Management API endpoints require
+	// ("Authorization: Bearer <Token>"). Empty: any non-empty token is
+	// taken, but a request without one is still refused with 401. The
+	// signup endpoint, as Auth0's, needs none.
+	Token string
+	// MaxBodyBytes limits each request body; a larger body is refused with
+	// 413 before it is read in full. 0 means DefaultMaxBodyBytes; a
+	// negative value is an error.
+	MaxBodyBytes int64
+	// DataDir, when not empty, is a directory that keeps every user and
+	// client, one JSON file each (DataDir/users, DataDir/clients), so that
+	// a server started again on it finds them all. New creates it if
+	// needed and loads what is there. Each change is written before it is
+	// answered, atomically: see the package documentation.
+	DataDir string
+	// ErrorLog receives the errors the server cannot answer with (a failed
+	// write to DataDir, a recovered panic). Nil: the log package's
+	// standard logger.
+	ErrorLog *log.Logger
+}
+
+// Server is a stateful fake of Auth0's Management API (users and clients)
+// and of its signup endpoint, as an [http.Handler]. It is safe for
+// concurrent use. Create one with [New].
+type Server struct {
+	token   string
+	maxBody int64
+	users   *collection
+	clients *collection
+	mux     *http.ServeMux
+	logf    func(format string, args ...any)
+	now     func() time.Time
+}
+
+// New returns a Server with opts. It returns an error for a negative
+// MaxBodyBytes, and, with DataDir, when the directory cannot be created or
+// read or holds a file that is not a document of this package (the error
+// names the file).
+func New(opts Options) (*Server, error) {
+	if opts.MaxBodyBytes < 0 {
+		return nil, fmt.Errorf("auth0fake: Options.MaxBodyBytes is %d; a limit is 0 (the default) or more", opts.MaxBodyBytes)
+	}
+	s := &Server{
+		token:   opts.Token,
+		maxBody: cmpOr(opts.MaxBodyBytes, DefaultMaxBodyBytes),
+		users:   newCollection(nil),
+		clients: newCollection(nil),
+		logf:    log.Printf,
+		now:     time.Now,
+	}
+	if opts.ErrorLog != nil {
+		s.logf = opts.ErrorLog.Printf
+	}
+	if opts.DataDir != "" {
+		var err error
+		if s.users, err = openCollection(filepath.Join(opts.DataDir, "users"), "user_id", userKeys); err != nil {
+			return nil, err
+		}
+		if s.clients, err = openCollection(filepath.Join(opts.DataDir, "clients"), "client_id", noKeys); err != nil {
+			return nil, err
+		}
+	}
+	s.routes()
+	return s, nil
+}
+
+func cmpOr(v, def int64) int64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("POST /api/v2/users", s.createUser)
+	m.HandleFunc("GET /api/v2/users", s.listUsers)
+	m.HandleFunc("GET /api/v2/users/{id}", s.getUser)
+	m.HandleFunc("PATCH /api/v2/users/{id}", s.patchUser)
+	m.HandleFunc("DELETE /api/v2/users/{id}", s.deleteUser)
+	m.HandleFunc("POST /api/v2/clients", s.createClient)
+	m.HandleFunc("GET /api/v2/clients", s.listClients)
+	m.HandleFunc("GET /api/v2/clients/{id}", s.getClient)
+	m.HandleFunc("PATCH /api/v2/clients/{id}", s.patchClient)
+	m.HandleFunc("DELETE /api/v2/clients/{id}", s.deleteClient)
+	m.HandleFunc("POST /dbconnections/signup", s.signup)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { errNoRoute.write(w) })
+	s.mux = m
+}
+
+// ServeHTTP answers one request. Requests under /api/v2/ need the bearer
+// token (401 without it); paths and methods the fake does not serve get
+// Auth0's 404. A panic is answered with 500 and logged, never passed on.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logf("auth0fake: panic serving %s %s: %v", r.Method, r.URL.Path, v)
+			errInternal.write(w)
+		}
+	}()
+	if strings.HasPrefix(r.URL.Path, "/api/v2/") {
+		if e := s.authorize(r); e != nil {
+			e.write(w)
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// authorize checks the bearer token, in constant time.
+func (s *Server) authorize(r *http.Request) *apiError {
+	h := r.Header.Get("Authorization")
+	scheme, token, _ := strings.Cut(h, " ")
+	token = strings.TrimSpace(token)
+	if h == "" || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return errMissingAuth
+	}
+	if s.token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.token)) != 1 {
+		return errBadToken
+	}
+	return nil
+}
+
+// readBody reads the request body, at most maxBody bytes: a larger one is
+// a 413 as soon as its declared length or its bytes say so.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
+	tooLarge := &apiError{http.StatusRequestEntityTooLarge, "Payload content length greater than maximum allowed: " + strconv.FormatInt(s.maxBody, 10), ""}
+	if r.ContentLength > s.maxBody {
+		return nil, tooLarge
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, tooLarge
+	case err != nil:
+		return nil, &apiError{http.StatusBadRequest, "Invalid request payload input", ""}
+	}
+	return body, nil
+}
+
+// fail answers err: an *apiError as it is, a store error as Auth0 would
+// (notFound and conflict as given), and anything else, which no request
+// can cause, with 500 after logging it.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, notFound, conflict *apiError) {
+	var ae *apiError
+	switch {
+	case errors.As(err, &ae):
+		ae.write(w)
+	case errors.Is(err, errNotFound):
+		notFound.write(w)
+	case errors.Is(err, errConflict):
+		conflict.write(w)
+	default:
+		s.logf("auth0fake: %s %s: %v", r.Method, r.URL.Path, err)
+		errInternal.write(w)
+	}
+}
+
+// checkMerge answers the error of a library call: the 400 of its first
+// violation, or, for an error that holds none (a wrong setting) or one in
+// the stored document, an error for fail to answer with 500.
+func checkMerge(err error) error {
+	if err == nil {
+		return nil
+	}
+	if ae := violation(err); ae != nil {
+		return ae
+	}
+	return fmt.Errorf("library: %w", err)
+}
+
+// writeList answers a list: a JSON array of docs (already projected), or,
+// with totals, an object with the page's place, the array under key, and
+// the total; lengthMember adds "length" as the users endpoint does.
+func writeList(w http.ResponseWriter, docs [][]byte, lq listQuery, total int, key string, lengthMember bool) {
+	arr := []byte{'['}
+	for i, d := range docs {
+		if i > 0 {
+			arr = append(arr, ',')
+		}
+		arr = append(arr, lq.fields.apply(d)...)
+	}
+	arr = append(arr, ']')
+	if !lq.totals {
+		writeJSON(w, http.StatusOK, arr)
+		return
+	}
+	start := lq.page * lq.perPage // page is at most maxPage: no overflow
+	var out []byte
+	if lengthMember {
+		out = fmt.Appendf(nil, `{"start":%d,"limit":%d,"length":%d,"%s":%s,"total":%d}`, start, lq.perPage, len(docs), key, arr, total)
+	} else {
+		out = fmt.Appendf(nil, `{"total":%d,"start":%d,"limit":%d,"%s":%s}`, total, start, lq.perPage, key, arr)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// filterDocs returns the docs every term matches, and sorts them.
+func filterDocs(docs [][]byte, lq listQuery) [][]byte {
+	if len(lq.filter) > 0 {
+		kept := docs[:0:0]
+		for _, d := range docs {
+			root := gjson.ParseBytes(d)
+			ok := true
+			for i := range lq.filter {
+				if !lq.filter[i].matches(root) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				kept = append(kept, d)
+			}
+		}
+		docs = kept
+	}
+	if lq.sort != nil {
+		lq.sort.apply(docs)
+	}
+	return docs
+}

@@ -1,0 +1,148 @@
+package auth0fake
+
+import (
+	"encoding/json"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/tidwall/gjson"
+)
+
+const testToken = "T"
+
+// fake is a Server under test, driven through ServeHTTP, or over
+// loopback with net/http when url is set.
+type fake struct {
+	t   *testing.T
+	s   *Server
+	url string
+}
+
+func newFake(t *testing.T, opts Options) *fake {
+	t.Helper()
+	if opts.Token == "" {
+		opts.Token = testToken
+	}
+	if opts.ErrorLog == nil {
+		opts.ErrorLog = log.New(testWriter{t}, "", 0)
+	}
+	s, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fake{t: t, s: s}
+}
+
+// testWriter sends the server's error log to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// do sends a request with the token and returns the status and body.
+func (f *fake) do(method, path, body string) (int, string) {
+	return f.doAuth(method, path, body, "Bearer "+testToken)
+}
+
+func (f *fake) doAuth(method, path, body, auth string) (int, string) {
+	f.t.Helper()
+	var resp *http.Response
+	if f.url != "" {
+		r, err := http.NewRequest(method, f.url+path, strings.NewReader(body))
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		r.Header.Set("Content-Type", "application/json")
+		if resp, err = http.DefaultClient.Do(r); err != nil {
+			f.t.Fatal(err)
+		}
+		defer resp.Body.Close()
+	} else {
+		r := httptest.NewRequest(method, path, strings.NewReader(body))
+		if auth != "" {
+			r.Header.Set("Authorization", auth)
+		}
+		w := httptest.NewRecorder()
+		f.s.ServeHTTP(w, r)
+		resp = w.Result()
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 500 {
+		f.t.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, b)
+	}
+	if ct := resp.Header.Get("Content-Type"); len(b) > 0 && ct != "application/json; charset=utf-8" {
+		f.t.Errorf("%s %s: Content-Type %q", method, path, ct)
+	}
+	if len(b) > 0 && !json.Valid(b) {
+		f.t.Errorf("%s %s: answer is not JSON: %.200s", method, path, b)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// must sends a request that must answer want, and returns the body.
+func (f *fake) must(want int, method, path, body string) string {
+	f.t.Helper()
+	code, got := f.do(method, path, body)
+	if code != want {
+		f.t.Fatalf("%s %s %.200s: status %d, want %d: %.300s", method, path, body, code, want, got)
+	}
+	return got
+}
+
+// createUser creates a user of Username-Password-Authentication with
+// email and the members in extra (a JSON fragment), and returns its id.
+func (f *fake) createUser(email, extra string) string {
+	f.t.Helper()
+	body := `{"connection":"Username-Password-Authentication","email":"` + email + `","password":"p4ssword!"`
+	if extra != "" {
+		body += "," + extra
+	}
+	doc := f.must(http.StatusCreated, "POST", "/api/v2/users", body+"}")
+	return gjson.Get(doc, "user_id").Str
+}
+
+// createClient creates a client with the members in extra and returns its
+// client_id.
+func (f *fake) createClient(extra string) string {
+	f.t.Helper()
+	body := `{"name":"app"`
+	if extra != "" {
+		body += "," + extra
+	}
+	doc := f.must(http.StatusCreated, "POST", "/api/v2/clients", body+"}")
+	return gjson.Get(doc, "client_id").Str
+}
+
+func userPath(id string) string   { return "/api/v2/users/" + url.PathEscape(id) }
+func clientPath(id string) string { return "/api/v2/clients/" + url.PathEscape(id) }
+
+// fixedClock makes the server's time t and returns it formatted.
+func (f *fake) fixedClock(t time.Time) string {
+	f.s.now = func() time.Time { return t }
+	return stamp(t)
+}
+
+// diff compares two JSON documents after normalizing white space.
+func diffJSON(t *testing.T, want, got string) string {
+	t.Helper()
+	var w, g any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("want is not JSON: %v: %s", err, want)
+	}
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		return "got is not JSON: " + got
+	}
+	return cmp.Diff(w, g)
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/metamerge/metamerge/auth0fake"
+)
+
+// Timeouts of the serve command's HTTP server: a slow or stalled client
+// holds a connection for a bounded time.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10 // the URL and headers: fields, q and the token fit well within
+	shutdownTimeout   = 10 * time.Second
+)
+
+const serveUsage = `Usage: metamerge serve [-addr HOST:PORT] [-token TOKEN] [-data DIR] [-max-body BYTES]
+
+Serves a stateful fake of Auth0's Management API (users and clients) and
+of its signup endpoint, applying every PATCH with Auth0's merge rules.
+Prints "listening on http://HOST:PORT" when ready (with -addr
+127.0.0.1:0, the port chosen). Stops gracefully on SIGINT or SIGTERM.
+
+  -addr HOST:PORT   where to listen (default 127.0.0.1:8080)
+  -token TOKEN      the bearer token /api/v2/ requires; without it any
+                    non-empty bearer token is taken
+  -data DIR         keep users and clients in DIR, one JSON file each, so
+                    that a restart loses nothing (default: memory only)
+  -max-body BYTES   the request body limit (default 1048576)
+
+Example:
+
+  metamerge serve -token secret -data ./auth0-state
+  curl -s -H 'Authorization: Bearer secret' http://127.0.0.1:8080/api/v2/users
+`
+
+// runServe is the serve command: it runs until SIGINT or SIGTERM.
+func runServe(args []string, io stdio) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, args, io)
+}
+
+// serve runs the fake until ctx is done, then shuts it down gracefully:
+// requests under way are finished, for at most shutdownTimeout.
+func serve(ctx context.Context, args []string, io stdio) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	fs.Usage = func() { fmt.Fprint(io.err, serveUsage) }
+	addr := fs.String("addr", "127.0.0.1:8080", "")
+	token := fs.String("token", "", "")
+	data := fs.String("data", "", "")
+	maxBody := fs.Int64("max-body", auth0fake.DefaultMaxBodyBytes, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(io.err, "metamerge serve: unexpected argument %q\n\n%s", fs.Arg(0), serveUsage)
+		return exitUsage
+	}
+	if *maxBody <= 0 {
+		fmt.Fprintf(io.err, "metamerge serve: -max-body is %d; it must be positive\n", *maxBody)
+		return exitUsage
+	}
+	logger := log.New(io.err, "metamerge serve: ", log.LstdFlags)
+	fake, err := auth0fake.New(auth0fake.Options{Token: *token, DataDir: *data, MaxBodyBytes: *maxBody, ErrorLog: logger})
+	if err != nil {
+		fmt.Fprintf(io.err, "metamerge serve: %v\n", err)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(io.err, "metamerge serve: %v\n", err)
+		return exitUsage
+	}
+	hs := &http.Server{
+		Handler:           fake,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          logger,
+	}
+	if *token == "" {
+		fmt.Fprintln(io.err, "metamerge serve: no -token given: any bearer token is taken")
+	}
+	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {
+		fmt.Fprintf(io.err, "metamerge serve: listening beyond this machine (%s): the fake is for tests\n", host)
+	}
+	fmt.Fprintf(io.out, "listening on http://%s\n", ln.Addr())
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		fmt.Fprintf(io.err, "metamerge serve: %v\n", err)
+		return exitUsage
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		fmt.Fprintf(io.err, "metamerge serve: shutdown: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintln(io.err, "metamerge serve: stopped")
+	return exitOK
+}

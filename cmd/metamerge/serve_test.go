@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// startServe runs serve in the test process until the returned stop is
+// called; it returns the base URL from the first line of standard output.
+func startServe(t *testing.T, args ...string) (base string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- serve(ctx, args, stdio{in: strings.NewReader(""), out: outW, err: &stderr})
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("serve %v printed no address: %v; stderr: %s", args, err, stderr.String())
+	}
+	go io.Copy(io.Discard, outR)
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok {
+		t.Fatalf("first line %q", line)
+	}
+	return base, func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(15 * time.Second):
+			t.Fatal("serve did not stop")
+			return -1
+		}
+	}
+}
+
+// call sends one request with the token secret.
+func call(t *testing.T, method, url, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer secret")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestServe runs the README's session (create, patch, read back) against
+// serve, stops it, and starts it again on the same data.
+func TestServe(t *testing.T) {
+	data := t.TempDir()
+	base, stop := startServe(t, "-addr", "127.0.0.1:0", "-token", "secret", "-data", data)
+	code, body := call(t, "POST", base+"/api/v2/users", `{"connection":"Username-Password-Authentication","email":"ada@example.com","password":"pw","user_id":"ada","user_metadata":{"addresses":{"home":"A"}}}`)
+	if code != 201 {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	if code, body = call(t, "PATCH", base+"/api/v2/users/auth0%7Cada", `{"user_metadata":{"addresses":{"home":"A","work":"B"}}}`); code != 200 {
+		t.Fatalf("patch: %d %s", code, body)
+	}
+	if code, body = call(t, "GET", base+"/api/v2/users", ""); code != 200 || !strings.Contains(body, `"user_metadata":{"addresses":{"home":"A","work":"B"}}`) {
+		t.Fatalf("list: %d %s", code, body)
+	}
+	if code, _ := call(t, "GET", strings.Replace(base, "http://", "http://x:y@", 1)+"/api/v2/users", ""); code != 200 {
+		t.Errorf("the token is checked, not basic credentials: %d", code)
+	}
+	if got := stop(); got != exitOK {
+		t.Fatalf("stop: exit %d", got)
+	}
+
+	base, stop = startServe(t, "-addr", "127.0.0.1:0", "-token", "secret", "-data", data)
+	defer stop()
+	if code, got := call(t, "GET", base+"/api/v2/users/auth0%7Cada", ""); code != 200 || !strings.Contains(got, `"work":"B"`) {
+		t.Errorf("after a restart: %d %s", code, got)
+	}
+	req, _ := http.NewRequest("GET", base+"/api/v2/users", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("without the token: %d", resp.StatusCode)
+	}
+}
+
+// TestServeUsage checks -h, bad flags and settings, and a busy address.
+func TestServeUsage(t *testing.T) {
+	tests := []struct {
+		name, why string
+		args      []string
+		code      int
+		stderr    string
+	}{
+		{"help", "-h prints the usage and an example", []string{"-h"}, exitOK, "Example:"},
+		{"unknown flag", "a usage error", []string{"-port", "1"}, exitUsage, "flag provided but not defined: -port"},
+		{"argument", "serve takes no arguments", []string{"x"}, exitUsage, `unexpected argument "x"`},
+		{"max-body", "a limit must be positive", []string{"-max-body", "0"}, exitUsage, "-max-body is 0"},
+		{"bad address", "the listener's error", []string{"-addr", "256.0.0.1:x"}, exitUsage, "listen tcp"},
+		{"bad data", "a data directory that is a file", []string{"-data", os.Args[0]}, exitUsage, "metamerge serve:"},
+	}
+	for _, tc := range tests {
+		var out, errb bytes.Buffer
+		code := serve(context.Background(), tc.args, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+		if code != tc.code || !strings.Contains(errb.String(), tc.stderr) {
+			t.Errorf("%s (%s): exit %d, stderr %q; want %d and %q", tc.name, tc.why, code, errb.String(), tc.code, tc.stderr)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"-h"}, stdio{out: &out, err: &errb}); code != exitOK || !strings.Contains(errb.String(), "serve") {
+		t.Errorf("the command list names serve: %d %q", code, errb.String())
+	}
+}
+
+// TestServeSignal starts the command as a process (this test binary,
+// re-run as metamerge) and stops it with SIGTERM: it exits 0 after a
+// graceful shutdown.
+func TestServeSignal(t *testing.T) {
+	if os.Getenv("METAMERGE_SERVE_CHILD") == "1" {
+		os.Exit(run([]string{"serve", "-addr", "127.0.0.1:0", "-token", "secret"}, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeSignal$")
+	cmd.Env = append(os.Environ(), "METAMERGE_SERVE_CHILD=1")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		t.Fatalf("no address: %v; %s", err, stderr.String())
+	}
+	base := strings.TrimPrefix(strings.TrimSpace(line), "listening on ")
+	if code, _ := call(t, "GET", base+"/api/v2/clients", ""); code != 200 {
+		t.Errorf("list clients: %d", code)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil || !strings.Contains(stderr.String(), "stopped") {
+			t.Errorf("after SIGTERM: %v; stderr %s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("no exit after SIGTERM")
+	}
+}
