@@ -162,7 +162,7 @@ func (w *work) checkMembers(p *Policy, doc []byte, pmem []member, complete bool)
 		if p.reserved(name) {
 			v.add(CodeReservedKey, k, 0, 0)
 		}
-		val := doc[m.val.lo:m.val.hi]
+		val := m.value(doc)
 		switch {
 		case val[0] == '"':
 			if p.MaxValueLen > 0 {
@@ -172,12 +172,12 @@ func (w *work) checkMembers(p *Policy, doc []byte, pmem []member, complete bool)
 					text = w.tmp
 				}
 				if n := length(text, p.Unit); n > p.MaxValueLen {
-					v.add(CodeValueTooLong, int(m.val.lo), p.MaxValueLen, n)
+					v.add(CodeValueTooLong, int(m.valLo(doc)), p.MaxValueLen, n)
 				}
 			}
 		case val[0] == 'n' && !complete:
 		case p.StringValues:
-			v.add(CodeNotString, int(m.val.lo), 0, 0)
+			v.add(CodeNotString, int(m.valLo(doc)), 0, 0)
 		}
 	}
 }

@@ -273,10 +273,10 @@ func (d *differ) object(w *work, fields []field) error {
 		am := &d.mem[1][a]
 		name := w.name(after, am)
 		b := d.roots[0].find(name)
-		av := after[am.val.lo:am.val.hi]
+		av := am.value(after)
 		if b >= 0 {
 			// Equal objects of a field show as no change key by key.
-			bv := before[d.mem[0][b].val.lo:d.mem[0][b].val.hi]
+			bv := d.mem[0][b].value(before)
 			if (av[0] != '{' || bv[0] != '{' || fieldPolicy(fields, name) == nil) && w.eq.equal(bv, av, 0) {
 				continue // no change, whatever the member holds
 			}
@@ -293,7 +293,7 @@ func (d *differ) object(w *work, fields []field) error {
 			w.viol.add(CodeUnreachable, int(am.key.lo), 0, 0)
 			continue
 		}
-		d.member(1, am, av, int(am.val.lo))
+		d.member(1, am, av, int(am.valLo(after)))
 	}
 	gone := 0 // 2-way: before; 3-way: base
 	if d.threeWay() {
@@ -348,23 +348,23 @@ func (d *differ) field(w *work, pol *Policy, a, b, c int32) {
 	var am *member
 	if a >= 0 {
 		am = &d.mem[1][a]
-		if after[am.val.lo] != '{' { // R1: the field is an object in a PATCH
-			w.viol.add(CodeNotObject, int(am.val.lo), 0, 0)
+		if after[am.valLo(after)] != '{' { // R1: the field is an object in a PATCH
+			w.viol.add(CodeNotObject, int(am.valLo(after)), 0, 0)
 			return
 		}
 		A = children(d.mem[1], a)
 	}
-	bObj := b >= 0 && before[d.mem[0][b].val.lo] == '{'
+	bObj := b >= 0 && before[d.mem[0][b].valLo(before)] == '{'
 	if bObj {
 		B = children(d.mem[0], b)
 	}
-	if c >= 0 && d.docs[2][d.mem[2][c].val.lo] == '{' {
+	if c >= 0 && d.docs[2][d.mem[2][c].valLo(d.docs[2])] == '{' {
 		C = children(d.mem[2], c)
 	}
 	start := len(d.out)
 	switch {
 	case am != nil:
-		d.member(1, am, []byte{'{'}, int(am.val.lo))
+		d.member(1, am, []byte{'{'}, int(am.valLo(after)))
 	case b >= 0:
 		d.member(0, &d.mem[0][b], []byte{'{'}, -1)
 	default:
@@ -398,15 +398,15 @@ func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bo
 	for i := range A { // keys after sets, in after's order
 		m := &A[i]
 		k := d.fields[0].find(w.name(after, m))
-		v := after[m.val.lo:m.val.hi]
-		if k >= 0 && w.eq.equal(before[B[k].val.lo:B[k].val.hi], v, 0) {
+		v := m.value(after)
+		if k >= 0 && w.eq.equal(B[k].value(before), v, 0) {
 			continue
 		}
 		if v[0] == 'n' { // a PATCH's null deletes the key: after cannot hold it
 			w.viol.add(CodeUnreachable, int(m.key.lo), 0, 0)
 			continue
 		}
-		d.member(1, m, v, int(m.val.lo))
+		d.member(1, m, v, int(m.valLo(after)))
 		n++
 	}
 	gone, goneDoc := B, 0 // keys after lacks: 2-way, before's; 3-way, base's

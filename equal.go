@@ -137,7 +137,7 @@ func (c *comparer) equalObjects(a, b []byte, depth int) bool {
 		}
 		n := &lv.b[k]
 		// lv may move when deeper levels are added: take the spans first.
-		va, vb := a[m.val.lo:m.val.hi], b[n.val.lo:n.val.hi]
+		va, vb := m.value(a), n.value(b)
 		if !c.equal(va, vb, depth+1) {
 			return false
 		}
@@ -158,7 +158,9 @@ func objectMembers(mem []member, obj []byte) []member {
 		if len(mem) == cap(mem) {
 			mem = append(make([]member, 0, 2*cap(mem)+8), mem...)
 		}
-		mem = append(mem, member{key: span{uint32(i), uint32(k)}, val: span{uint32(v), uint32(e)}, esc: esc})
+		m := newMember(i, k, v, esc, false)
+		m.vhi = uint32(e)
+		mem = append(mem, m)
 		i = nextElement(obj, e)
 	}
 	return mem

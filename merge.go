@@ -196,7 +196,7 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 		}
 		k := w.roots.find(w.name(stored, m))
 		if k < 0 {
-			w.pieces = append(w.pieces, piece{kept: int32(i), fieldSize: memberLen(m)})
+			w.pieces = append(w.pieces, piece{kept: int32(i), fieldSize: memberLen(stored, m)})
 			continue
 		}
 		w.used[k] = true
@@ -275,7 +275,7 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 		sm = &w.smem[sid]
 		key = stored[sm.key.lo:sm.key.hi]
 	}
-	pv := patch[pm.val.lo:pm.val.hi]
+	pv := pm.value(patch)
 	name := w.name(patch, pm)
 	pol := fieldPolicy(fields, name)
 	if pol == nil { // R10
@@ -288,19 +288,19 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 		return
 	}
 	if pv[0] != '{' { // R1, C1
-		w.viol.add(CodeNotObject, int(pm.val.lo), 0, 0)
+		w.viol.add(CodeNotObject, int(pm.valLo(patch)), 0, 0)
 		return
 	}
 	p0 := pid + 1
 	pmem := children(w.pmem, pid)
 	if w.checkOnly {
-		w.checkObject(pol, int(pm.val.lo), len(pmem), 0)
+		w.checkObject(pol, int(pm.valLo(patch)), len(pmem), 0)
 		w.checkMembers(pol, patch, pmem, false)
 		return
 	}
 	var sv []byte
 	if sm != nil {
-		sv = stored[sm.val.lo:sm.val.hi]
+		sv = sm.value(stored)
 	}
 	if w.track {
 		w.prefix = string(appendToken([]byte{'/'}, name))
@@ -327,7 +327,7 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	n, size := w.planMembers(stored, smem, w.match[pc.s0:pc.s1], patch, pc.p0, pmem, w.used[pc.p0:pc.p1])
 	pc.fieldSize = size
 	w.pieces = append(w.pieces, pc)
-	w.checkObject(pol, int(pm.val.lo), max(len(pmem), n), size)
+	w.checkObject(pol, int(pm.valLo(patch)), max(len(pmem), n), size)
 	w.checkMembers(pol, patch, pmem, false)
 }
 
@@ -378,7 +378,7 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		size := 2 + max(len(w.pmem)-1, 0) // the braces and the commas
 		for i := range w.pmem {
 			m := &w.pmem[i]
-			size += int(m.key.hi-m.key.lo) + 1 + int(m.val.hi-m.val.lo)
+			size += memberLen(patch, m)
 		}
 		w.checkObject(p, at, len(w.pmem), size)
 		w.checkMembers(p, patch, w.pmem, true)
@@ -433,16 +433,16 @@ func appendMember(out, key, value []byte) []byte {
 type keeper struct{ lo, hi uint32 } // the pending run of the stored document
 
 func (k *keeper) keep(out, doc []byte, m *member) []byte {
-	if m.key.hi+1 != m.val.lo { // white space around the colon: rewrite
+	if !m.compact() { // white space around the colon: rewrite
 		out = k.flush(out, doc)
-		return appendMember(out, doc[m.key.lo:m.key.hi], doc[m.val.lo:m.val.hi])
+		return appendMember(out, doc[m.key.lo:m.key.hi], m.value(doc))
 	}
 	if k.hi > 0 && k.hi+1 == m.key.lo { // only the comma in between
-		k.hi = m.val.hi
+		k.hi = m.vhi
 		return out
 	}
 	out = k.flush(out, doc)
-	k.lo, k.hi = m.key.lo, m.val.hi
+	k.lo, k.hi = m.key.lo, m.vhi
 	return out
 }
 
@@ -490,10 +490,10 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 			k -= p0
 		}
 		if k < 0 {
-			size += memberLen(m)
+			size += memberLen(stored, m)
 			n++
-			compact := m.key.hi+1 == m.val.lo
-			if run >= 0 && compact && smem[i-1].val.hi+1 == m.key.lo {
+			compact := m.compact()
+			if run >= 0 && compact && smem[i-1].vhi+1 == m.key.lo {
 				match[run] = int32(-2 - i) // the run now ends after i
 				continue
 			}
@@ -506,12 +506,12 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 		}
 		match[i], run = k, -1
 		used[k] = true
-		val := patch[pmem[k].val.lo:pmem[k].val.hi]
+		val := pmem[k].value(patch)
 		if w.track {
 			if val[0] == 'n' {
 				w.change(ChangeRemove, w.prefix, w.name(stored, m))
 			} else {
-				w.valueChange(w.prefix, w.name(stored, m), stored[m.val.lo:m.val.hi], val)
+				w.valueChange(w.prefix, w.name(stored, m), m.value(stored), val)
 			}
 		}
 		if val[0] != 'n' { // null removes the key
@@ -521,11 +521,11 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 	}
 	for k := range pmem {
 		m := &pmem[k]
-		if !used[k] && patch[m.val.lo] != 'n' {
+		if !used[k] && patch[m.valLo(patch)] != 'n' {
 			if w.track {
 				w.change(ChangeAdd, w.prefix, w.name(patch, m))
 			}
-			size += memberLen(m)
+			size += memberLen(patch, m)
 			n++
 		}
 	}
@@ -534,7 +534,9 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 
 // memberLen returns the size of a member written compactly: name, colon,
 // value.
-func memberLen(m *member) int { return int(m.key.hi-m.key.lo) + 1 + int(m.val.hi-m.val.lo) }
+func memberLen(doc []byte, m *member) int {
+	return int(m.key.hi-m.key.lo) + 1 + int(m.vhi-m.valLo(doc)) // the name, the colon, the value
+}
 
 // writeMembers appends to out the object that planMembers planned.
 func (w *work) writeMembers(out, stored []byte, smem []member, match []int32, patch []byte, pmem []member, used []bool) []byte {
@@ -544,26 +546,26 @@ func (w *work) writeMembers(out, stored []byte, smem []member, match []int32, pa
 		k := match[i]
 		if k < 0 { // a run of kept members
 			end := int(-1 - k)
-			if m.key.hi+1 != m.val.lo { // white space around the colon: rewrite
-				out = appendMember(out, stored[m.key.lo:m.key.hi], stored[m.val.lo:m.val.hi])
+			if !m.compact() { // white space around the colon: rewrite
+				out = appendMember(out, stored[m.key.lo:m.key.hi], m.value(stored))
 			} else {
 				if out[len(out)-1] != '{' {
 					out = append(out, ',')
 				}
-				out = append(out, stored[m.key.lo:smem[end-1].val.hi]...)
+				out = append(out, stored[m.key.lo:smem[end-1].vhi]...)
 			}
 			i = end
 			continue
 		}
-		if val := patch[pmem[k].val.lo:pmem[k].val.hi]; val[0] != 'n' {
+		if val := pmem[k].value(patch); val[0] != 'n' {
 			out = appendMember(out, stored[m.key.lo:m.key.hi], val)
 		}
 		i++
 	}
 	for k := range pmem {
 		m := &pmem[k]
-		if !used[k] && patch[m.val.lo] != 'n' {
-			out = appendMember(out, patch[m.key.lo:m.key.hi], patch[m.val.lo:m.val.hi])
+		if !used[k] && patch[m.valLo(patch)] != 'n' {
+			out = appendMember(out, patch[m.key.lo:m.key.hi], m.value(patch))
 		}
 	}
 	return append(out, '}')
@@ -587,7 +589,7 @@ func (w *work) rootChange(name []byte, sm *member, stored, pv []byte) {
 	case sm != nil && pv[0] == 'n':
 		w.change(ChangeRemove, "", name)
 	case sm != nil:
-		w.valueChange("", name, stored[sm.val.lo:sm.val.hi], pv)
+		w.valueChange("", name, sm.value(stored), pv)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"testing"
+	"unsafe"
 )
 
 // TestSpecial8 checks the word-at-a-time string scan never passes over a
@@ -59,7 +60,7 @@ func pooledBytes(w *work) map[string][]byte {
 
 // retained returns the bytes of capacity w keeps.
 func retained(w *work) int {
-	n := 20*(cap(w.smem)+cap(w.pmem)) + cap(w.used) + 4*cap(w.match) + 88*cap(w.pieces) + 8*cap(w.targets) + 48*cap(w.viol.list) + 32*cap(w.sc.frames)
+	n := memberSize*(cap(w.smem)+cap(w.pmem)) + cap(w.used) + 4*cap(w.match) + 88*cap(w.pieces) + 8*cap(w.targets) + 48*cap(w.viol.list) + 32*cap(w.sc.frames)
 	for _, b := range pooledBytes(w) {
 		n += cap(b)
 	}
@@ -204,5 +205,13 @@ func TestReleaseAfterDiffKeepsNoCallerData(t *testing.T) {
 				t.Error("a comparison index still refers to a document")
 			}
 		}
+	}
+}
+
+// TestMemberSize keeps memberSize, which the pool's limit and the tests of
+// what the pool retains count with, true to the record's size.
+func TestMemberSize(t *testing.T) {
+	if got := unsafe.Sizeof(member{}); got != memberSize {
+		t.Errorf("a member takes %d bytes, memberSize says %d", got, memberSize)
 	}
 }
