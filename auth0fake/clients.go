@@ -75,18 +75,8 @@ const clientDefaults = `"is_first_party":true,"is_token_endpoint_ip_header_trust
 // The request is merged with metamerge.MergeClient into the defaults, so
 // client_metadata follows C1–C5 from the start ({} creates it empty).
 func (s *Server) createClient(w http.ResponseWriter, r *http.Request) {
-	body, ae := s.readBody(w, r)
-	if ae != nil {
-		ae.write(w)
-		return
-	}
-	if err := checkMerge(metamerge.ClientRules{}.Check(body)); err != nil {
-		s.fail(w, r, err, errNoClient, errNoClient)
-		return
-	}
-	members, ae := clientCreate.check(body)
-	if ae != nil {
-		ae.write(w)
+	members, ok := s.clientBody(w, r, clientCreate)
+	if !ok {
 		return
 	}
 	id := clientID()
@@ -100,6 +90,27 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, doc)
+}
+
+// clientBody reads the body of a client request and checks it, first with
+// the merge rules (C1–C5, H1–H10), then with the request's schema; it
+// answers the error itself, and then returns false.
+func (s *Server) clientBody(w http.ResponseWriter, r *http.Request, sc *schema) ([]member, bool) {
+	body, ae := s.readBody(w, r)
+	if ae != nil {
+		ae.write(w)
+		return nil, false
+	}
+	if err := checkMerge(metamerge.ClientRules{}.Check(body)); err != nil {
+		s.fail(w, r, err, errNoClient, errNoClient)
+		return nil, false
+	}
+	members, ae := sc.check(body)
+	if ae != nil {
+		ae.write(w)
+		return nil, false
+	}
+	return members, true
 }
 
 // getClient serves GET /api/v2/clients/{id}.
@@ -120,18 +131,8 @@ func (s *Server) getClient(w http.ResponseWriter, r *http.Request) {
 // patchClient serves PATCH /api/v2/clients/{id}: the body is merged into
 // the stored client with metamerge.MergeClient, atomically.
 func (s *Server) patchClient(w http.ResponseWriter, r *http.Request) {
-	body, ae := s.readBody(w, r)
-	if ae != nil {
-		ae.write(w)
-		return
-	}
-	if err := checkMerge(metamerge.ClientRules{}.Check(body)); err != nil {
-		s.fail(w, r, err, errNoClient, errNoClient)
-		return
-	}
-	members, ae := clientPatch.check(body)
-	if ae != nil {
-		ae.write(w)
+	members, ok := s.clientBody(w, r, clientPatch)
+	if !ok {
 		return
 	}
 	patch := rebuild(members)
