@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/tidwall/gjson"
 )
 
@@ -132,17 +131,4 @@ func clientPath(id string) string { return "/api/v2/clients/" + url.PathEscape(i
 func (f *fake) fixedClock(t time.Time) string {
 	f.s.now = func() time.Time { return t }
 	return stamp(t)
-}
-
-// diff compares two JSON documents after normalizing white space.
-func diffJSON(t *testing.T, want, got string) string {
-	t.Helper()
-	var w, g any
-	if err := json.Unmarshal([]byte(want), &w); err != nil {
-		t.Fatalf("want is not JSON: %v: %s", err, want)
-	}
-	if err := json.Unmarshal([]byte(got), &g); err != nil {
-		return "got is not JSON: " + got
-	}
-	return cmp.Diff(w, g)
 }
