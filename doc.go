@@ -206,7 +206,9 @@
 // costs what it costs alone. Buffers are zeroed as far as a call wrote
 // them before they are reused or pooled: the pool holds no reference to a
 // caller's document and none of its bytes (only member offsets and hashes
-// of names). A result is a new slice whose capacity exceeds its length by
+// of names). A merge plans its result before writing it: the result is
+// allocated once, at its exact size, and only when the patch keeps the
+// rules. Every result is a new slice whose capacity exceeds its length by
 // at most an eighth and 512 bytes, so it never pins the memory of large
 // inputs.
 //
