@@ -27,7 +27,7 @@ type entryPoint struct {
 // change, about 50 bytes, for each member of the patch.
 var factors = map[string]uint64{
 	"DiffUser": 35, "DiffUser before": 35, "DiffUser both": 35, "DiffClient": 35, "UserRules.Diff3": 35, "FieldRules.Diff": 35,
-	"UserRules.MergeReport": 15,
+	"UserRules.MergeReport": 15, "DiffUser root": 35, "UserRules.MergeReport root": 15,
 }
 
 func wrap(member string, m []byte) []byte {
@@ -72,6 +72,17 @@ var entryPoints = []entryPoint{
 		out, _, err := metamerge.UserRules{}.MergeReport(a, b)
 		return out, err
 	}},
+	// The hostile object as the whole document: its members are root
+	// members, which the merge plans one piece each.
+	{"MergeUser root patch", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, metamerge.MergeUser},
+	{"MergeUser root stored", func(m []byte) ([]byte, []byte) { return m, []byte(`{"z":1}`) }, metamerge.MergeUser},
+	{"MergeUser root both", func(m []byte) ([]byte, []byte) { return m, bytes.Clone(m) }, metamerge.MergeUser},
+	{"MergeClient root patch", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, metamerge.MergeClient},
+	{"UserRules.MergeReport root", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, func(a, b []byte) ([]byte, error) {
+		out, _, err := metamerge.UserRules{}.MergeReport(a, b)
+		return out, err
+	}},
+	{"DiffUser root", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, metamerge.DiffUser},
 	{"Equal", func(m []byte) ([]byte, []byte) { return m, bytes.Clone(m) }, func(a, b []byte) ([]byte, error) {
 		_, err := metamerge.Equal(a, b)
 		return nil, err

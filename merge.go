@@ -21,6 +21,9 @@ type work struct {
 	used       []bool   // per patch member: a stored member has its name
 	match      []int32  // per stored member: the patch member of its name, or -1
 	pieces     []piece  // the root members of the result
+	plans      [2]fieldPlan
+	nplans     int      // plans in use
+	planned    int      // the size of the pieces' members
 	checkOnly  bool     // check the patch alone
 	track      bool     // record the changes of the merge (MergeReport)
 	changes    []Change // the changes, a new slice for each call
@@ -66,7 +69,7 @@ func pooled[T any](s []T, size int) []T {
 // document or error and none of its bytes (member offsets and hashes of
 // names aside).
 func (w *work) release() {
-	const frameSize, violationSize, pieceSize = 32, 48, 88
+	const frameSize, violationSize, pieceSize = 32, 48, 12
 	w.smem, w.pmem = pooled(w.smem, memberSize), pooled(w.pmem, memberSize)
 	w.used, w.match, w.targets = pooled(w.used, 1), pooled(w.match, 4), pooled(w.targets, 8)
 	w.pieces = pooled(w.pieces, pieceSize)
@@ -186,7 +189,14 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 	w.used = slices.Grow(w.used[:0], len(w.pmem))[:len(w.pmem)]
 	clear(w.used)
 	w.match = slices.Grow(w.match[:0], len(w.smem))[:len(w.smem)]
-	w.pieces = w.pieces[:0]
+	nstored := 0
+	for i := range w.smem {
+		if w.smem[i].top {
+			nstored++
+		}
+	}
+	w.pieces = slices.Grow(w.pieces[:0], nstored+nroots) // a piece a root member at most
+	w.nplans, w.planned = 0, 0
 
 	// Plan: stored root members in their order, then the new ones (H6).
 	for i := range w.smem {
@@ -196,7 +206,8 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 		}
 		k := w.roots.find(w.name(stored, m))
 		if k < 0 {
-			w.pieces = append(w.pieces, piece{kept: int32(i), fieldSize: memberLen(stored, m)})
+			w.pieces = append(w.pieces, piece{sid: int32(i), pid: -1, kind: pieceKept})
+			w.planned += memberLen(stored, m)
 			continue
 		}
 		w.used[k] = true
@@ -207,10 +218,7 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 			w.planRoot(stored, -1, patch, int32(i), fields)
 		}
 	}
-	size := 2 + max(len(w.pieces)-1, 0) // the braces and the commas
-	for i := range w.pieces {
-		size += w.pieces[i].size()
-	}
+	size := 2 + max(len(w.pieces)-1, 0) + w.planned // the braces, the commas, the members
 	if maxProfile > 0 && size > maxProfile {
 		w.viol.add(CodeTooLarge, -1, maxProfile, size)
 	}
@@ -224,43 +232,66 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 	var kept keeper
 	for i := range w.pieces {
 		pc := &w.pieces[i]
-		if pc.kept >= 0 {
-			out = kept.keep(out, stored, &w.smem[pc.kept])
+		if pc.kind == pieceKept {
+			out = kept.keep(out, stored, &w.smem[pc.sid])
 			continue
 		}
 		out = kept.flush(out, stored)
-		if pc.field {
-			out = appendMember(out, pc.key, nil)
-			out = w.writeMembers(out, stored, w.smem[pc.s0:pc.s1], w.match[pc.s0:pc.s1], patch, w.pmem[pc.p0:pc.p1], w.used[pc.p0:pc.p1])
-		} else {
-			out = appendMember(out, pc.key, pc.val)
+		key := w.pmem[pc.pid].key
+		doc := patch
+		if pc.sid >= 0 { // a replaced member keeps the stored spelling of its name
+			key, doc = w.smem[pc.sid].key, stored
+		}
+		switch out = appendMember(out, doc[key.lo:key.hi], nil); pc.kind {
+		case pieceValue:
+			out = append(out, w.pmem[pc.pid].value(patch)...)
+		case pieceEmpty:
+			out = append(out, '{', '}')
+		case pieceStored:
+			out = append(out, w.smem[pc.sid].value(stored)...)
+		case pieceField:
+			f := &w.plans[pc.field]
+			out = w.writeMembers(out, stored, w.smem[f.s0:f.s1], w.match[f.s0:f.s1], patch, w.pmem[f.p0:f.p1], w.used[f.p0:f.p1])
 		}
 	}
 	out = kept.flush(out, stored)
 	return append(out, '}'), nil
 }
 
-// piece is one member of the root object that a merge writes: the stored
-// member w.smem[kept] as it is, or a name and a value copied as written,
-// or, for a field, a name and the merge of the stored members
-// w.smem[s0:s1] and the patch members w.pmem[p0:p1].
+// piece is one member of the root object that a merge writes, named as
+// the stored root member sid spells it or, when sid is -1, as the patch
+// root member pid does. It is small, 12 bytes, since a document can have
+// as many root members as its size allows.
 type piece struct {
-	kept           int32 // -1: not a kept member
-	key, val       []byte
-	field          bool
-	s0, s1, p0, p1 int32
-	fieldSize      int // the size of a kept member, or of the merged field's text
+	sid, pid int32
+	kind     pieceKind
+	field    uint8 // pieceField: the plan, in w.plans
 }
 
-// size returns the size of the piece's text.
-func (pc *piece) size() int {
-	switch {
-	case pc.kept >= 0:
-		return pc.fieldSize
-	case pc.field:
-		return len(pc.key) + 1 + pc.fieldSize
+// pieceKind says what a piece writes.
+type pieceKind uint8
+
+const (
+	pieceKept   pieceKind = iota // the stored member as it is
+	pieceValue                   // the patch member's value
+	pieceEmpty                   // {}
+	pieceStored                  // the stored member's value
+	pieceField                   // the merge that w.plans[field] plans
+)
+
+// fieldPlan is the plan of a field's merge: the stored members
+// w.smem[s0:s1] and the patch members w.pmem[p0:p1].
+type fieldPlan struct{ s0, s1, p0, p1 int32 }
+
+// addPiece appends a piece for the patch root member pid, named by the
+// stored root member sid (-1: none), whose value takes n bytes.
+func (w *work) addPiece(sid, pid int32, kind pieceKind, n int) {
+	key := w.pmem[pid].key
+	if sid >= 0 {
+		key = w.smem[sid].key
 	}
-	return len(pc.key) + 1 + len(pc.val)
+	w.pieces = append(w.pieces, piece{sid: sid, pid: pid, kind: kind, field: uint8(w.nplans - 1)})
+	w.planned += int(key.hi-key.lo) + 1 + n
 }
 
 // planRoot plans the patch root member pid applied to the stored root
@@ -269,11 +300,9 @@ func (pc *piece) size() int {
 // it, if anything. With w.checkOnly it only checks the member.
 func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, fields []field) {
 	pm := &w.pmem[pid]
-	key := patch[pm.key.lo:pm.key.hi]
 	var sm *member
 	if sid >= 0 {
 		sm = &w.smem[sid]
-		key = stored[sm.key.lo:sm.key.hi]
 	}
 	pv := pm.value(patch)
 	name := w.name(patch, pm)
@@ -283,7 +312,7 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 			w.rootChange(name, sm, stored, pv)
 		}
 		if pv[0] != 'n' && !w.checkOnly {
-			w.pieces = append(w.pieces, piece{kept: -1, key: key, val: pv})
+			w.addPiece(sid, pid, pieceValue, len(pv))
 		}
 		return
 	}
@@ -309,29 +338,28 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	if len(pmem) == 0 { // R6, C5
 		switch pol.Empty {
 		case EmptyClears:
-			w.pieces = append(w.pieces, piece{kept: -1, key: key, val: emptyObject})
+			w.addPiece(sid, pid, pieceEmpty, 2)
 		case EmptyIgnored:
 			if sm != nil {
-				w.pieces = append(w.pieces, piece{kept: -1, key: key, val: sv})
+				w.addPiece(sid, pid, pieceStored, len(sv))
 			}
 		}
 		return
 	}
-	pc := piece{kept: -1, key: key, field: true, p0: p0, p1: p0 + int32(len(pmem))}
+	f := fieldPlan{p0: p0, p1: p0 + int32(len(pmem))}
 	var smem []member
 	if sm != nil && sv[0] == '{' { // else R2: taken as {}
 		smem = children(w.smem, sid)
-		pc.s0 = sid + 1
-		pc.s1 = pc.s0 + int32(len(smem))
+		f.s0 = sid + 1
+		f.s1 = f.s0 + int32(len(smem))
 	}
-	n, size := w.planMembers(stored, smem, w.match[pc.s0:pc.s1], patch, pc.p0, pmem, w.used[pc.p0:pc.p1])
-	pc.fieldSize = size
-	w.pieces = append(w.pieces, pc)
+	n, size := w.planMembers(stored, smem, w.match[f.s0:f.s1], patch, f.p0, pmem, w.used[f.p0:f.p1])
+	w.plans[w.nplans] = f
+	w.nplans++
+	w.addPiece(sid, pid, pieceField, size)
 	w.checkObject(pol, int(pm.valLo(patch)), max(len(pmem), n), size)
 	w.checkMembers(pol, patch, pmem, false)
 }
-
-var emptyObject = []byte("{}")
 
 // children returns the recorded members of the object that is the value of
 // the root member record p: they follow it, up to the next root member.

@@ -60,7 +60,7 @@ func pooledBytes(w *work) map[string][]byte {
 
 // retained returns the bytes of capacity w keeps.
 func retained(w *work) int {
-	n := memberSize*(cap(w.smem)+cap(w.pmem)) + cap(w.used) + 4*cap(w.match) + 88*cap(w.pieces) + 8*cap(w.targets) + 48*cap(w.viol.list) + 32*cap(w.sc.frames)
+	n := memberSize*(cap(w.smem)+cap(w.pmem)) + cap(w.used) + 4*cap(w.match) + 12*cap(w.pieces) + 8*cap(w.targets) + 48*cap(w.viol.list) + 32*cap(w.sc.frames)
 	for _, b := range pooledBytes(w) {
 		n += cap(b)
 	}
@@ -213,5 +213,13 @@ func TestReleaseAfterDiffKeepsNoCallerData(t *testing.T) {
 func TestMemberSize(t *testing.T) {
 	if got := unsafe.Sizeof(member{}); got != memberSize {
 		t.Errorf("a member takes %d bytes, memberSize says %d", got, memberSize)
+	}
+}
+
+// TestPieceSize keeps a piece of the merge's plan as small as release
+// counts it: a document can have a root member for every few bytes.
+func TestPieceSize(t *testing.T) {
+	if got := unsafe.Sizeof(piece{}); got != 12 {
+		t.Errorf("a piece takes %d bytes, release counts 12", got)
 	}
 }

@@ -58,7 +58,11 @@ func (g *treeGen) value(sb *strings.Builder, depth int) {
 	case 5:
 		sb.WriteString([]string{"{}", "[]", "[{}]", "[[]]"}[g.next()%4])
 	case 6, 7:
-		g.object(sb, depth-1, g.next()%5)
+		n := g.next() % 5
+		if n == 4 && g.next()%4 == 0 { // now and then one over 16 members
+			n = 17 + g.next()%8
+		}
+		g.object(sb, depth-1, n)
 	default:
 		n := g.next() % 5
 		sb.WriteByte('[')
@@ -104,7 +108,11 @@ func (g *treeGen) doc(names []string) []byte {
 		}
 		sb.WriteString(`"` + names[(i+g.next())%len(names)] + `":`)
 		if g.next()%4 != 0 {
-			g.object(&sb, 4, g.next()%6)
+			n := g.next() % 6
+			if n == 5 { // an object large enough for a hash table (over 16 members)
+				n = 17 + g.next()%24
+			}
+			g.object(&sb, 4, n)
 		} else {
 			g.value(&sb, 3)
 		}
