@@ -27,6 +27,7 @@ func runConformance(args []string, io stdio) int {
 	timeout := fs.Duration("timeout", 10*time.Second, "the time a harness has to answer one case")
 	report := fs.String("report", "", "also write one JSON line per case to this file: name, file, status (pass, fail, skip) and reason")
 	verbose := fs.Bool("v", false, "print every case, not only failures")
+	allowSkip := fs.Bool("allow-skip", false, "count a skipped case without tags as skipped, not failed (for a partial implementation)")
 	fs.Usage = func() {
 		fmt.Fprint(io.err, `Usage: metamerge conformance [flags] -- COMMAND [ARGS...]
 
@@ -71,7 +72,7 @@ Examples:
 	} else {
 		cases = metamergetest.Vectors()
 	}
-	r := &runner{argv: argv, timeout: *timeout, out: io.out, verbose: *verbose}
+	r := &runner{argv: argv, timeout: *timeout, out: io.out, verbose: *verbose, allowSkip: *allowSkip}
 	if *report != "" {
 		f, err := os.Create(*report)
 		if err != nil {
@@ -100,11 +101,12 @@ Examples:
 
 // runner runs cases against one harness at a time.
 type runner struct {
-	argv    []string
-	timeout time.Duration
-	out     io.Writer
-	report  *bufio.Writer
-	verbose bool
+	argv      []string
+	timeout   time.Duration
+	out       io.Writer
+	report    *bufio.Writer
+	verbose   bool
+	allowSkip bool // a skip of a case without tags is a skip, not a failure
 
 	h        *harness
 	info     started
@@ -131,7 +133,7 @@ func (r *runner) run(c metamergetest.Case) error {
 		}
 	}
 	if reason := r.unsupported(c); reason != "" {
-		r.record(c, "skip", reason)
+		r.skip(c, reason)
 		return nil
 	}
 	r.seq++
@@ -150,7 +152,7 @@ func (r *runner) run(c metamergetest.Case) error {
 		r.h.kill()
 		r.h = nil
 	case got.Skipped != "":
-		r.record(c, "skip", got.Skipped)
+		r.skip(c, "the harness skipped it: "+got.Skipped)
 	default:
 		if d := c.Check(got); d != "" {
 			r.fail(c, d)
@@ -198,6 +200,18 @@ func (r *runner) fail(c metamergetest.Case, why string) {
 	r.record(c, "fail", why)
 }
 
+// skip counts c as skipped for the reason given, if its tags allow it: a
+// case without tags is the core of the suite, which every implementation
+// runs, so skipping it fails it unless -allow-skip says the harness is
+// partial.
+func (r *runner) skip(c metamergetest.Case, reason string) {
+	if len(c.Tags) == 0 && !r.allowSkip {
+		r.fail(c, reason+"; a case without tags may not be skipped (see -allow-skip)")
+		return
+	}
+	r.record(c, "skip", reason)
+}
+
 // record counts a case and prints it when it failed (or always, with -v).
 func (r *runner) record(c metamergetest.Case, status, reason string) {
 	switch status {
@@ -214,7 +228,7 @@ func (r *runner) record(c metamergetest.Case, status, reason string) {
 			fmt.Fprintf(r.out, "    %s\n", c.Comment)
 		}
 		if reason != "" {
-			fmt.Fprintf(r.out, "%s\n", indentLines(strings.TrimRight(reason, "\n"), "    "))
+			fmt.Fprintf(r.out, "%s\n", indentLines(printable(strings.TrimRight(reason, "\n")), "    "))
 		}
 	}
 	if r.report != nil {
@@ -229,6 +243,24 @@ func (r *runner) record(c metamergetest.Case, status, reason string) {
 
 func indentLines(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// printable escapes the control characters of text a harness controls
+// (answers, its standard error) but for line feeds and tabs, so that it
+// cannot move the cursor, colour the terminal or hide a line.
+func printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // startHarness starts the harness and exchanges start.
@@ -275,19 +307,29 @@ func (r *runner) stopHarness() {
 
 // harness is a running harness process.
 type harness struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	lines  chan []byte   // lines of its standard output; closed at its end
-	exited chan struct{} // closed when the process has exited
-	stderr tail
+	cmd     *exec.Cmd
+	stdin   io.WriteCloser
+	lines   chan []byte   // lines of its standard output; closed at its end
+	tooLong bool          // the output ended with a line over maxLine (set before lines closes)
+	exited  chan struct{} // closed when the process has exited
+	closed  chan struct{} // closed when the runner is done with the harness
+	once    sync.Once
+	stderr  tail
 }
 
-// maxLine bounds one line of a harness's output.
-const maxLine = 256 << 20
+// maxLine bounds one line of a harness's output: the suite's largest
+// answer is about 60 KB.
+const maxLine = 16 << 20
+
+// waitDelay is how long the runner waits, after a harness exits, for the
+// processes it left behind to let go of its output.
+const waitDelay = 2 * time.Second
 
 func startProcess(argv []string) (*harness, error) {
-	h := &harness{cmd: exec.Command(argv[0], argv[1:]...), lines: make(chan []byte), exited: make(chan struct{})}
+	h := &harness{cmd: exec.Command(argv[0], argv[1:]...), lines: make(chan []byte), exited: make(chan struct{}), closed: make(chan struct{})}
 	h.cmd.Stderr = &h.stderr
+	h.cmd.WaitDelay = waitDelay
+	ownGroup(h.cmd)
 	var err error
 	if h.stdin, err = h.cmd.StdinPipe(); err != nil {
 		return nil, err
@@ -306,9 +348,12 @@ func startProcess(argv []string) (*harness, error) {
 		for sc.Scan() {
 			select {
 			case h.lines <- bytes.Clone(sc.Bytes()):
-			case <-h.exited:
+			case <-h.closed:
 				return
 			}
+		}
+		if sc.Err() == bufio.ErrTooLong {
+			h.tooLong = true
 		}
 	}()
 	go func() {
@@ -318,41 +363,72 @@ func startProcess(argv []string) (*harness, error) {
 	return h, nil
 }
 
-// call sends one request line and waits for one line back.
+// call sends one request line and waits for one line back, all within
+// timeout: a harness that stops reading its input cannot block the runner.
 func (h *harness) call(req []byte, timeout time.Duration) ([]byte, error) {
-	if _, err := h.stdin.Write(req); err != nil {
-		return nil, fmt.Errorf("the harness stopped reading its input: %v", err)
-	}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := h.stdin.Write(req)
+		wrote <- err
+	}()
+	select {
+	case err := <-wrote:
+		if err != nil {
+			return nil, fmt.Errorf("the harness stopped reading its input: %v", err)
+		}
+	case <-timer.C:
+		return nil, fmt.Errorf("the harness did not read its request within %v", timeout)
+	}
 	select {
 	case line, ok := <-h.lines:
-		if !ok {
-			<-h.exited
-			return nil, fmt.Errorf("the harness exited (%v) without answering", h.cmd.ProcessState)
+		if ok {
+			return line, nil
 		}
-		return line, nil
+		if h.tooLong {
+			return nil, fmt.Errorf("the harness wrote a line over %d bytes", maxLine)
+		}
+		select {
+		case <-h.exited:
+			return nil, fmt.Errorf("the harness exited (%v) without answering", h.cmd.ProcessState)
+		case <-time.After(time.Second):
+			return nil, fmt.Errorf("the harness closed its standard output")
+		}
 	case <-timer.C:
 		return nil, fmt.Errorf("the harness did not answer within %v", timeout)
 	}
 }
 
-// stop asks the harness to stop, and kills it if it has not within a
-// few seconds.
+// stop asks the harness to stop, and kills it, with whatever it started,
+// if it has not stopped within a few seconds.
 func (h *harness) stop() {
 	_, _ = h.stdin.Write(encodeLine(request{Cmd: "stop"}))
 	_ = h.stdin.Close()
 	select {
 	case <-h.exited:
+		killTree(h.cmd) // what it left behind
 	case <-time.After(5 * time.Second):
 		h.kill()
 	}
+	h.close()
 }
 
+// kill kills the harness and what it started, and waits for it, no longer
+// than waitDelay and a few seconds.
 func (h *harness) kill() {
-	_ = h.cmd.Process.Kill()
+	killTree(h.cmd)
 	_ = h.stdin.Close()
-	<-h.exited
+	select {
+	case <-h.exited:
+	case <-time.After(waitDelay + 3*time.Second):
+	}
+	h.close()
+}
+
+// close lets the reader of its output go.
+func (h *harness) close() {
+	h.once.Do(func() { close(h.closed) })
 }
 
 // stderrTail returns the end of what the harness wrote to its standard
@@ -362,7 +438,7 @@ func (h *harness) stderrTail() string {
 	if s == "" {
 		return ""
 	}
-	return "\nthe harness's standard error ends with:\n" + indentLines(s, "  ")
+	return "\nthe harness's standard error ends with:\n" + indentLines(printable(s), "  ")
 }
 
 // tail keeps the last 4 KiB written to it.

@@ -157,14 +157,25 @@ func TestConformanceSkipsWhatTheHarnessLacks(t *testing.T) {
 	exe := self(t)[0]
 	t.Setenv("METAMERGE_TEST_MAIN", "")
 	t.Setenv("METAMERGE_TEST_FAKE", "ops=merge_user")
-	status, out, _ := runCommand(t, "", "conformance", "-v", "-run", "^(user-add-key|client-empty-clears)$", "--", exe)
-	for _, want := range []string{"--- SKIP: client-empty-clears", "the harness does not support op merge_client", "1 passed, 0 failed, 1 skipped"} {
+	// A case without tags is the core: skipping it fails it, unless the
+	// harness is declared partial.
+	status, out, _ := runCommand(t, "", "conformance", "-run", "^(user-add-key|client-empty-clears|prototype-inside-client-value)$", "--", exe)
+	for _, want := range []string{"--- FAIL: client-empty-clears", "a case without tags may not be skipped", "1 passed, 1 failed, 1 skipped"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
 		}
 	}
+	if status != exitViolations {
+		t.Errorf("status %d, want %d", status, exitViolations)
+	}
+	status, out, _ = runCommand(t, "", "conformance", "-allow-skip", "-v", "-run", "^(user-add-key|client-empty-clears)$", "--", exe)
+	for _, want := range []string{"--- SKIP: client-empty-clears", "the harness does not support op merge_client", "1 passed, 0 failed, 1 skipped"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("-allow-skip: the output lacks %q:\n%s", want, out)
+		}
+	}
 	if status != exitOK {
-		t.Errorf("status %d", status)
+		t.Errorf("-allow-skip: status %d", status)
 	}
 }
 
