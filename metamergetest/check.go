@@ -101,6 +101,10 @@ func changeLines(changes []Change) []string {
 	return lines
 }
 
+// maxDiffLines is the most lines listDiff shows: past it, the rest of a
+// document that differs in everything tells nothing more.
+const maxDiffLines = 200
+
 // listDiff is a line diff of two lists: the longest common subsequence
 // kept with "  ", the rest marked "- " (want) and "+ " (got). The lists
 // are small (a document of a vector, a list of errors); past 2,000 lines
@@ -131,8 +135,12 @@ func listDiff(want, got []string) string {
 			}
 		}
 	}
-	i, j := 0, 0
+	i, j, lines := 0, 0, 0
 	for i < len(want) || j < len(got) {
+		if lines++; lines > maxDiffLines {
+			fmt.Fprintf(&b, "  … (%d more lines of want, %d of got)\n", len(want)-i, len(got)-j)
+			break
+		}
 		switch {
 		case i < len(want) && j < len(got) && want[i] == got[j]:
 			b.WriteString("    " + want[i] + "\n")

@@ -2,6 +2,7 @@ package metamergetest_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -143,6 +144,8 @@ func TestLoadRejects(t *testing.T) {
 		{"bad base64", `{"description":"d","cases":[{"name":"a","comment":"c","rules":["R3"],"op":"merge_user","stored_base64":"!","patch":"{}","result":"{}"}]}`},
 		{"a name twice", `{"description":"d","cases":[` + good + `,` + good + `]}`},
 		{"no op", `{"description":"d","cases":[{"name":"a","comment":"c","rules":["R3"],"stored":"{}","patch":"{}","result":"{}"}]}`},
+		{"a repeated member", `{"description":"d","cases":[` + good + `],"cases":[]}`},
+		{"text after the object", `{"description":"d","cases":[` + good + `]}{}`},
 	}
 	for _, tt := range tests {
 		_, err := metamergetest.Load(fstest.MapFS{"x.json": {Data: []byte(tt.file)}})
@@ -209,6 +212,10 @@ func TestReplayRejectsBadFiles(t *testing.T) {
 		"stored":  `{"kind":"user","steps":[]}`,
 		"patch":   `{"kind":"user","stored":{},"steps":[{"result":{}}]}`,
 		"unknown": `{"kind":"user","stored":{},"steps":[],"extra":1}`,
+		// encoding/json would keep the last "steps": the first would never run
+		"duplicate": `{"kind":"user","stored":{},"steps":[{"patch":{"a":1},"result":{"b":1}}],"steps":[]}`,
+		"trailing":  `{"kind":"user","stored":{},"steps":[]} {"kind":"client"}`,
+		"message":   `{"kind":"user","stored":{},"steps":[{"patch":{"user_metadata":{"a.b":1}},"errors":[{"code":"invalid_key","pointer":"/user_metadata/a.b","auth0_message":"x"}]}]}`,
 	} {
 		path := filepath.Join(dir, name+".json")
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
@@ -224,5 +231,35 @@ func TestOptionsNames(t *testing.T) {
 	o := metamergetest.Options{MaxDepth: 3, Unit: "bytes", NoPrototypeKeys: true}
 	if got := o.Names(); !slices.Equal(got, []string{"max_depth", "unit", "no_prototype_keys"}) {
 		t.Errorf("Names() = %v", got)
+	}
+}
+
+// TestReplayBoundsStaleSteps replays a file of many steps without
+// expectations: the differences of the first steps are shown in full, the
+// others named, so the cost stays that of the documents.
+func TestReplayBoundsStaleSteps(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"kind":"user","stored":{},"steps":[`)
+	for i := range 500 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"patch":{"user_metadata":{"k%d":%d}}}`, i, i)
+	}
+	b.WriteString(`]}`)
+	path := filepath.Join(t.TempDir(), "stale.json")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	diffs, err := metamergetest.Replayer{}.Check(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, d := range diffs {
+		total += len(d)
+	}
+	if len(diffs) != 500 || !strings.HasSuffix(diffs[499], "step 500 differs too") || total > 200<<10 {
+		t.Errorf("%d differences of %d bytes in all; the last %q", len(diffs), total, diffs[len(diffs)-1])
 	}
 }

@@ -151,9 +151,7 @@ func Load(fsys fs.FS) ([]Case, error) {
 			return nil, err
 		}
 		var f vectorFile
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&f); err != nil {
+		if err := decodeStrict(data, &f); err != nil {
 			return nil, fmt.Errorf("metamergetest: %s: %v", name, err)
 		}
 		for _, vc := range f.Cases {
