@@ -199,3 +199,14 @@ func TestErrorShapes(t *testing.T) {
 func escape(q string) string {
 	return strings.NewReplacer(" ", "%20", `"`, "%22", "*", "%2A").Replace(q)
 }
+
+// TestLongUserID: a user_id a later request could not carry in its path
+// is refused when the user is created.
+func TestLongUserID(t *testing.T) {
+	f := newFake(t, Options{})
+	body := f.must(http.StatusBadRequest, "POST", "/api/v2/users", `{"connection":"c","user_id":"`+strings.Repeat("u", 256)+`"}`)
+	if !strings.Contains(body, "String is too long (256 chars), maximum 255") || !strings.Contains(body, `"errorCode":"invalid_body"`) {
+		t.Errorf("answer %s", body)
+	}
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"c","user_id":"`+strings.Repeat("u", 255)+`"}`)
+}

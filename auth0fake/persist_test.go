@@ -2,6 +2,7 @@ package auth0fake
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,4 +80,61 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := New(Options{MaxBodyBytes: -1}); err == nil || !strings.Contains(err.Error(), "MaxBodyBytes") {
 		t.Errorf("a negative MaxBodyBytes: %v", err)
 	}
+}
+
+// TestFailedSaveChangesNothing makes the data directory refuse writes: a
+// POST, PATCH or DELETE answered 500 must leave the server as it was, and
+// once the directory works again the same requests succeed.
+func TestFailedSaveChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	f := newFake(t, Options{DataDir: dir})
+	id := f.createUser("a@example.com", `"user_metadata":{"v":1}`)
+	users := filepath.Join(dir, "users")
+	if err := os.Rename(users, users+".away"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(users, nil, 0o644); err != nil { // a file where the directory was: writes fail
+		t.Fatal(err)
+	}
+	create := `{"connection":"Username-Password-Authentication","email":"b@example.com"}`
+	for _, req := range []struct{ method, path, body string }{
+		{"PATCH", userPath(id), `{"user_metadata":{"v":2}}`},
+		{"POST", "/api/v2/users", create},
+		{"DELETE", userPath(id), ""},
+	} {
+		if code, body := f.doStatus(req.method, req.path, req.body); code != http.StatusInternalServerError {
+			t.Errorf("%s %s with a broken disk: %d %s", req.method, req.path, code, body)
+		}
+	}
+	if got := f.must(http.StatusOK, "GET", userPath(id)+"?fields=user_metadata", ""); got != `{"user_metadata":{"v":1}}` {
+		t.Errorf("after failed writes the user is %s", got)
+	}
+	if got := f.must(http.StatusOK, "GET", "/api/v2/users?q=email:b@example.com", ""); got != `[]` {
+		t.Errorf("a POST answered 500 left %s", got)
+	}
+	if err := os.Remove(users); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(users+".away", users); err != nil {
+		t.Fatal(err)
+	}
+	f.must(http.StatusCreated, "POST", "/api/v2/users", create)
+	f.must(http.StatusOK, "PATCH", userPath(id), `{"user_metadata":{"v":2}}`)
+}
+
+// TestUniqueValuesDoNotCollide: a connection and an email that hold a NUL
+// must not spell the key of another pair.
+func TestUniqueValuesDoNotCollide(t *testing.T) {
+	f := newFake(t, Options{})
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"c","email":"x\u0000y@example.com"}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"c\u0000x","email":"y@example.com"}`)
+}
+
+// doStatus sends a request like do, but takes a 500 as an answer.
+func (f *fake) doStatus(method, path, body string) (int, string) {
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.Header.Set("Authorization", "Bearer "+testToken)
+	w := httptest.NewRecorder()
+	f.s.ServeHTTP(w, r)
+	return w.Code, w.Body.String()
 }

@@ -25,6 +25,7 @@ type prop struct {
 	kind     kind
 	nullable bool // null is allowed (and removes the member, R10)
 	minLen   int  // for strings: at least this many characters
+	maxLen   int  // for strings, when not 0: at most this many characters
 	email    bool // for strings: an email address
 }
 
@@ -92,6 +93,8 @@ func (p prop) check(name string, v gjson.Result) *apiError {
 	s := v.String()
 	if n := utf16Len(s); n < p.minLen {
 		return payloadError("String is too short ("+strconv.Itoa(n)+" chars), minimum "+strconv.Itoa(p.minLen), name)
+	} else if p.maxLen > 0 && n > p.maxLen {
+		return payloadError("String is too long ("+strconv.Itoa(n)+" chars), maximum "+strconv.Itoa(p.maxLen), name)
 	}
 	if p.email && !looksLikeEmail(s) {
 		return payloadError("Object didn't pass validation for format email: "+cut(s, maxEcho), name)

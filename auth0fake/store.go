@@ -60,8 +60,10 @@ func (c *collection) get(id string) ([]byte, bool) {
 }
 
 // insert adds doc under id, holding the unique values keys; errConflict
-// when id or one of keys is taken. It returns when the document is saved.
+// when id or one of keys is taken. With a disk, the document is saved
+// before anyone can read it, and not added if the save fails.
 func (c *collection) insert(id string, doc []byte, keys []string) error {
+	defer c.writing()()
 	c.mu.Lock()
 	if _, ok := c.byID[id]; ok || c.taken(keys, "") {
 		c.mu.Unlock()
@@ -69,9 +71,28 @@ func (c *collection) insert(id string, doc []byte, keys []string) error {
 	}
 	e := &entry{id: id, seq: c.nextSeq, doc: doc, keys: keys}
 	c.nextSeq++
+	if c.disk != nil { // no other writer runs (writing): save, then publish
+		c.mu.Unlock()
+		if err := c.disk.write(e.seq, doc); err != nil {
+			return err
+		}
+		c.mu.Lock()
+	}
 	c.add(e)
 	c.mu.Unlock()
-	return c.save(e)
+	return nil
+}
+
+// writing serializes the writers of a collection kept on disk, so that
+// each saves its change before it publishes it, in the order it publishes
+// it; the function it returns ends the write. Readers are never held up
+// by the disk.
+func (c *collection) writing() func() {
+	if c.disk == nil {
+		return func() {}
+	}
+	c.disk.mu.Lock()
+	return c.disk.mu.Unlock
 }
 
 // add links e in; the caller holds the lock.
@@ -99,6 +120,7 @@ func (c *collection) taken(keys []string, id string) bool {
 // change may run several times, each on the latest document, and must not
 // keep what it is given.
 func (c *collection) update(id string, change func(doc []byte) ([]byte, error), keys func(doc []byte) []string) ([]byte, error) {
+	defer c.writing()()
 	for try := 0; ; try++ {
 		locked := try >= maxOptimistic // then merge under the lock: progress is certain
 		if locked {
@@ -140,6 +162,13 @@ func (c *collection) update(id string, change func(doc []byte) ([]byte, error), 
 			c.mu.Unlock()
 			return nil, errConflict
 		}
+		if c.disk != nil { // no other writer runs (writing): save, then publish
+			c.mu.Unlock()
+			if err := c.disk.write(e.seq, next); err != nil {
+				return nil, err
+			}
+			c.mu.Lock()
+		}
 		for _, k := range e.keys {
 			delete(c.unique, k)
 		}
@@ -149,17 +178,25 @@ func (c *collection) update(id string, change func(doc []byte) ([]byte, error), 
 		e.doc, e.keys = next, newKeys
 		e.version++
 		c.mu.Unlock()
-		return next, c.save(e)
+		return next, nil
 	}
 }
 
 // remove deletes the document with id, if there is one.
 func (c *collection) remove(id string) error {
+	defer c.writing()()
 	c.mu.Lock()
 	e, ok := c.byID[id]
 	if !ok {
 		c.mu.Unlock()
 		return nil
+	}
+	if c.disk != nil { // no other writer runs (writing): save, then publish
+		c.mu.Unlock()
+		if err := c.disk.remove(e.seq); err != nil {
+			return err
+		}
+		c.mu.Lock()
 	}
 	delete(c.byID, id)
 	for _, k := range e.keys {
@@ -168,7 +205,7 @@ func (c *collection) remove(id string) error {
 	i := sort.Search(len(c.order), func(i int) bool { return c.order[i].seq >= e.seq })
 	c.order = append(c.order[:i], c.order[i+1:]...)
 	c.mu.Unlock()
-	return c.save(e)
+	return nil
 }
 
 // all returns the documents in creation order, as they are now.
@@ -180,24 +217,4 @@ func (c *collection) all() [][]byte {
 		docs[i] = e.doc
 	}
 	return docs
-}
-
-// save brings the disk up to date with e: its file holds its document, or
-// is gone if e was removed. Saves of one collection are serialized, and
-// each writes the latest state of e, so the last save after a change
-// leaves the disk as memory is, whatever order saves run in.
-func (c *collection) save(e *entry) error {
-	if c.disk == nil {
-		return nil
-	}
-	c.disk.mu.Lock()
-	defer c.disk.mu.Unlock()
-	c.mu.RLock()
-	live := c.byID[e.id] == e
-	doc := e.doc
-	c.mu.RUnlock()
-	if !live {
-		return c.disk.remove(e.seq)
-	}
-	return c.disk.write(e.seq, doc)
 }

@@ -2,6 +2,7 @@ package auth0fake
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/metamerge/metamerge"
@@ -12,6 +13,11 @@ import (
 // The members of POST and PATCH /api/v2/users, as Auth0's API lists them
 // (CreateUserRequestContent and UpdateUserRequestContent). Any other
 // member is refused, as Auth0 refuses it.
+// maxUserID is the longest user_id a request may give: ids travel in the
+// paths of later requests, whose headers a server limits (a decision; Auth0
+// documents no limit).
+const maxUserID = 255
+
 var (
 	userCreate = &schema{props: map[string]prop{
 		"connection":     {kind: stringKind, minLen: 1},
@@ -28,7 +34,7 @@ var (
 		"name":           {kind: stringKind},
 		"nickname":       {kind: stringKind},
 		"picture":        {kind: stringKind},
-		"user_id":        {kind: stringKind, minLen: 1},
+		"user_id":        {kind: stringKind, minLen: 1, maxLen: maxUserID},
 		"password":       {kind: stringKind, minLen: 1},
 		"username":       {kind: stringKind, minLen: 1},
 	}, required: []string{"connection"}}
@@ -71,11 +77,14 @@ var errUsernameTaken = &apiError{http.StatusBadRequest, "The specified new usern
 func userKeys(doc []byte) []string {
 	r := gjson.GetManyBytes(doc, "identities.0.connection", "email", "username")
 	var keys []string
+	// The connection's length comes first, so that no connection and
+	// value can spell the key of another pair.
+	conn := strconv.Itoa(len(r[0].Str)) + ":" + r[0].Str
 	if r[1].Type == gjson.String {
-		keys = append(keys, "email\x00"+r[0].Str+"\x00"+strings.ToLower(r[1].Str))
+		keys = append(keys, "email:"+conn+strings.ToLower(r[1].Str))
 	}
 	if r[2].Type == gjson.String {
-		keys = append(keys, "username\x00"+r[0].Str+"\x00"+strings.ToLower(r[2].Str))
+		keys = append(keys, "username:"+conn+strings.ToLower(r[2].Str))
 	}
 	return keys
 }
