@@ -2,6 +2,7 @@ package metamergetest
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/metamerge/metamerge"
 )
@@ -41,64 +42,52 @@ type skip string
 
 func (s skip) Error() string { return string(s) }
 
+// rules is what the three rules types of the library have in common.
+type rules interface {
+	Merge(stored, patch []byte) ([]byte, error)
+	MergeReport(stored, patch []byte) ([]byte, []metamerge.Change, error)
+	Diff(before, after []byte) ([]byte, error)
+	Diff3(base, desired, live []byte) ([]byte, error)
+}
+
 // reference runs one input through the library.
 func reference(in Input) (result []byte, changes []metamerge.Change, err error) {
-	switch in.Op {
-	case "merge_user", "report_user", "diff_user", "diff3_user":
-		r, err := in.Options.UserRules()
-		if err != nil {
-			return nil, nil, err
-		}
-		switch in.Op {
-		case "merge_user":
-			result, err = r.Merge(in.Stored, in.Patch)
-		case "report_user":
-			result, changes, err = r.MergeReport(in.Stored, in.Patch)
-		case "diff_user":
-			result, err = r.Diff(in.Before, in.After)
-		default:
-			result, err = r.Diff3(in.Base, in.Desired, in.Live)
-		}
-		return result, changes, err
-	case "merge_client", "report_client", "diff_client", "diff3_client":
-		r, err := in.Options.ClientRules()
-		if err != nil {
-			return nil, nil, err
-		}
-		switch in.Op {
-		case "merge_client":
-			result, err = r.Merge(in.Stored, in.Patch)
-		case "report_client":
-			result, changes, err = r.MergeReport(in.Stored, in.Patch)
-		case "diff_client":
-			result, err = r.Diff(in.Before, in.After)
-		default:
-			result, err = r.Diff3(in.Base, in.Desired, in.Live)
-		}
-		return result, changes, err
-	case "merge", "report", "diff", "diff3":
-		r, err := in.Options.FieldRules(in.Policy)
-		if err != nil {
-			return nil, nil, err
-		}
-		switch in.Op {
-		case "merge":
-			result, err = r.Merge(in.Stored, in.Patch)
-		case "report":
-			result, changes, err = r.MergeReport(in.Stored, in.Patch)
-		case "diff":
-			result, err = r.Diff(in.Before, in.After)
-		default:
-			result, err = r.Diff3(in.Base, in.Desired, in.Live)
-		}
-		return result, changes, err
-	case "validate_signup":
+	if in.Op == "validate_signup" {
 		if in.Options != (Options{}) {
 			return nil, nil, skip("validate_signup takes no options")
 		}
 		return nil, nil, metamerge.ValidateSignup(in.Metadata)
 	}
-	return nil, nil, skip(fmt.Sprintf("unknown op %q", in.Op))
+	// The op is what to do, and its suffix which rules: a profile's, a
+	// client's, or (none) one field's under the named policy.
+	var r rules
+	op, kind, _ := strings.Cut(in.Op, "_")
+	switch kind {
+	case "user":
+		r, err = in.Options.UserRules()
+	case "client":
+		r, err = in.Options.ClientRules()
+	case "":
+		r, err = in.Options.FieldRules(in.Policy)
+	default:
+		return nil, nil, skip(fmt.Sprintf("unknown op %q", in.Op))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	switch op {
+	case "merge":
+		result, err = r.Merge(in.Stored, in.Patch)
+	case "report":
+		result, changes, err = r.MergeReport(in.Stored, in.Patch)
+	case "diff":
+		result, err = r.Diff(in.Before, in.After)
+	case "diff3":
+		result, err = r.Diff3(in.Base, in.Desired, in.Live)
+	default:
+		return nil, nil, skip(fmt.Sprintf("unknown op %q", in.Op))
+	}
+	return result, changes, err
 }
 
 // limits returns the settings of a whole call.
