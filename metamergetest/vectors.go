@@ -198,15 +198,13 @@ func (vc vectorCase) parse(file string) (Case, error) {
 	}
 	c.Want.Errors = vc.Errors
 	c.Want.Changes = vc.Changes
-	if isReport(in.Op) && c.Want.Changes == nil && !hasErrors(c.Want) {
+	if isReport(in.Op) && c.Want.Changes == nil && len(c.Want.Errors) == 0 {
 		c.Want.Changes = []Change{}
 	}
 	return c, nil
 }
 
 func isReport(op string) bool { return op == "report" || op == "report_user" || op == "report_client" }
-
-func hasErrors(o Output) bool { return len(o.Errors) > 0 }
 
 // HasTag reports whether the case carries tag.
 func (c Case) HasTag(tag string) bool { return slices.Contains(c.Tags, tag) }
