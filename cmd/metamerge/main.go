@@ -6,6 +6,10 @@
 //
 // Run "metamerge -h" for the commands, "metamerge COMMAND -h" for one.
 //
+// Flags may stand before, between or after the files; "--" ends them, and
+// "-" is standard input. Each input is read up to -max-input bytes (64 MiB
+// by default); a larger one is too_large, reported as a violation.
+//
 // Exit status: 0 on success; 1 when an input breaks the rules (the
 // violations are written to standard error as JSON lines) or a conformance
 // case fails; 2 on a usage or I/O error.
@@ -15,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 )
 
@@ -49,6 +54,7 @@ func commands() []command {
 		{"conformance", "run the golden vectors against an implementation's harness", runConformance},
 		{"harness", "answer the harness protocol with this implementation", runHarness},
 		{"serve", "serve a fake of Auth0's Management API", runServe},
+		{"version", "print the version of this module and of Go it was built with", runVersion},
 	}
 }
 
@@ -91,4 +97,20 @@ violation is a JSON line on standard error) or a conformance case fails;
 2 on a usage or I/O error.
 `)
 	io.WriteString(w, b.String())
+}
+
+// runVersion prints the module version (a release when installed with
+// go install ...@VERSION, a pseudo-version or (devel) when built from a
+// checkout) and the Go version.
+func runVersion(args []string, io stdio) int {
+	if len(args) > 0 {
+		if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+			fmt.Fprintln(io.err, "Usage: metamerge version\n\nPrints the version of this module and of Go it was built with.")
+			return exitOK
+		}
+		fmt.Fprintf(io.err, "metamerge version: unexpected argument %q\n", args[0])
+		return exitUsage
+	}
+	fmt.Fprintf(io.out, "metamerge %s %s\n", moduleVersion(), runtime.Version())
+	return exitOK
 }
