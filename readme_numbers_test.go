@@ -27,7 +27,7 @@ var notNumbersRE = regexp.MustCompile(`\b[RCSHDM]\d+\b|UTF-\d+|Auth0`)
 // parseNumber returns the value of a match of numberRE.
 func parseNumber(t *testing.T, m []string) int {
 	t.Helper()
-	n, err := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	n, err := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64) // 64 bits: 2 GiB overflows a 32-bit int
 	if err != nil {
 		t.Fatalf("%q: %v", m[0], err)
 	}
@@ -42,7 +42,10 @@ func parseNumber(t *testing.T, m []string) int {
 	if m[3] != "" {
 		n--
 	}
-	return n
+	if n != int64(int(n)) {
+		t.Fatalf("%q: %d does not fit in an int", m[0], n)
+	}
+	return int(n)
 }
 
 // numbersIn returns the numbers stated in s, in order.
