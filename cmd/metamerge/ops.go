@@ -49,7 +49,7 @@ const fileHelp = `Any file may be - for standard input. Flags may come before, b
 after the files; -- ends the flags, so that a file may start with -.
 Violations go to standard error as JSON lines, one object each, with the
 members of metamerge.Error (code, pointer, stored, offset, limit, actual,
-found, signup, message), "file" (the file it was found in, - for standard
+found, signup, message), "file" (the file its pointer is in, - for standard
 input) and, for invalid_json, duplicate_key and too_deep, "line" and
 "column" (from 1; the column counts bytes). An input over -max-input is
 too_large at pointer "" and is not read further: its "actual" is the size
@@ -60,12 +60,12 @@ of a file, or -max-input + 1 for standard input.`
 // returns once the flags are set; ok is false when the command must stop
 // with status.
 func (f docFlags) parse(args []string, want func() []string) (pos []string, status int, ok bool) {
-	afterDashes := 0 // how many of pos came after --
+	dashed := 0 // how many of pos came after --
 	for i := 0; i < len(args); {
 		a := args[i]
 		if a == "--" {
 			pos = append(pos, args[i+1:]...)
-			afterDashes = len(args) - i - 1
+			dashed = len(args) - i - 1
 			break
 		}
 		if len(a) < 2 || a[0] != '-' {
@@ -89,10 +89,13 @@ func (f docFlags) parse(args []string, want func() []string) (pos []string, stat
 	names := want()
 	if len(pos) != len(names) {
 		noun := "files"
-		if names[0] != strings.ToUpper(names[0]) {
-			noun = "arguments"
+		switch {
+		case names[0] != strings.ToUpper(names[0]):
+			noun = "arguments" // user|client first
+		case len(names) == 1:
+			noun = "file"
 		}
-		fmt.Fprintf(f.fs.Output(), "metamerge %s: want %d %s (%s), have %d%s\n", f.fs.Name(), len(names), noun, strings.Join(names, " "), len(pos), flagHint(f.fs, pos, len(pos)-afterDashes))
+		fmt.Fprintf(f.fs.Output(), "metamerge %s: want %d %s (%s), have %d%s\n", f.fs.Name(), len(names), noun, strings.Join(names, " "), len(pos), flagHint(f.fs, pos, len(pos)-dashed))
 		f.fs.Usage()
 		return nil, exitUsage, false
 	}
@@ -119,15 +122,15 @@ func valueArgs(fs *flag.FlagSet, a string) int {
 
 // flagHint returns a hint for a wrong count of positional arguments when
 // one of them looks like a flag: a flag's name without its -, or a flag
-// after -- (pos[dashes:]), where every argument is a file.
-func flagHint(fs *flag.FlagSet, pos []string, dashes int) string {
+// after -- (pos[afterDashes:]), where every argument is a file.
+func flagHint(fs *flag.FlagSet, pos []string, afterDashes int) string {
 	for i, p := range pos {
 		name := strings.TrimPrefix(strings.TrimPrefix(p, "-"), "-")
 		name, _, _ = strings.Cut(name, "=")
 		if fs.Lookup(name) == nil {
 			continue
 		}
-		if i >= dashes && name != p {
+		if i >= afterDashes && name != p {
 			return fmt.Sprintf(": %s comes after --, which makes it a file; did you mean it before --?", p)
 		}
 		if name == p {
