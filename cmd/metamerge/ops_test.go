@@ -61,6 +61,8 @@ func TestCommands(t *testing.T) {
 			[]violation{{Code: "invalid_json", File: v, Line: 2, Column: 20}}, ""},
 		{"invalid stored document names its file", []string{"user", write("bad.json", "{\"a\":1,\n\"a\":2}"), "-"}, `{}`, exitViolations, "",
 			[]violation{{Code: "duplicate_key", Pointer: "/a", Stored: true, File: filepath.Join(dir, "bad.json"), Line: 2, Column: 1}}, ""},
+		{"too deep, located by line and column", []string{"user", profile, "-"}, "{\"x\":\n" + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "}", exitViolations, "",
+			[]violation{{Code: "too_deep", Pointer: "/x" + strings.Repeat("/0", 99), Limit: 100, Actual: 101, File: v, Line: 2, Column: 100}}, ""},
 		{"opt-in profile cap", []string{"user", "-max-profile-bytes", "10", profile, "-"}, `{}`, exitViolations, "",
 			[]violation{{Code: "too_large", Limit: 10, Actual: 70, File: v}}, ""},
 		{"client {} sets {} (C5)", []string{"client", client, "-"}, `{"client_metadata":{}}`, exitOK, `{"client_id":"c","client_metadata":{}}` + "\n", nil, ""},
