@@ -115,8 +115,8 @@ func (r Replayer) Check(path string) ([]string, error) {
 // costs what its documents cost, not that many diffs of them.
 const maxShown = 10
 
-// replay runs the file's steps; it returns the differences, when compare
-// is set, and the file rewritten with what the library gave.
+// replay runs the file's steps; it returns the differences when compare
+// is set, else the file rewritten with what the library gave.
 func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten []byte, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
