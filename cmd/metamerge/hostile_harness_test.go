@@ -219,7 +219,7 @@ func TestRunnerBoundsHostileAnswers(t *testing.T) {
 	if n := strings.Count(out, "--- FAIL: "); n != len(cases) {
 		t.Errorf("%d cases shown failing, want %d", n, len(cases))
 	}
-	if limit := uint64(12*sent + len(cases)*(4<<20)); alloc > limit {
+	if limit := uint64(10*sent + len(cases)*(1<<20)); alloc > limit { // the README quotes 10×
 		t.Errorf("the runner allocated %d bytes for %d of vectors and answers, more than %d", alloc, sent, limit)
 	}
 	if limit := len(cases) * (40 << 10); len(out) > limit {
