@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // UpdateEnv is the environment variable that makes [Replay] rewrite the
@@ -157,7 +158,7 @@ func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten [
 			name += " (" + step.Comment + ")"
 		}
 		if compare {
-			want := Case{Want: Output{Errors: errorsOf(step.Errors)}}
+			want := conformance.Case{Want: conformance.Output{Errors: errorsOf(step.Errors)}}
 			if step.Result != nil {
 				want.Want.Result = compact(step.Result)
 			}
@@ -165,7 +166,7 @@ func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten [
 			case len(diffs) >= maxShown && (!bytes.Equal(want.Want.Result, result) || !slices.Equal(step.Errors, got)):
 				diffs = append(diffs, name+" differs too")
 			case len(diffs) < maxShown:
-				if d := want.Check(Output{Result: result, Errors: errorsOf(got)}); d != "" {
+				if d := want.Check(conformance.Output{Result: result, Errors: errorsOf(got)}); d != "" {
 					diffs = append(diffs, name+":\n"+d)
 				}
 			}
@@ -210,7 +211,7 @@ func indentInto(dst, src []byte, count bool) ([]byte, int) {
 			dst = append(dst, p...)
 		}
 	}
-	newline := []byte("\n" + spaces[:2*maxFileIndent])
+	newline := append([]byte{'\n'}, bytes.Repeat([]byte(" "), 2*maxFileIndent)...)
 	for i := 0; i < len(src); i++ {
 		switch c := src[i]; c {
 		case '"':
@@ -279,10 +280,10 @@ func valueEnd(src []byte, i int) int {
 }
 
 // errorsOf turns a golden file's errors into a Case's.
-func errorsOf(errs []goldenError) []Error {
-	out := make([]Error, len(errs))
+func errorsOf(errs []goldenError) []conformance.Violation {
+	out := make([]conformance.Violation, len(errs))
 	for i, e := range errs {
-		out[i] = Error{Code: e.Code, Pointer: e.Pointer, Stored: e.Stored}
+		out[i] = conformance.Violation{Code: e.Code, Pointer: e.Pointer, Stored: e.Stored}
 	}
 	if len(out) == 0 {
 		return nil

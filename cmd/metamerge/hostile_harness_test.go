@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // Tests of the runner against harnesses that misbehave as processes: they
@@ -22,7 +24,7 @@ import (
 
 // startAnswer is a shell harness's answer to start.
 var startAnswer = strings.TrimSpace(string(encodeLine(started{Protocol: 1,
-	Implementation: implementation{Name: "sh", Language: "sh"}, Ops: allOps, Options: allOptions})))
+	Implementation: implementation{Name: "sh", Language: "sh"}, Ops: conformance.Ops(), Options: conformance.OptionNames()})))
 
 // conformanceWithin runs the conformance command and fails t if it has not
 // returned within limit.

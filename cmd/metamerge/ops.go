@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/metamerge/metamerge"
-	"github.com/metamerge/metamerge/metamergetest"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // docFlags are the flags of the commands that print a document.
@@ -202,7 +202,7 @@ func runMerge(args []string, io stdio) int {
 	if !ok {
 		return status
 	}
-	rules, err := metamergetest.Options{}.FieldRules(*policy)
+	rules, err := conformance.FieldRules(*policy)
 	if err != nil {
 		fmt.Fprintf(io.err, "metamerge merge: -policy must be user_metadata, app_metadata, client_metadata or signup, not %q\n", *policy)
 		return exitUsage

@@ -1,4 +1,4 @@
-package metamergetest
+package conformance
 
 import (
 	"bytes"
@@ -62,7 +62,7 @@ func documentDiff(what string, want, got []byte) string {
 	return fmt.Sprintf("%s differs in form only:\n  want %s\n   got %s\n", what, quoteCut(want, at), quoteCut(got, at))
 }
 
-func errorLine(e Error) string {
+func errorLine(e Violation) string {
 	l := fmt.Sprintf("%s at %q", e.Code, e.Pointer)
 	if e.Stored {
 		l += " (stored)"
@@ -74,13 +74,13 @@ func errorLine(e Error) string {
 }
 
 // errorDiff and changeDiff are line diffs of two lists, one item a line.
-func errorDiff(want, got []Error) string {
+func errorDiff(want, got []Violation) string {
 	return diffLines(&listLines{n: len(want), at: func(i int) string { return errorLine(want[i]) }},
 		&listLines{n: len(got), at: func(i int) string { return errorLine(got[i]) }})
 }
 
-func changeDiff(want, got []Change) string {
-	line := func(ch Change) string { return fmt.Sprintf("%s %q", ch.Op, ch.Pointer) }
+func changeDiff(want, got []ReportedChange) string {
+	line := func(ch ReportedChange) string { return fmt.Sprintf("%s %q", ch.Op, ch.Pointer) }
 	return diffLines(&listLines{n: len(want), at: func(i int) string { return line(want[i]) }},
 		&listLines{n: len(got), at: func(i int) string { return line(got[i]) }})
 }

@@ -1,4 +1,4 @@
-package metamergetest
+package conformance
 
 import (
 	"encoding/json"
