@@ -7,7 +7,7 @@ import (
 	"github.com/metamerge/metamerge"
 )
 
-// Reference is the library itself as an Implementation: it answers every
+// Reference is the library itself as an implementation: it answers every
 // case with metamerge's functions, filling in Auth0's message of each
 // violation where the library knows it. It skips, with the reason, an
 // input it cannot map to the library (an unknown op, policy or unit).
