@@ -44,7 +44,7 @@ func (l rawLine) same(m rawLine) bool {
 }
 
 // String renders the line: its indentation, its text cut at a rune
-// boundary, and the length of the whole when it is cut.
+// boundary, and when it is cut the length and a hash of the whole.
 func (l rawLine) String() string {
 	var b strings.Builder
 	b.WriteString(spaces[:2*min(l.depth, maxIndent)])
@@ -58,7 +58,8 @@ func (l rawLine) String() string {
 			cut--
 		}
 		b.Write(text[:cut])
-		fmt.Fprintf(&b, " … (%d bytes)", l.n)
+		// The hash tells apart two lines that differ past the cut.
+		fmt.Fprintf(&b, " … (%d bytes, hash %06x)", l.n, l.sum&0xffffff)
 		return b.String()
 	}
 	b.Write(text)

@@ -65,12 +65,20 @@ func TestDiffShowsTheDifference(t *testing.T) {
 	changed := bytes.Clone(deep)
 	changed[len(changed)-5001] ^= 1 // the last number, one digit for another
 	d := documentDiff("result", deep, changed)
-	if !strings.Contains(d, "… (") || !strings.Contains(d, "(depth 5000)") || !strings.Contains(d, "  - ") || !strings.Contains(d, "  + ") {
+	if !strings.Contains(d, "equal lines)") || !strings.Contains(d, "(depth 5000)") || !strings.Contains(d, "  - ") || !strings.Contains(d, "  + ") {
 		t.Errorf("diff of a change 5,000 deep:\n%s", cutForLog(d))
 	}
 	long := []byte(`{"a":"` + strings.Repeat("x", 10000) + `y"}`)
 	d = documentDiff("result", long, bytes.Replace(long, []byte("y"), []byte("z"), 1))
-	if !strings.Contains(d, "(10008 bytes)") || !strings.Contains(d, "  - ") {
-		t.Errorf("diff of two long lines that differ past the cut:\n%s", cutForLog(d))
+	lines := strings.Split(d, "\n")
+	if len(lines) < 4 || !strings.Contains(d, "(10008 bytes, hash ") || !strings.HasPrefix(lines[2], "  - ") || !strings.HasPrefix(lines[3], "  + ") ||
+		lines[2][4:] == lines[3][4:] {
+		t.Errorf("diff of two long lines that differ past the cut: the lines must look different:\n%s", cutForLog(d))
+	}
+	// Everything differs: the diff stops at its budget and says what is left.
+	a, b := nest(1<<20, 1, "[", "]"), nest(1<<20, 1, "[[", "]]")
+	d = documentDiff("result", a, b)
+	if n := strings.Count(d, "\n"); n > maxDiffLines+4 || len(d) > maxDiffBytes+2*maxLineBytes || !strings.Contains(d, "more lines of want") {
+		t.Errorf("diff of two 1 MB documents that differ everywhere: %d lines, %d bytes:\n%s", n, len(d), cutForLog(d))
 	}
 }
