@@ -29,7 +29,7 @@ var contractRules = []string{
 }
 
 // loadVectors returns the golden vectors of conformance/vectors.
-func loadVectors(testing.TB) []metamergetest.Case { return metamergetest.Vectors() }
+func loadVectors(testing.TB) []metamergetest.Case { return conformance.Vectors() }
 
 // TestVectors runs every vector against the library, through the rules
 // types (metamergetest.Reference) with every option the vectors use.
@@ -48,7 +48,7 @@ func TestVectorsPublicAPI(t *testing.T) {
 			in := c.Input
 			var result []byte
 			var err error
-			noOptions := in.Options == metamergetest.Options{}
+			noOptions := in.Options == conformance.Options{}
 			switch {
 			case in.Op == "merge_user" && noOptions:
 				result, err = metamerge.MergeUser(in.Stored, in.Patch)
@@ -66,7 +66,7 @@ func TestVectorsPublicAPI(t *testing.T) {
 			}
 			got := metamergetest.Output{Result: result}
 			for _, e := range leafErrors(t, err) {
-				got.Errors = append(got.Errors, metamergetest.Error{Code: string(e.Code), Pointer: e.Pointer, Stored: e.Stored, Auth0Message: e.Auth0Message()})
+				got.Errors = append(got.Errors, conformance.Violation{Code: string(e.Code), Pointer: e.Pointer, Stored: e.Stored, Auth0Message: e.Auth0Message()})
 				if !errors.Is(err, e.Code) {
 					t.Errorf("errors.Is(err, sentinel of %s) is false", e.Code)
 				}
@@ -123,7 +123,7 @@ func tagsOf(c metamergetest.Case) []string {
 	if o.NoPrototypeKeys || o.MaxProfileBytes != 0 {
 		tags = append(tags, "opt_in")
 	}
-	if slices.ContainsFunc(c.Want.Errors, func(e metamergetest.Error) bool { return e.Auth0Message != "" }) {
+	if slices.ContainsFunc(c.Want.Errors, func(e conformance.Violation) bool { return e.Auth0Message != "" }) {
 		tags = append(tags, "auth0_message")
 	}
 	docs := [][]byte{in.Stored, in.Patch, in.Metadata, in.Before, in.After, in.Base, in.Desired, in.Live}

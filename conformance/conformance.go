@@ -4,8 +4,11 @@
 // Schema that checks it, the statement of the rules (SPEC.md) and the
 // harness protocol (PROTOCOL.md).
 //
-// Go code reads the vectors through [FS]; package metamergetest parses
-// them and runs them against an implementation.
+// It is also the suite's Go model: [Vectors] and [Load] parse the vector
+// files into [Case] values, whose [Input] and [Output] encode to the wire
+// forms of the protocol, [Case.Check] judges an answer, and [Reference] is
+// the library itself as an implementation. Package metamergetest runs the
+// suite in go test; the command runs it over the protocol.
 package conformance
 
 import "embed"

@@ -50,14 +50,3 @@ func ExampleReplayer_Check() {
 	//   - invalid_key at "/app_metadata/email"
 	//   + reserved_key at "/app_metadata/email"
 }
-
-// The suite embedded in the module: its cases, with their rules and tags.
-func ExampleVectors() {
-	cases := metamergetest.Vectors()
-	c := cases[0]
-	fmt.Println(c.File, c.Name, c.Rules, c.Input.Op)
-	fmt.Printf("%s\n", c.Want.Result)
-	// Output:
-	// client.json client-merge [C1 H6] merge_client
-	// {"name":"app","client_metadata":{"a":"1","b":"x","c":"3"}}
-}

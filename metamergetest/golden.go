@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // UpdateEnv is the environment variable that makes [Replay] rewrite the
@@ -42,9 +43,9 @@ const UpdateEnv = "METAMERGETEST_UPDATE"
 // kind is "user" (PATCH /api/v2/users/{id}) or "client" (PATCH
 // /api/v2/clients/{id}). Each step is merged into the document the step
 // before left; a step that fails leaves it as it was (H7). Documents are
-// JSON values, written indented; number text and escapes are kept as
-// written, and results are compared byte for byte but for white space
-// between tokens.
+// JSON values, written indented (a value nested 16 levels deep in the file
+// on one line); number text and escapes are kept as written, and results
+// are compared byte for byte but for white space between tokens.
 type goldenFile struct {
 	Kind   string          `json:"kind"`
 	Stored json.RawMessage `json:"stored"`
@@ -115,8 +116,8 @@ func (r Replayer) Check(path string) ([]string, error) {
 // costs what its documents cost, not that many diffs of them.
 const maxShown = 10
 
-// replay runs the file's steps; it returns the differences, when compare
-// is set, and the file rewritten with what the library gave.
+// replay runs the file's steps; it returns the differences when compare
+// is set, else the file rewritten with what the library gave.
 func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten []byte, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -157,7 +158,7 @@ func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten [
 			name += " (" + step.Comment + ")"
 		}
 		if compare {
-			want := Case{Want: Output{Errors: errorsOf(step.Errors)}}
+			want := conformance.Case{Want: conformance.Output{Errors: errorsOf(step.Errors)}}
 			if step.Result != nil {
 				want.Want.Result = compact(step.Result)
 			}
@@ -165,7 +166,7 @@ func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten [
 			case len(diffs) >= maxShown && (!bytes.Equal(want.Want.Result, result) || !slices.Equal(step.Errors, got)):
 				diffs = append(diffs, name+" differs too")
 			case len(diffs) < maxShown:
-				if d := want.Check(Output{Result: result, Errors: errorsOf(got)}); d != "" {
+				if d := want.Check(conformance.Output{Result: result, Errors: errorsOf(got)}); d != "" {
 					diffs = append(diffs, name+":\n"+d)
 				}
 			}
@@ -176,21 +177,113 @@ func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten [
 			step.Result = result
 		}
 	}
+	if compare {
+		return diffs, nil, nil
+	}
 	rewritten, err = marshal(f)
-	if err == nil {
-		var b bytes.Buffer
-		if err = json.Indent(&b, rewritten, "", "  "); err == nil {
-			rewritten = append(b.Bytes(), '\n')
+	if err != nil {
+		return nil, nil, err
+	}
+	return diffs, indentFile(rewritten), nil
+}
+
+// maxFileIndent is the depth past which a rewritten golden file writes a
+// value on one line: indenting every level of a document 10,000 deep
+// would cost depth × tokens bytes.
+const maxFileIndent = 16
+
+// indentFile indents compact JSON text as json.Indent does with two
+// spaces, but for the values nested maxFileIndent levels deep, which it
+// keeps compact, so that the file costs at most about maxFileIndent times
+// its compact form. It allocates the result once, at its size.
+func indentFile(src []byte) []byte {
+	_, n := indentInto(nil, src, true)
+	b, _ := indentInto(make([]byte, 0, n), src, false)
+	return b
+}
+
+// indentInto appends the indented src to dst, or with count only counts
+// its bytes.
+func indentInto(dst, src []byte, count bool) ([]byte, int) {
+	n, depth := 0, 0
+	put := func(p []byte) {
+		if n += len(p); !count {
+			dst = append(dst, p...)
 		}
 	}
-	return diffs, rewritten, err
+	newline := append([]byte{'\n'}, bytes.Repeat([]byte(" "), 2*maxFileIndent)...)
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '"':
+			j := stringEnd(src, i)
+			put(src[i:j])
+			i = j - 1
+		case '{', '[':
+			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
+				put(src[i : i+2])
+				i++
+				continue
+			}
+			if depth == maxFileIndent {
+				j := valueEnd(src, i)
+				put(src[i:j])
+				i = j - 1
+				continue
+			}
+			put(src[i : i+1])
+			depth++
+			put(newline[:1+2*depth])
+		case '}', ']':
+			depth--
+			put(newline[:1+2*depth])
+			put(src[i : i+1])
+		case ',':
+			put(src[i : i+1])
+			put(newline[:1+2*depth])
+		case ':':
+			put([]byte(": "))
+		default:
+			put(src[i : i+1])
+		}
+	}
+	put(newline[:1])
+	return dst, n
+}
+
+// stringEnd returns the offset just past the string that starts at i.
+func stringEnd(src []byte, i int) int {
+	for i++; i < len(src) && src[i] != '"'; i++ {
+		if src[i] == '\\' {
+			i++
+		}
+	}
+	return min(i+1, len(src))
+}
+
+// valueEnd returns the offset just past the object or array that starts
+// at i.
+func valueEnd(src []byte, i int) int {
+	depth := 0
+	for ; i < len(src); i++ {
+		switch src[i] {
+		case '"':
+			i = stringEnd(src, i) - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return len(src)
 }
 
 // errorsOf turns a golden file's errors into a Case's.
-func errorsOf(errs []goldenError) []Error {
-	out := make([]Error, len(errs))
+func errorsOf(errs []goldenError) []conformance.Violation {
+	out := make([]conformance.Violation, len(errs))
 	for i, e := range errs {
-		out[i] = Error{Code: e.Code, Pointer: e.Pointer, Stored: e.Stored}
+		out[i] = conformance.Violation{Code: e.Code, Pointer: e.Pointer, Stored: e.Stored}
 	}
 	if len(out) == 0 {
 		return nil

@@ -1,10 +1,32 @@
+// Package metamergetest helps other people's tests: it runs metamerge's
+// golden vectors against any Go implementation of the rules ([Run]), and
+// replays a user's own golden files of profile updates against the library
+// ([Replay]).
+//
+// The vectors are embedded in package conformance, so a module that
+// depends on metamerge runs them with no checkout; conformance is also
+// their Go model (cases, the wire forms, the reference implementation, the
+// judging of an answer), and this package builds on it.
 package metamergetest
 
 import (
 	"bytes"
 	"slices"
 	"testing"
+
+	"github.com/metamerge/metamerge/conformance"
 )
+
+// Case, Input and Output are the suite's: see package conformance.
+type (
+	Case   = conformance.Case
+	Input  = conformance.Input
+	Output = conformance.Output
+)
+
+// Reference is the library itself as an Implementation: see
+// [conformance.Reference].
+func Reference(in Input) Output { return conformance.Reference(in) }
 
 // Implementation answers one case. It is given the case's inputs, never
 // its expected answer, and must not modify them.
@@ -14,33 +36,28 @@ type Implementation func(Input) Output
 type Option func(*runConfig)
 
 type runConfig struct {
-	cases     []Case
-	skipNames []string
-	skipTags  []string
-}
-
-// Skip skips the cases of these names.
-func Skip(names ...string) Option {
-	return func(c *runConfig) { c.skipNames = append(c.skipNames, names...) }
+	cases    []Case
+	skipTags []string
 }
 
 // SkipTags skips the cases that carry any of these tags, such as "opt_in"
-// for an implementation of Auth0's rules without the opt-in ones.
+// for an implementation of Auth0's rules without the opt-in ones. To skip
+// cases by name, use go test's -skip.
 func SkipTags(tags ...string) Option {
 	return func(c *runConfig) { c.skipTags = append(c.skipTags, tags...) }
 }
 
 // Cases runs these cases instead of the embedded suite, for example
-// those of [Load] on a directory of one's own.
+// those of [conformance.Load] on a directory of one's own.
 func Cases(cases []Case) Option {
 	return func(c *runConfig) { c.cases = cases }
 }
 
 // Run runs every case of the suite against impl, one subtest per case
 // named after it, so that go test's -run and -skip select cases. A case
-// fails with [Case.Check]'s account of the differences, or when impl
-// modifies its inputs; it is skipped when an option says so or when impl
-// answers Skipped.
+// fails with [conformance.Case.Check]'s account of the differences, or
+// when impl modifies its inputs; it is skipped when an option says so or
+// when impl answers Skipped.
 func Run(t *testing.T, impl Implementation, opts ...Option) {
 	t.Helper()
 	var cfg runConfig
@@ -49,20 +66,16 @@ func Run(t *testing.T, impl Implementation, opts ...Option) {
 	}
 	cases := cfg.cases
 	if cases == nil {
-		cases = Vectors()
+		cases = conformance.Vectors()
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			if slices.Contains(cfg.skipNames, c.Name) {
-				t.Skip("skipped by name")
-			}
 			for _, tag := range c.Tags {
 				if slices.Contains(cfg.skipTags, tag) {
 					t.Skipf("skipped by tag %s", tag)
 				}
 			}
-			in := c.clone().Input
-			pristine := c.clone().Input
+			in, pristine := cloneInput(c.Input), cloneInput(c.Input)
 			got := impl(in)
 			if got.Skipped != "" {
 				t.Skipf("the implementation skipped it: %s", got.Skipped)
@@ -77,12 +90,25 @@ func Run(t *testing.T, impl Implementation, opts ...Option) {
 	}
 }
 
+// documents returns the documents of an input.
+func documents(in *Input) []*[]byte {
+	return []*[]byte{&in.Stored, &in.Patch, &in.Metadata, &in.Before, &in.After, &in.Base, &in.Desired, &in.Live}
+}
+
+// cloneInput returns a copy of in that shares no memory with it.
+func cloneInput(in Input) Input {
+	for _, d := range documents(&in) {
+		*d = bytes.Clone(*d)
+	}
+	in.Tags = slices.Clone(in.Tags)
+	return in
+}
+
 // sameInputs reports whether two inputs hold the same documents.
 func sameInputs(a, b Input) bool {
-	var wa, wb wireInput
-	da, db := wa.docs(&a), wb.docs(&b)
+	da, db := documents(&a), documents(&b)
 	for i := range da {
-		if !bytes.Equal(*da[i].doc, *db[i].doc) {
+		if !bytes.Equal(*da[i], *db[i]) {
 			return false
 		}
 	}

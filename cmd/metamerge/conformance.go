@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/metamerge/metamerge/metamergetest"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // runConformance runs the golden vectors against a harness.
@@ -60,17 +60,17 @@ Examples:
 	if err != nil {
 		return ioError("conformance", fmt.Errorf("-run: %v", err), io)
 	}
-	var cases []metamergetest.Case
+	var cases []conformance.Case
 	if *dir != "" {
 		if _, err := os.Stat(*dir); err != nil {
 			return ioError("conformance", err, io)
 		}
-		cases, err = metamergetest.Load(os.DirFS(*dir))
+		cases, err = conformance.Load(os.DirFS(*dir))
 		if err != nil {
 			return ioError("conformance", err, io)
 		}
 	} else {
-		cases = metamergetest.Vectors()
+		cases = conformance.Vectors()
 	}
 	r := &runner{argv: argv, timeout: *timeout, out: io.out, verbose: *verbose, allowSkip: *allowSkip}
 	if *report != "" {
@@ -123,7 +123,7 @@ const maxRestarts = 10
 
 // run runs one case; it returns an error only when the harness cannot be
 // started, which ends the run.
-func (r *runner) run(c metamergetest.Case) error {
+func (r *runner) run(c conformance.Case) error {
 	if r.h == nil {
 		if r.restarts > maxRestarts {
 			return fmt.Errorf("the harness failed %d times in a row; giving up", r.restarts)
@@ -165,18 +165,18 @@ func (r *runner) run(c metamergetest.Case) error {
 }
 
 // decodeAnswer reads the answer to run seq.
-func decodeAnswer(line []byte, seq int) (metamergetest.Output, error) {
+func decodeAnswer(line []byte, seq int) (conformance.Output, error) {
 	var a answer
 	if err := json.Unmarshal(line, &a); err != nil {
-		return metamergetest.Output{}, fmt.Errorf("the harness answered with something that is not a JSON object: %q", cut(line))
+		return conformance.Output{}, fmt.Errorf("the harness answered with something that is not a JSON object: %q", cut(line))
 	}
 	if a.Seq != seq {
-		return metamergetest.Output{}, fmt.Errorf("the harness answered seq %d to seq %d", a.Seq, seq)
+		return conformance.Output{}, fmt.Errorf("the harness answered seq %d to seq %d", a.Seq, seq)
 	}
 	if a.Errored != nil {
-		return metamergetest.Output{}, fmt.Errorf("the harness errored: %s", *a.Errored)
+		return conformance.Output{}, fmt.Errorf("the harness errored: %s", *a.Errored)
 	}
-	var out metamergetest.Output
+	var out conformance.Output
 	if err := json.Unmarshal(line, &out); err != nil {
 		return out, fmt.Errorf("bad answer %q: %v", cut(line), err)
 	}
@@ -184,7 +184,7 @@ func decodeAnswer(line []byte, seq int) (metamergetest.Output, error) {
 }
 
 // unsupported says why the harness cannot run c, or "".
-func (r *runner) unsupported(c metamergetest.Case) string {
+func (r *runner) unsupported(c conformance.Case) string {
 	if !slices.Contains(r.info.Ops, c.Input.Op) {
 		return fmt.Sprintf("the harness does not support op %s", c.Input.Op)
 	}
@@ -196,7 +196,7 @@ func (r *runner) unsupported(c metamergetest.Case) string {
 	return ""
 }
 
-func (r *runner) fail(c metamergetest.Case, why string) {
+func (r *runner) fail(c conformance.Case, why string) {
 	r.record(c, "fail", why)
 }
 
@@ -204,7 +204,7 @@ func (r *runner) fail(c metamergetest.Case, why string) {
 // case without tags is the core of the suite, which every implementation
 // runs, so skipping it fails it unless -allow-skip says the harness is
 // partial.
-func (r *runner) skip(c metamergetest.Case, reason string) {
+func (r *runner) skip(c conformance.Case, reason string) {
 	if len(c.Tags) == 0 && !r.allowSkip {
 		r.fail(c, reason+"; a case without tags may not be skipped (see -allow-skip)")
 		return
@@ -213,7 +213,7 @@ func (r *runner) skip(c metamergetest.Case, reason string) {
 }
 
 // record counts a case and prints it when it failed (or always, with -v).
-func (r *runner) record(c metamergetest.Case, status, reason string) {
+func (r *runner) record(c conformance.Case, status, reason string) {
 	switch status {
 	case "pass":
 		r.passed++

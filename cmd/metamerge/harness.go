@@ -8,11 +8,11 @@ import (
 	"io"
 	"runtime/debug"
 
-	"github.com/metamerge/metamerge/metamergetest"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // runHarness answers the harness protocol on standard input and output
-// with the library itself (metamergetest.Reference).
+// with the library itself (conformance.Reference).
 func runHarness(args []string, io stdio) int {
 	fs := flag.NewFlagSet("harness", flag.ContinueOnError)
 	fs.SetOutput(io.err)
@@ -73,14 +73,14 @@ func serveHarness(in io.Reader, out io.Writer) error {
 			reply = encodeLine(started{Protocol: protocolVersion,
 				Implementation: implementation{Name: "metamerge", Language: "go", Version: moduleVersion(),
 					Homepage: "https://github.com/metamerge/metamerge"},
-				Ops: allOps, Options: allOptions})
+				Ops: conformance.Ops(), Options: conformance.OptionNames()})
 		case "run":
-			var in metamergetest.Input
+			var in conformance.Input
 			if err := json.Unmarshal(req.Case, &in); err != nil { // a case beyond the schema: decline it
-				reply = answerLine(req.Seq, metamergetest.Output{Skipped: "the case cannot be read: " + err.Error()})
+				reply = answerLine(req.Seq, conformance.Output{Skipped: "the case cannot be read: " + err.Error()})
 				break
 			}
-			reply = answerLine(req.Seq, metamergetest.Reference(in))
+			reply = answerLine(req.Seq, conformance.Reference(in))
 		case "stop":
 			return w.Flush()
 		default:
@@ -96,7 +96,7 @@ func serveHarness(in io.Reader, out io.Writer) error {
 }
 
 // answerLine encodes an answer: the sequence number with the fields of out.
-func answerLine(seq int, out metamergetest.Output) []byte {
+func answerLine(seq int, out conformance.Output) []byte {
 	body, err := json.Marshal(out)
 	if err != nil {
 		errored := err.Error()

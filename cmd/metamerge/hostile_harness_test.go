@@ -7,10 +7,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // Tests of the runner against harnesses that misbehave as processes: they
@@ -21,7 +24,7 @@ import (
 
 // startAnswer is a shell harness's answer to start.
 var startAnswer = strings.TrimSpace(string(encodeLine(started{Protocol: 1,
-	Implementation: implementation{Name: "sh", Language: "sh"}, Ops: allOps, Options: allOptions})))
+	Implementation: implementation{Name: "sh", Language: "sh"}, Ops: conformance.Ops(), Options: conformance.OptionNames()})))
 
 // conformanceWithin runs the conformance command and fails t if it has not
 // returned within limit.
@@ -133,5 +136,98 @@ func TestRunnerQuotesWhatTheHarnessWrites(t *testing.T) {
 	_, out := conformanceWithin(t, 15*time.Second, "-run", "^user-add-key$", "--", h)
 	if strings.Contains(out, "\x1b") || !strings.Contains(out, `\x1b[2J--- PASS: x`) {
 		t.Errorf("the harness's escape reached the output:\n%q", out)
+	}
+}
+
+// hostileAnswers are documents a broken or hostile harness may answer
+// with, of about n bytes: the shapes that cost a renderer depth × tokens
+// or a line per byte.
+var hostileAnswers = []struct {
+	name string
+	gen  func(n int) string
+}{
+	{"deep-arrays", func(n int) string { d := min(9000, n/4); return nested(n, d, "[", "]") }},
+	{"deep-objects", func(n int) string { d := min(9990, n/12); return nested(n, d, `{"a":`, "}") }},
+	{"alternating", func(n int) string { d := min(4995, n/12); return nested(n, d, `[{"a":`, "}]") }},
+	{"wide-array", func(n int) string { return nested(n, 1, "[", "]") }},
+	{"long-string", func(n int) string { return `"` + strings.Repeat("é", n/2) + `"` }},
+	{"long-number", func(n int) string { return "1" + strings.Repeat("0", n) }},
+	{"many-raw-lines", func(n int) string { return strings.Repeat("\x1b[2J{\n", n/6) }},
+	{"too-deep-for-json", func(n int) string { return nested(max(n, 20010), 10001, "[", "]") }},
+}
+
+// nested wraps an array of numbers filling n bytes in depth levels.
+func nested(n, depth int, open, close string) string {
+	var b strings.Builder
+	b.WriteString(strings.Repeat(open, depth) + "[0")
+	for i := 1; b.Len() < n-depth*len(close)-1; i++ {
+		b.WriteString("," + strconv.Itoa(i%10))
+	}
+	return b.String() + "]" + strings.Repeat(close, depth)
+}
+
+// TestRunnerBoundsHostileAnswers runs the runner against a harness that
+// answers every case with a hostile document: each case fails with a
+// bounded account, the run goes on to the end, and the runner allocates a
+// small multiple of what the harness sent.
+func TestRunnerBoundsHostileAnswers(t *testing.T) {
+	sizes := []int{20 << 10, 118 << 10}
+	if !testing.Short() {
+		sizes = append(sizes, 1<<20)
+	}
+	dir, answers := t.TempDir(), t.TempDir()
+	var cases []any
+	sent := 0
+	for _, size := range sizes {
+		for _, h := range hostileAnswers {
+			for _, pair := range [][2]string{
+				{"{}", h.gen(size)},              // a small result, a hostile answer
+				{h.gen(size), h.gen(size) + " "}, // a hostile result, an answer that differs at its end
+			} {
+				name := h.name + "-" + strconv.Itoa(size) + "-" + strconv.Itoa(len(pair[0]))
+				cases = append(cases, map[string]any{"name": name, "comment": "a hostile answer", "rules": []string{"H7"},
+					"tags": []string{"large"}, "op": "merge_user", "stored": "{}", "patch": "{}", "result": pair[0]})
+				line, err := json.Marshal(map[string]any{"seq": len(cases), "result": pair[1]})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sent += len(line)
+				if err := os.WriteFile(filepath.Join(answers, strconv.Itoa(len(cases))), append(line, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	b, err := json.Marshal(map[string]any{"description": "hostile answers", "cases": cases})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent += len(b) // the runner reads the expected results too
+	if err := os.WriteFile(filepath.Join(dir, "hostile.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := shellHarness(t, "read l; echo '"+startAnswer+"'; i=0\n"+
+		"while read l; do case $l in *'\"stop\"'*) exit 0;; esac; i=$((i+1)); cat '"+answers+"'/$i; done\n")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	status, out := conformanceWithin(t, 120*time.Second, "-vectors", dir, "--", h)
+	runtime.ReadMemStats(&after)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("%d cases, %d bytes of vectors and answers: %d bytes allocated (%.1f×), %d bytes of output",
+		len(cases), sent, alloc, float64(alloc)/float64(sent), len(out))
+	if want := "0 passed, " + strconv.Itoa(len(cases)) + " failed, 0 skipped"; status != exitViolations || !strings.Contains(out, want) {
+		t.Errorf("status %d, want %d and %q; the output ends:\n%s", status, exitViolations, want, out[max(0, len(out)-2000):])
+	}
+	if n := strings.Count(out, "--- FAIL: "); n != len(cases) {
+		t.Errorf("%d cases shown failing, want %d", n, len(cases))
+	}
+	if limit := uint64(10*sent + len(cases)*(1<<20)); alloc > limit { // the README quotes 10×
+		t.Errorf("the runner allocated %d bytes for %d of vectors and answers, more than %d", alloc, sent, limit)
+	}
+	if limit := len(cases) * (40 << 10); len(out) > limit {
+		t.Errorf("%d bytes of output for %d cases, more than %d", len(out), len(cases), limit)
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Error("a raw escape reached the output")
 	}
 }

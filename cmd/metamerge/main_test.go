@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/metamerge/metamerge/metamergetest"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // TestMain lets the test binary stand in for the command (with
@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 // NAME=seq,NAME=wrong"; "ops=merge_user" limits the ops it declares.
 func fakeHarness(spec string) {
 	acts := map[string]string{}
-	ops := allOps
+	ops := conformance.Ops()
 	for _, kv := range strings.Split(spec, ",") {
 		k, v, _ := strings.Cut(kv, "=")
 		if k == "ops" {
@@ -53,11 +53,11 @@ func fakeHarness(spec string) {
 		_ = json.Unmarshal(line, &req)
 		switch req.Cmd {
 		case "start":
-			os.Stdout.Write(encodeLine(started{Protocol: 1, Implementation: implementation{Name: "fake", Language: "go"}, Ops: ops, Options: allOptions}))
+			os.Stdout.Write(encodeLine(started{Protocol: 1, Implementation: implementation{Name: "fake", Language: "go"}, Ops: ops, Options: conformance.OptionNames()}))
 		case "stop":
 			return
 		case "run":
-			out := metamergetest.Reference(*req.Case)
+			out := conformance.Reference(*req.Case)
 			switch acts[req.Case.Name] {
 			case "crash":
 				fmt.Fprintln(os.Stderr, "fake: crashing on purpose")
@@ -73,7 +73,7 @@ func fakeHarness(spec string) {
 			case "seq":
 				req.Seq++
 			case "wrong":
-				out = metamergetest.Output{Result: []byte(`{"wrong":true}`)}
+				out = conformance.Output{Result: []byte(`{"wrong":true}`)}
 			}
 			os.Stdout.Write(answerLine(req.Seq, out))
 		}
@@ -101,7 +101,7 @@ func self(t *testing.T) []string {
 func TestConformanceAgainstTheGoHarness(t *testing.T) {
 	argv := append(self(t), "harness")
 	status, out, errOut := runCommand(t, "", append([]string{"conformance", "--"}, argv...)...)
-	want := fmt.Sprintf("%d passed, 0 failed, 0 skipped\n", len(metamergetest.Vectors()))
+	want := fmt.Sprintf("%d passed, 0 failed, 0 skipped\n", len(conformance.Vectors()))
 	if status != exitOK || !strings.HasSuffix(out, want) {
 		t.Errorf("status %d, stdout:\n%s\nstderr:\n%s\nwant the last line %q", status, out, errOut, want)
 	}
@@ -121,7 +121,7 @@ func TestConformanceRecovers(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.jsonl")
 	status, out, _ := runCommand(t, "", "conformance", "-timeout", "500ms", "-report", report, "-run", "^user-", "--", exe)
 	n := 0
-	for _, c := range metamergetest.Vectors() {
+	for _, c := range conformance.Vectors() {
 		if strings.HasPrefix(c.Name, "user-") {
 			n++
 		}

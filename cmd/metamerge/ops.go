@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/metamerge/metamerge"
-	"github.com/metamerge/metamerge/metamergetest"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // defaultMaxInput is the default of -max-input: the most bytes the command
@@ -409,7 +409,7 @@ func runMerge(args []string, io stdio) int {
 	if !ok {
 		return status
 	}
-	rules, err := metamergetest.Options{}.FieldRules(*policy)
+	rules, err := conformance.FieldRules(*policy)
 	if err != nil {
 		fmt.Fprintf(io.err, "metamerge merge: -policy must be user_metadata, app_metadata, client_metadata or signup, not %q\n", *policy)
 		return exitUsage

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 
 	"github.com/metamerge/metamerge/conformance"
-	"github.com/metamerge/metamerge/metamergetest"
 )
 
 // The harness protocol, as conformance/PROTOCOL.md defines it.
@@ -14,11 +13,11 @@ const protocolVersion = 1
 
 // request is a message from the runner to a harness.
 type request struct {
-	Cmd      string               `json:"cmd"`
-	Protocol int                  `json:"protocol,omitempty"`
-	Suite    string               `json:"suite,omitempty"`
-	Seq      int                  `json:"seq,omitempty"`
-	Case     *metamergetest.Input `json:"case,omitempty"`
+	Cmd      string             `json:"cmd"`
+	Protocol int                `json:"protocol,omitempty"`
+	Suite    string             `json:"suite,omitempty"`
+	Seq      int                `json:"seq,omitempty"`
+	Case     *conformance.Input `json:"case,omitempty"`
 }
 
 // started is a harness's answer to start.
@@ -37,18 +36,11 @@ type implementation struct {
 }
 
 // answer is a harness's answer to run: its sequence number, and either
-// errored or the fields of a metamergetest.Output.
+// errored or the fields of a conformance.Output.
 type answer struct {
 	Seq     int     `json:"seq"`
 	Errored *string `json:"errored,omitempty"`
 }
-
-// allOps and allOptions are everything the suite uses.
-var (
-	allOps = []string{"merge_user", "merge_client", "merge", "validate_signup", "diff_user", "diff_client", "diff",
-		"diff3_user", "diff3_client", "diff3", "report_user", "report_client", "report"}
-	allOptions = []string{"max_depth", "max_errors", "max_document_bytes", "unit", "max_bytes", "max_profile_bytes", "no_prototype_keys"}
-)
 
 // suiteVersion is sent with start.
 const suiteVersion = conformance.Version

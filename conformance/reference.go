@@ -1,4 +1,4 @@
-package metamergetest
+package conformance
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"github.com/metamerge/metamerge"
 )
 
-// Reference is the library itself as an Implementation: it answers every
+// Reference is the library itself as an implementation: it answers every
 // case with metamerge's functions, filling in Auth0's message of each
 // violation where the library knows it. It skips, with the reason, an
 // input it cannot map to the library (an unknown op, policy or unit).
@@ -21,17 +21,17 @@ func Reference(in Input) Output {
 		return Output{Skipped: "setting out of range: " + err.Error()}
 	}
 	if len(errs) > 0 {
-		out := Output{Errors: make([]Error, len(errs))}
+		out := Output{Errors: make([]Violation, len(errs))}
 		for i, e := range errs {
-			out.Errors[i] = Error{Code: string(e.Code), Pointer: e.Pointer, Stored: e.Stored, Auth0Message: e.Auth0Message()}
+			out.Errors[i] = Violation{Code: string(e.Code), Pointer: e.Pointer, Stored: e.Stored, Auth0Message: e.Auth0Message()}
 		}
 		return out
 	}
 	out := Output{Result: result}
 	if isReport(in.Op) {
-		out.Changes = make([]Change, len(changes))
+		out.Changes = make([]ReportedChange, len(changes))
 		for i, ch := range changes {
-			out.Changes[i] = Change{Op: string(ch.Op), Pointer: ch.Pointer}
+			out.Changes[i] = ReportedChange{Op: string(ch.Op), Pointer: ch.Pointer}
 		}
 	}
 	return out
@@ -115,7 +115,7 @@ func (o Options) apply(p *metamerge.Policy) error {
 }
 
 // UserRules returns the rules of merge_user and the other user ops under
-// these options.
+// these options, or an error naming an unknown unit.
 func (o Options) UserRules() (metamerge.UserRules, error) {
 	r := metamerge.UserRules{UserMetadata: metamerge.UserMetadata(), AppMetadata: metamerge.AppMetadata(),
 		MaxProfileBytes: o.MaxProfileBytes, Limits: o.limits()}
@@ -126,26 +126,52 @@ func (o Options) UserRules() (metamerge.UserRules, error) {
 }
 
 // ClientRules returns the rules of merge_client and the other client ops
-// under these options.
+// under these options, or an error naming an unknown unit.
 func (o Options) ClientRules() (metamerge.ClientRules, error) {
 	r := metamerge.ClientRules{ClientMetadata: metamerge.ClientMetadata(), Limits: o.limits()}
 	return r, o.apply(&r.ClientMetadata)
 }
 
-// policies are the named policies of the merge, diff, diff3 and report ops.
-var policies = map[string]func() metamerge.Policy{
-	"user_metadata": metamerge.UserMetadata, "app_metadata": metamerge.AppMetadata,
-	"client_metadata": metamerge.ClientMetadata, "signup": metamerge.Signup,
+// policies are the named policies of the merge, diff, diff3 and report
+// ops, in the order of the vectors' README.
+var policies = []struct {
+	name   string
+	policy func() metamerge.Policy
+}{
+	{"user_metadata", metamerge.UserMetadata}, {"app_metadata", metamerge.AppMetadata},
+	{"client_metadata", metamerge.ClientMetadata}, {"signup", metamerge.Signup},
 }
 
-// FieldRules returns the rules of the named policy (user_metadata,
-// app_metadata, client_metadata or signup) under these options, for the
-// merge, diff, diff3 and report ops.
-func (o Options) FieldRules(policy string) (metamerge.FieldRules, error) {
-	p, ok := policies[policy]
-	if !ok {
-		return metamerge.FieldRules{}, skip(fmt.Sprintf("unknown policy %q", policy))
+// PolicyNames returns the names of the policies of the merge, diff, diff3
+// and report ops: user_metadata, app_metadata, client_metadata and signup.
+func PolicyNames() []string {
+	n := make([]string, len(policies))
+	for i, p := range policies {
+		n[i] = p.name
 	}
-	r := metamerge.FieldRules{Policy: p(), Limits: o.limits()}
+	return n
+}
+
+// FieldRules returns the rules of the named policy (one of [PolicyNames])
+// with the default limits, or an error naming the policy when there is no
+// such policy.
+func FieldRules(policy string) (metamerge.FieldRules, error) {
+	for _, p := range policies {
+		if p.name == policy {
+			return metamerge.FieldRules{Policy: p.policy()}, nil
+		}
+	}
+	return metamerge.FieldRules{}, skip(fmt.Sprintf("unknown policy %q", policy))
+}
+
+// FieldRules returns the rules of the named policy (one of [PolicyNames])
+// under these options, for the merge, diff, diff3 and report ops, or an
+// error naming what it cannot map: the policy or the unit.
+func (o Options) FieldRules(policy string) (metamerge.FieldRules, error) {
+	r, err := FieldRules(policy)
+	if err != nil {
+		return r, err
+	}
+	r.Limits = o.limits()
 	return r, o.apply(&r.Policy)
 }

@@ -1,4 +1,4 @@
-package metamergetest
+package conformance
 
 import (
 	"bytes"
@@ -117,7 +117,7 @@ func (in *Input) UnmarshalJSON(data []byte) error {
 	}
 	got, err := w.input()
 	if err != nil {
-		return fmt.Errorf("metamergetest: input: %v", err)
+		return fmt.Errorf("conformance: input: %v", err)
 	}
 	*in = got
 	return nil
@@ -126,8 +126,8 @@ func (in *Input) UnmarshalJSON(data []byte) error {
 // wireOutput is an Output as the harness protocol spells it.
 type wireOutput struct {
 	Result  *json.RawMessage `json:"result,omitempty"`
-	Changes []Change         `json:"changes,omitempty"`
-	Errors  []Error          `json:"errors,omitempty"`
+	Changes []ReportedChange `json:"changes,omitempty"`
+	Errors  []Violation      `json:"errors,omitempty"`
 	Skipped string           `json:"skipped,omitempty"`
 }
 
@@ -156,7 +156,7 @@ func (o Output) MarshalJSON() ([]byte, error) {
 		if o.Changes != nil { // a report op: its list, even when empty
 			return marshal(struct {
 				Result  *json.RawMessage `json:"result"`
-				Changes []Change         `json:"changes"`
+				Changes []ReportedChange `json:"changes"`
 			}{w.Result, o.Changes})
 		}
 	}
@@ -184,7 +184,7 @@ func (o *Output) UnmarshalJSON(data []byte) error {
 		}
 	}
 	if n != 1 {
-		return fmt.Errorf("metamergetest: an answer needs exactly one of result, errors and skipped")
+		return fmt.Errorf("conformance: an answer needs exactly one of result, errors and skipped")
 	}
 	out := Output{Skipped: w.Skipped, Errors: w.Errors, Changes: w.Changes}
 	if len(out.Errors) == 0 {
@@ -193,7 +193,7 @@ func (o *Output) UnmarshalJSON(data []byte) error {
 	if w.Result != nil && !bytes.Equal(*w.Result, null) {
 		var s string
 		if err := json.Unmarshal(*w.Result, &s); err != nil {
-			return fmt.Errorf("metamergetest: result is neither a string nor null")
+			return fmt.Errorf("conformance: result is neither a string nor null")
 		}
 		out.Result = []byte(s)
 	}

@@ -1,12 +1,4 @@
-// Package metamergetest helps other people's tests: it runs metamerge's
-// golden vectors against any Go implementation of the rules ([Run]), and
-// replays a user's own golden files of profile updates against the library
-// ([Replay]).
-//
-// The vectors are embedded, so a module that depends on metamerge runs them
-// with no checkout. Their format is defined in the conformance suite's
-// vectors/README.md; this package parses it into [Case] values.
-package metamergetest
+package conformance
 
 import (
 	"bytes"
@@ -16,8 +8,6 @@ import (
 	"path"
 	"slices"
 	"sync"
-
-	"github.com/metamerge/metamerge/conformance"
 )
 
 // Case is one golden vector: the inputs of one operation and the answer
@@ -60,25 +50,52 @@ type Options struct {
 	NoPrototypeKeys  bool   `json:"no_prototype_keys,omitempty"`
 }
 
-// Names returns the names of the options that are set, in the order of the
-// vectors' README.
+// Names returns the names of the options that are set, in the order of
+// [OptionNames].
 func (o Options) Names() []string {
 	var n []string
-	for _, f := range []struct {
-		name string
-		set  bool
-	}{
-		{"max_depth", o.MaxDepth != 0}, {"max_errors", o.MaxErrors != 0},
-		{"max_document_bytes", o.MaxDocumentBytes != 0}, {"unit", o.Unit != ""},
-		{"max_bytes", o.MaxBytes != 0}, {"max_profile_bytes", o.MaxProfileBytes != 0},
-		{"no_prototype_keys", o.NoPrototypeKeys},
-	} {
-		if f.set {
+	for _, f := range options {
+		if f.set(o) {
 			n = append(n, f.name)
 		}
 	}
 	return n
 }
+
+// options are the options of the suite, in the order of the vectors'
+// README, each with whether a value of Options sets it: the one list the
+// protocol's start answer, the runner and the schema's test derive from.
+var options = []struct {
+	name string
+	set  func(Options) bool
+}{
+	{"max_depth", func(o Options) bool { return o.MaxDepth != 0 }},
+	{"max_errors", func(o Options) bool { return o.MaxErrors != 0 }},
+	{"max_document_bytes", func(o Options) bool { return o.MaxDocumentBytes != 0 }},
+	{"unit", func(o Options) bool { return o.Unit != "" }},
+	{"max_bytes", func(o Options) bool { return o.MaxBytes != 0 }},
+	{"max_profile_bytes", func(o Options) bool { return o.MaxProfileBytes != 0 }},
+	{"no_prototype_keys", func(o Options) bool { return o.NoPrototypeKeys }},
+}
+
+// OptionNames returns the names of every option of the suite, in the
+// order of the vectors' README.
+func OptionNames() []string {
+	n := make([]string, len(options))
+	for i, f := range options {
+		n[i] = f.name
+	}
+	return n
+}
+
+// ops are the operations of the suite, in the order of the vectors'
+// README.
+var ops = []string{"merge_user", "merge_client", "merge", "validate_signup", "diff_user", "diff_client", "diff",
+	"diff3_user", "diff3_client", "diff3", "report_user", "report_client", "report"}
+
+// Ops returns the names of every operation of the suite, in the order of
+// the vectors' README.
+func Ops() []string { return slices.Clone(ops) }
 
 // Output is an implementation's answer to one case, or the expected answer
 // of a case.
@@ -88,17 +105,17 @@ type Output struct {
 	// needed) and, with validate_signup, that the metadata is valid.
 	Result []byte
 	// Changes are the changes of the report ops, in order.
-	Changes []Change
+	Changes []ReportedChange
 	// Errors are the violations, in order; an answer has Errors or Result.
-	Errors []Error
+	Errors []Violation
 	// Skipped, when not empty, says why the implementation did not run the
 	// case; the other fields are then ignored.
 	Skipped string
 }
 
-// Error is one violation as the vectors give it: its code, where it is,
-// and whether it is in the stored document.
-type Error struct {
+// Violation is one violation as the vectors give it: its code, where it
+// is, and whether it is in the stored document.
+type Violation struct {
 	Code    string `json:"code"`
 	Pointer string `json:"pointer"`
 	Stored  bool   `json:"stored,omitempty"`
@@ -108,9 +125,9 @@ type Error struct {
 	Auth0Message string `json:"auth0_message,omitempty"`
 }
 
-// Change is one change of a report op: add, replace, remove or clear, and
-// where.
-type Change struct {
+// ReportedChange is one change of a report op: add, replace, remove or
+// clear, and where.
+type ReportedChange struct {
 	Op      string `json:"op"`
 	Pointer string `json:"pointer"`
 }
@@ -123,13 +140,13 @@ type vectorFile struct {
 
 // vectorCase is a case as the files spell it.
 type vectorCase struct {
-	Name    string          `json:"name"`
-	Comment string          `json:"comment"`
-	Rules   []string        `json:"rules"`
-	Tags    []string        `json:"tags,omitempty"`
-	Result  json.RawMessage `json:"result,omitempty"`
-	Changes []Change        `json:"changes,omitempty"`
-	Errors  []Error         `json:"errors,omitempty"`
+	Name    string           `json:"name"`
+	Comment string           `json:"comment"`
+	Rules   []string         `json:"rules"`
+	Tags    []string         `json:"tags,omitempty"`
+	Result  json.RawMessage  `json:"result,omitempty"`
+	Changes []ReportedChange `json:"changes,omitempty"`
+	Errors  []Violation      `json:"errors,omitempty"`
 	wireInput
 }
 
@@ -141,7 +158,7 @@ func Load(fsys fs.FS) ([]Case, error) {
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("metamergetest: no *.json vector files")
+		return nil, fmt.Errorf("conformance: no *.json vector files")
 	}
 	var all []Case
 	seen := map[string]string{}
@@ -152,15 +169,15 @@ func Load(fsys fs.FS) ([]Case, error) {
 		}
 		var f vectorFile
 		if err := decodeStrict(data, &f); err != nil {
-			return nil, fmt.Errorf("metamergetest: %s: %v", name, err)
+			return nil, fmt.Errorf("conformance: %s: %v", name, err)
 		}
 		for _, vc := range f.Cases {
 			c, err := vc.parse(path.Base(name))
 			if err != nil {
-				return nil, fmt.Errorf("metamergetest: %s: case %q: %v", name, vc.Name, err)
+				return nil, fmt.Errorf("conformance: %s: case %q: %v", name, vc.Name, err)
 			}
 			if other, dup := seen[c.Name]; dup {
-				return nil, fmt.Errorf("metamergetest: case %q is in %s and %s", c.Name, other, name)
+				return nil, fmt.Errorf("conformance: case %q is in %s and %s", c.Name, other, name)
 			}
 			seen[c.Name] = name
 			all = append(all, c)
@@ -199,15 +216,12 @@ func (vc vectorCase) parse(file string) (Case, error) {
 	c.Want.Errors = vc.Errors
 	c.Want.Changes = vc.Changes
 	if isReport(in.Op) && c.Want.Changes == nil && len(c.Want.Errors) == 0 {
-		c.Want.Changes = []Change{}
+		c.Want.Changes = []ReportedChange{}
 	}
 	return c, nil
 }
 
 func isReport(op string) bool { return op == "report" || op == "report_user" || op == "report_client" }
-
-// HasTag reports whether the case carries tag.
-func (c Case) HasTag(tag string) bool { return slices.Contains(c.Tags, tag) }
 
 var (
 	embedded     []Case
@@ -215,12 +229,12 @@ var (
 	embeddedOnce sync.Once
 )
 
-// Vectors returns the suite embedded in this module (version
-// [conformance.Version]). Each call returns a fresh copy that the caller
-// may modify.
+// Vectors returns the suite embedded in this module (version [Version]):
+// the cases of [FS]'s vectors/*.json. Each call returns a fresh copy that
+// the caller may modify.
 func Vectors() []Case {
 	embeddedOnce.Do(func() {
-		sub, err := fs.Sub(conformance.FS, "vectors")
+		sub, err := fs.Sub(FS, "vectors")
 		if err == nil {
 			embedded, embeddedErr = Load(sub)
 		} else {
@@ -239,6 +253,7 @@ func Vectors() []Case {
 	return out
 }
 
+// clone returns a copy of the case that shares no memory with it.
 func (c Case) clone() Case {
 	c.Rules, c.Tags = slices.Clone(c.Rules), slices.Clone(c.Tags)
 	in := &c.Input

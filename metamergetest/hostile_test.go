@@ -1,0 +1,375 @@
+package metamergetest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/conformance"
+)
+
+// Every entry point that shows a document to a person gets the worst
+// answers we know, and must fail them in memory and output bounded by a
+// small multiple of the input, not depth × tokens.
+
+// hostileDoc builds a document of about n bytes.
+type hostileDoc struct {
+	name, reason string
+	gen          func(n int) []byte
+}
+
+// numbers appends comma-separated numbers to b until it holds n bytes.
+func numbers(b []byte, n int) []byte {
+	for i := 0; len(b) < n || i == 0; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(i%10), 10)
+	}
+	return b
+}
+
+// nest wraps numbers filling n bytes in depth levels of open ... close.
+func nest(n, depth int, open, close string) []byte {
+	b := []byte(strings.Repeat(open, depth))
+	b = numbers(b, n-depth*len(close))
+	return append(b, strings.Repeat(close, depth)...)
+}
+
+var hostileDocs = []hostileDoc{
+	{"deep-arrays", "9,000 nested arrays around numbers: the issue's 118 KB answer", func(n int) []byte {
+		return nest(n, min(9000, n/4), "[", "]")
+	}},
+	{"deep-objects", "objects 9,990 deep around an array of numbers", func(n int) []byte {
+		d := min(9990, n/12)
+		return []byte(strings.Repeat(`{"a":`, d) + string(nest(n-6*d, 1, "[", "]")) + strings.Repeat("}", d))
+	}},
+	{"alternating", "arrays and objects in turn, 9,990 deep", func(n int) []byte {
+		d := min(4995, n/12)
+		b := nest(n-d*8, 1, "[", "]")
+		return []byte(strings.Repeat(`[{"a":`, d) + string(b) + strings.Repeat("}]", d))
+	}},
+	{"wide-array", "one short line per byte or two", func(n int) []byte { return append(nest(n-1, 1, "[", "]"), '\n') }},
+	{"wide-object", "one member a line", func(n int) []byte {
+		b := []byte("{")
+		for i := 0; len(b) < n; i++ {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = fmt.Appendf(b, `"k%d":%d`, i, i)
+		}
+		return append(b, '}')
+	}},
+	{"long-string", "one line of n bytes", func(n int) []byte { return []byte(`"` + strings.Repeat("é", n/2) + `a"`) }},
+	{"escaped-string", "escapes that quoting would grow", func(n int) []byte { return []byte(`"` + strings.Repeat(`\u0001`, n/6) + `"`) }},
+	{"long-number", "a number of n digits", func(n int) []byte { return []byte("1" + strings.Repeat("0", n)) }},
+	{"not-json-lines", "not JSON: many raw lines and control bytes", func(n int) []byte {
+		return []byte(strings.Repeat("\x1b[2J{\n", n/6))
+	}},
+	{"too-deep-for-json", "deeper than encoding/json reads: shown quoted", func(n int) []byte {
+		return nest(max(n, 20010), 10001, "[", "]")
+	}},
+}
+
+// mutate returns doc with its last digit or letter changed, so that the
+// two differ at their very end, after all they have in common.
+func mutate(doc []byte) []byte {
+	d := bytes.Clone(doc)
+	for i := len(d) - 1; i >= 0; i-- {
+		switch c := d[i]; {
+		case c >= '0' && c <= '8', c >= 'a' && c <= 'y':
+			d[i]++
+			return d
+		}
+	}
+	return append(d, ' ')
+}
+
+// hostileSizes are the sizes of the documents: 20 KB, and 1 MB unless
+// -short.
+func hostileSizes() []int {
+	if testing.Short() {
+		return []int{20 << 10}
+	}
+	return []int{20 << 10, 1 << 20}
+}
+
+// worst keeps the largest ratio of allocated bytes to input seen, for the
+// log: the figures the README quotes.
+type worst struct {
+	ratio float64
+	what  string
+	alloc uint64
+	took  time.Duration
+}
+
+func (w *worst) see(what string, alloc uint64, in int, took time.Duration) {
+	if took > time.Second {
+		fmt.Printf("slow: %s took %v\n", what, took)
+	}
+	if in < 1<<20 {
+		return // at 20 KB the constant part dominates
+	}
+	if r := float64(alloc) / float64(in); r > w.ratio {
+		*w = worst{r, what, alloc, took}
+	}
+}
+
+func (w worst) String() string {
+	return fmt.Sprintf("%.1f× (%d bytes) on %s, in %v", w.ratio, w.alloc, w.what, w.took.Round(time.Millisecond))
+}
+
+// allocated runs f and returns the bytes it allocated.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// Bounds of an account of one hostile case: what it allocates, as a
+// multiple of its documents plus a constant, and its length.
+// The README's Resources section quotes them.
+const (
+	allocFactor = 8
+	allocSlack  = 1 << 20
+	maxAccount  = 4 * (32<<10 + 1<<10) // 32 KB a section of an account
+	// Replay: comparing, rewriting, and the size of the rewritten file.
+	replayFactor, rewriteFactor, rewrittenFactor = 12, 20, 8
+	replaySlack                                  = 4 << 20 // the library merges 10,000 deep
+)
+
+// TestCheckBoundsHostileAnswers runs every hostile document through every
+// way Check shows a document: a diff against a document that differs at
+// its end, against a small one, both ways; the document shown whole (a
+// result where errors were due, and the other way); a result with errors
+// (H7); a difference of form only; and lists of many long errors.
+func TestCheckBoundsHostileAnswers(t *testing.T) {
+	manyErrors := func(n int) []conformance.Violation {
+		errs := make([]conformance.Violation, 1000)
+		for i := range errs {
+			errs[i] = conformance.Violation{Code: "invalid_key", Pointer: "/" + strings.Repeat("~0", n/2000) + strconv.Itoa(i)}
+		}
+		return errs
+	}
+	var w worst
+	defer func() { t.Logf("Check: worst %v", w) }()
+	for _, size := range hostileSizes() {
+		for _, h := range hostileDocs {
+			doc := h.gen(size)
+			small := []byte(`{"a":1}`)
+			errs := []conformance.Violation{{Code: "too_deep", Pointer: ""}}
+			tests := []struct {
+				how       string
+				want, got Output
+				lacks     string // a line the account must hold
+			}{
+				{"differs at the end", Output{Result: doc}, Output{Result: mutate(doc)}, ""},
+				{"small want", Output{Result: small}, Output{Result: doc}, `-   "a": 1`},
+				{"small answer", Output{Result: doc}, Output{Result: small}, `+   "a": 1`},
+				{"errors due", Output{Errors: errs}, Output{Result: doc}, "want errors, got result"},
+				{"result due", Output{Result: doc}, Output{Errors: errs}, "want result"},
+				{"result with errors", Output{Result: small}, Output{Result: doc, Errors: errs}, "(H7)"},
+				{"form only", Output{Result: doc}, Output{Result: append(bytes.Clone(doc), ' ')}, "in form only"},
+				{"many long errors", Output{Errors: manyErrors(size)}, Output{Errors: manyErrors(size)[1:]}, "more lines"},
+			}
+			for _, tt := range tests {
+				c := Case{Want: tt.want}
+				var account string
+				in := len(tt.want.Result) + len(tt.got.Result) + 2*size*len(tt.want.Errors)/1000
+				start := time.Now()
+				alloc := allocated(func() { account = c.Check(tt.got) })
+				name := fmt.Sprintf("%s %d, %s (%s)", h.name, size, tt.how, h.reason)
+				w.see(name, alloc, in, time.Since(start))
+				if limit := uint64(allocFactor*in + allocSlack); alloc > limit {
+					t.Errorf("%s: allocated %d bytes for %d of input, more than %d", name, alloc, in, limit)
+				}
+				if len(account) > maxAccount {
+					t.Errorf("%s: an account of %d bytes", name, len(account))
+				}
+				if tt.how == "differs at the end" {
+					tt.lacks = "  + " // and "more lines" past one line
+				}
+				if (tt.how == "form only" && strings.HasPrefix(h.name, "not-json")) || (tt.how == "form only" && h.name == "too-deep-for-json") {
+					tt.lacks = "-want +got" // not JSON: a space is a difference
+				}
+				if !strings.Contains(account, tt.lacks) {
+					t.Errorf("%s: the account lacks %q:\n%s", name, tt.lacks, cutForLog(account))
+				}
+				if strings.Contains(account, "\x1b") {
+					t.Errorf("%s: a raw escape in the account", name)
+				}
+			}
+		}
+	}
+}
+
+func cutForLog(s string) string {
+	if len(s) > 2000 {
+		return s[:2000] + "…"
+	}
+	return s
+}
+
+// hostileRules are rules that take the hostile documents: the deepest
+// nesting allowed, no size caps.
+func hostileRules() metamerge.UserRules {
+	r := metamerge.UserRules{UserMetadata: metamerge.UserMetadata(), AppMetadata: metamerge.AppMetadata(),
+		Limits: metamerge.Limits{MaxDepth: 10000}}
+	r.UserMetadata.MaxBytes = metamerge.MaxDocumentBytes
+	return r
+}
+
+// TestReplayBoundsHostileFiles replays golden files whose documents are
+// the hostile ones, comparing (a stale expectation) and rewriting.
+func TestReplayBoundsHostileFiles(t *testing.T) {
+	var wc, wu worst
+	defer func() { t.Logf("Replay, comparing: worst %v; rewriting: worst %v", wc, wu) }()
+	for _, size := range hostileSizes() {
+		for _, h := range hostileDocs {
+			doc := h.gen(size)
+			if !json.Valid(doc) {
+				continue // a golden file is JSON
+			}
+			for _, r := range []struct {
+				name  string
+				rules Replayer
+			}{{"Auth0's rules", Replayer{}}, {"rules 10,000 deep", Replayer{User: hostileRules()}}} {
+				step := func(result []byte) string {
+					return fmt.Sprintf(`{"patch":{"user_metadata":{"a":%s}},"result":{"user_metadata":{"a":%s}}}`, doc, result)
+				}
+				file := fmt.Sprintf(`{"kind":"user","stored":{"user_metadata":{"a":%s}},"steps":[%s,%s]}`, doc, step(mutate(doc)), step(doc))
+				path := filepath.Join(t.TempDir(), "golden.json")
+				if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				name := fmt.Sprintf("%s %d, %s (%s)", h.name, size, r.name, h.reason)
+				var diffs []string
+				var err error
+				start := time.Now()
+				alloc := allocated(func() { diffs, err = r.rules.Check(path) })
+				wc.see(name, alloc, len(file), time.Since(start))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if limit := uint64(replayFactor*len(file) + replaySlack); alloc > limit {
+					t.Errorf("%s: comparing allocated %d bytes for a file of %d, more than %d", name, alloc, len(file), limit)
+				}
+				total := 0
+				for _, d := range diffs {
+					total += len(d)
+				}
+				if len(diffs) == 0 || total > 2*maxAccount {
+					t.Errorf("%s: %d differences of %d bytes", name, len(diffs), total)
+				}
+				var rewritten []byte
+				start = time.Now()
+				alloc = allocated(func() { _, rewritten, err = r.rules.replay(path, false) })
+				wu.see(name, alloc, len(file), time.Since(start))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if limit := uint64(rewriteFactor*len(file) + replaySlack); alloc > limit || len(rewritten) > rewrittenFactor*len(file) {
+					t.Errorf("%s: rewriting allocated %d bytes (more than %d) and wrote %d for a file of %d", name, alloc, limit, len(rewritten), len(file))
+				}
+				if !json.Valid(rewritten) {
+					t.Errorf("%s: the rewritten file is not JSON", name)
+				}
+			}
+		}
+	}
+}
+
+// TestIndentFileIsJSONIndent checks the rewriter against json.Indent on
+// what fits its depth, and that deeper values are kept on one line.
+func TestIndentFileIsJSONIndent(t *testing.T) {
+	for _, src := range []string{`{}`, `[]`, `{"a":[],"b":{},"c":[1,{"d":"x\"]"}],"e":"{,:}"}`, `{"kind":"user","steps":[{"patch":{"a":null}}]}`} {
+		var want bytes.Buffer
+		if err := json.Indent(&want, []byte(src), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(indentFile([]byte(src))); got != want.String()+"\n" {
+			t.Errorf("%s: got\n%s\nwant\n%s", src, got, want.String())
+		}
+	}
+	deep := strings.Repeat("[", 20) + "1,2" + strings.Repeat("]", 20)
+	got := string(indentFile([]byte(deep)))
+	if want := strings.Repeat(" ", 2*maxFileIndent) + "[[[[1,2]]]]\n"; !strings.Contains(got, want) || !json.Valid([]byte(got)) {
+		t.Errorf("20 levels: got\n%s", got)
+	}
+}
+
+// TestRunBoundsHostileAnswers runs Run, in a child process, against an
+// implementation whose answers are the hostile documents, and checks that
+// every case fails, the run goes on, and the output and memory stay
+// bounded.
+func TestRunBoundsHostileAnswers(t *testing.T) {
+	if os.Getenv("METAMERGETEST_HOSTILE_CHILD") == "1" {
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-test.run=^TestRunHostileChild$", "-test.v"}
+	if testing.Short() {
+		args = append(args, "-test.short")
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), "METAMERGETEST_HOSTILE_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the run against hostile answers passed:\n%s", cutForLog(string(out)))
+	}
+	s := string(out)
+	var input, alloc uint64
+	if i := strings.Index(s, "hostile run: "); i < 0 {
+		t.Fatalf("the child did not finish:\n%s", cutForLog(s[max(0, len(s)-4000):]))
+	} else if _, err := fmt.Sscanf(s[i:], "hostile run: %d bytes of answers, %d allocated", &input, &alloc); err != nil {
+		t.Fatal(err)
+	}
+	cases := len(hostileDocs) * len(hostileSizes())
+	if n := strings.Count(s, "    --- FAIL: "); n != cases {
+		t.Errorf("%d cases failed, want %d", n, cases)
+	}
+	t.Logf("Run: %d bytes allocated for %d of documents (%.1f×)", alloc, input, float64(alloc)/float64(input))
+	if limit := allocFactor*input + uint64(cases)*allocSlack; alloc > limit {
+		t.Errorf("Run allocated %d bytes for %d of answers, more than %d", alloc, input, limit)
+	}
+	if len(s) > cases*maxAccount+64<<10 {
+		t.Errorf("an output of %d bytes for %d cases", len(s), cases)
+	}
+}
+
+// TestRunHostileChild is the child of TestRunBoundsHostileAnswers.
+func TestRunHostileChild(t *testing.T) {
+	if os.Getenv("METAMERGETEST_HOSTILE_CHILD") != "1" {
+		t.Skip("run by TestRunBoundsHostileAnswers")
+	}
+	var cases []Case
+	answers := map[string][]byte{}
+	var input uint64
+	for _, size := range hostileSizes() {
+		for _, h := range hostileDocs {
+			name := fmt.Sprintf("%s-%d", h.name, size)
+			c := Case{Name: name, Input: Input{Op: "merge_user", Name: name}, Want: Output{Result: h.gen(size)}}
+			answers[c.Name] = mutate(c.Want.Result)
+			input += uint64(2 * len(c.Want.Result))
+			cases = append(cases, c)
+		}
+	}
+	alloc := allocated(func() {
+		Run(t, func(in Input) Output { return Output{Result: answers[in.Name]} }, Cases(cases))
+	})
+	fmt.Printf("hostile run: %d bytes of answers, %d allocated\n", input, alloc)
+}
