@@ -97,14 +97,13 @@ func serveHarness(in io.Reader, out io.Writer) error {
 
 // answerLine encodes an answer: the sequence number with the fields of out.
 func answerLine(seq int, out conformance.Output) []byte {
-	body, err := json.Marshal(out)
+	body, err := marshalLine(out)
 	if err != nil {
 		errored := err.Error()
 		return encodeLine(answer{Seq: seq, Errored: &errored})
 	}
 	line := fmt.Appendf(nil, `{"seq":%d,`, seq)
-	line = append(line, body[1:]...)
-	return append(line, '\n')
+	return append(line, body[1:]...) // body ends in its newline
 }
 
 // moduleVersion is the version of this module in the binary, or (devel).

@@ -211,3 +211,20 @@ func TestHarnessDeclinesUnreadableCases(t *testing.T) {
 		t.Errorf("status %d, stdout:\n%s\nstderr: %s", status, out, errOut)
 	}
 }
+
+// TestHarnessDoesNotEscapeHTML checks that the harness's answers carry
+// documents and pointers as they were written: "<" stays "<", as the
+// README promises for everything the command writes.
+func TestHarnessDoesNotEscapeHTML(t *testing.T) {
+	in := `{"cmd":"run","seq":1,"case":{"op":"merge_user","stored":"{}","patch":"{\"user_metadata\":{\"<b>\":\"&\"}}"}}
+{"cmd":"run","seq":2,"case":{"op":"merge_user","stored":"{}","patch":"{\"user_metadata\":{\"<b>.x\":1}}"}}
+{"cmd":"stop"}
+`
+	status, out, errOut := runCommand(t, in, "harness")
+	want := `{"seq":1,"result":"{\"user_metadata\":{\"<b>\":\"&\"}}"}
+{"seq":2,"errors":[{"code":"invalid_key","pointer":"/user_metadata/<b>.x","auth0_message":"Fields with \".\" are not allowed, please remove all dotted fields. Example: user_metadata.foo.bar"}]}
+`
+	if status != exitOK || out != want {
+		t.Errorf("status %d, stdout:\n%s\nwant:\n%s\nstderr: %s", status, out, want, errOut)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/metamerge/metamerge/conformance"
@@ -45,11 +46,23 @@ type answer struct {
 // suiteVersion is sent with start.
 const suiteVersion = conformance.Version
 
-// encodeLine encodes v as one line.
+// encodeLine encodes v as one line, without HTML escaping: documents and
+// pointers travel as they were written ("<" stays "<").
 func encodeLine(v any) []byte {
-	b, err := json.Marshal(v)
+	b, err := marshalLine(v)
 	if err != nil {
 		panic(err) // the protocol's own types always encode
 	}
-	return append(b, '\n')
+	return b
+}
+
+// marshalLine encodes v as JSON without HTML escaping, ending in a newline.
+func marshalLine(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
