@@ -122,7 +122,12 @@
 // the API returns it, written atomically and durably before the request
 // is answered (a temporary file, fsync, rename, fsync of the directory);
 // a server started on the same directory loads them back in creation
-// order. Plain files rather than an embedded database: the state of a
+// order. One Server at a time holds a data directory: New locks it (an
+// flock on DataDir/lock, released by [Server.Close] or when the process
+// ends; where flock is missing, a lock file created exclusively and
+// removed by Close), and a second Server, in any process, is refused with
+// [ErrDataDirLocked] and the holder's process id. Plain files rather than
+// an embedded database: the state of a
 // test fake should be something a person can read, diff, seed and keep
 // beside the tests, the write load is a test suite's, and files need no
 // dependency, schema or migration.

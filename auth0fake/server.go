@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -34,8 +35,9 @@ type Options struct {
 	// DataDir, when not empty, is a directory that keeps every user and
 	// client, one JSON file each (DataDir/users, DataDir/clients), so that
 	// a server started again on it finds them all. New creates it if
-	// needed and loads what is there. Each change is written before it is
-	// answered, atomically: see the package documentation.
+	// needed, locks it (one Server at a time, across processes, until
+	// [Server.Close]) and loads what is there. Each change is written
+	// before it is answered, atomically: see the package documentation.
 	DataDir string
 	// ErrorLog receives the errors the server cannot answer with (a failed
 	// write to DataDir, a recovered panic). Nil: the log package's
@@ -54,12 +56,15 @@ type Server struct {
 	mux     *http.ServeMux
 	logf    func(format string, args ...any)
 	now     func() time.Time
+	lock    *os.File // DataDir's lock, held until Close; nil in memory
 }
 
 // New returns a Server with opts. It returns an error for a negative
-// MaxBodyBytes, and, with DataDir, when the directory cannot be created or
-// read or holds a file that is not a document of this package (the error
-// names the file).
+// MaxBodyBytes, and, with DataDir, when the directory cannot be created
+// or read, when another Server holds it (an error wrapping
+// [ErrDataDirLocked] that names the holder's process id), or when it
+// holds a file that is not a document of this package (the error names
+// the file).
 func New(opts Options) (*Server, error) {
 	if opts.MaxBodyBytes < 0 {
 		return nil, fmt.Errorf("auth0fake: Options.MaxBodyBytes is %d; a limit is 0 (the default) or more", opts.MaxBodyBytes)
@@ -76,16 +81,44 @@ func New(opts Options) (*Server, error) {
 		s.logf = opts.ErrorLog.Printf
 	}
 	if opts.DataDir != "" {
-		var err error
-		if s.users, err = openCollection(filepath.Join(opts.DataDir, "users"), "user_id", userKeys); err != nil {
-			return nil, err
-		}
-		if s.clients, err = openCollection(filepath.Join(opts.DataDir, "clients"), "client_id", noKeys); err != nil {
+		if err := s.open(opts.DataDir); err != nil {
+			s.Close()
 			return nil, err
 		}
 	}
 	s.routes()
 	return s, nil
+}
+
+// open locks dir, then loads the collections kept in it: no other
+// server's files, temporary ones included, are touched before the lock
+// is held.
+func (s *Server) open(dir string) error {
+	var err error
+	if err = os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if s.lock, err = lockDir(dir); err != nil {
+		return err
+	}
+	if s.users, err = openCollection(filepath.Join(dir, "users"), "user_id", userKeys); err != nil {
+		return err
+	}
+	s.clients, err = openCollection(filepath.Join(dir, "clients"), "client_id", noKeys)
+	return err
+}
+
+// Close releases the lock of Options.DataDir, so that another Server may
+// open the directory; it does nothing for a server in memory. Everything
+// the server answered is already on disk. The Server must not be used
+// after Close. It returns the error of closing the lock file.
+func (s *Server) Close() error {
+	if s.lock == nil {
+		return nil
+	}
+	err := unlockDir(s.lock)
+	s.lock = nil
+	return err
 }
 
 func cmpOr(v, def int64) int64 {
