@@ -145,7 +145,20 @@
 //
 // The fake is for tests: bind it to a loopback address. A request costs a
 // small multiple of its size, which Options.MaxBodyBytes caps (1 MiB by
-// default; larger bodies get 413 before they are read). Query parameters
+// default; larger bodies get 413 before they are read), except a list,
+// whose cost grows with what is stored: each list request has a work
+// budget, Options.MaxWorkBytes (128 MiB by default), of stored bytes it
+// may read, counting a document once for each q term, the sort key and
+// the answer that go through it, each level of nested arrays again, and
+// each element or member walked as at least 128 bytes. A request that
+// would read more is answered 400 invalid_query_string "Request too
+// costly for the fake", so one request takes at most about a third of a
+// second of CPU (the worst shapes we know, deep and wide arrays and wide
+// objects, spend the budget in 0.03 to 0.3 s), and allocates at most a
+// copy of what it reads: the page is streamed, never built whole. Every
+// loop over stored documents looks at the request's context, so a
+// client that gives up stops the work within one document or 256 KiB of
+// reading. Query parameters
 // are capped at 4096 characters, q at 16 terms, per_page at 100, and page
 // numbers never overflow. An error answer carries one message of at most
 // 2 KiB, whatever the violations. Names from requests (fields, q, sort,

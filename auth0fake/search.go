@@ -191,9 +191,10 @@ func hasWord(s, w string) bool {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// matches reports whether doc has, at t's path, a value t matches.
-func (t *term) matches(doc gjson.Result) bool {
-	return visit(doc, t.path, t.leaf)
+// matches reports whether doc has, at t's path, a value t matches,
+// charging w for what it reads; false also when w stops.
+func (t *term) matches(doc gjson.Result, w *work) bool {
+	return visit(doc, t.path, t.leaf, w)
 }
 
 func (t *term) leaf(v gjson.Result) bool {
@@ -232,26 +233,45 @@ func scalar(v gjson.Result) (string, bool) {
 // element by element, until leaf returns true; it reports whether one
 // did. Member names are compared decoded, one level at a time. Stored
 // documents are at most 100 levels deep (H3), which bounds the recursion.
-func visit(v gjson.Result, path []string, leaf func(gjson.Result) bool) bool {
+//
+// Going through an array or object reads all of it (gjson finds the end
+// of each value), so visit charges w the whole length of every container
+// it goes through (nested arrays are read once per level, and w is what
+// bounds that), and valueCost more for each element or member, whose
+// handling costs more than its bytes when it is short. It returns false
+// as soon as w stops.
+func visit(v gjson.Result, path []string, leaf func(gjson.Result) bool, w *work) bool {
 	found := false
 	switch {
 	case v.IsArray():
+		if !w.charge(len(v.Raw)) {
+			return false
+		}
 		v.ForEach(func(_, el gjson.Result) bool {
-			found = visit(el, path, leaf)
-			return !found
+			if !w.charge(valueCost) {
+				return false
+			}
+			found = visit(el, path, leaf, w)
+			return !found && w.stop == running
 		})
 	case len(path) == 0:
 		found = leaf(v)
 	case v.IsObject():
+		if !w.charge(len(v.Raw)) {
+			return false
+		}
 		v.ForEach(func(k, el gjson.Result) bool {
+			if !w.charge(valueCost) {
+				return false
+			}
 			if k.Str != path[0] {
 				return true
 			}
-			found = visit(el, path[1:], leaf)
+			found = visit(el, path[1:], leaf, w)
 			return false // names are unique: the library rejects duplicates (H2)
 		})
 	}
-	return found
+	return found && w.stop == running
 }
 
 // eachMember calls fn with the decoded name, the raw name and the raw
@@ -288,8 +308,9 @@ func parseSort(s string) (*sortKey, string) {
 
 // apply sorts docs by k, stably; documents without a value at k's path
 // come last either way. Strings compare as decoded text, and a number or
-// boolean as written.
-func (k *sortKey) apply(docs [][]byte) {
+// boolean as written. It reports false, leaving docs unsorted, when w
+// stops.
+func (k *sortKey) apply(docs [][]byte, w *work) bool {
 	type keyed struct {
 		doc []byte
 		key string
@@ -297,11 +318,17 @@ func (k *sortKey) apply(docs [][]byte) {
 	}
 	items := make([]keyed, len(docs))
 	for i, d := range docs {
+		if !w.alive() {
+			return false
+		}
 		items[i].doc = d
 		visit(gjson.ParseBytes(d), k.path, func(v gjson.Result) bool {
 			items[i].key, items[i].has = scalar(v)
 			return items[i].has
-		})
+		}, w)
+		if w.stop != running {
+			return false
+		}
 	}
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]
@@ -316,4 +343,5 @@ func (k *sortKey) apply(docs [][]byte) {
 	for i := range items {
 		docs[i] = items[i].doc
 	}
+	return true
 }

@@ -32,6 +32,12 @@ type Options struct {
 	// 413 before it is read in full. 0 means DefaultMaxBodyBytes; a
 	// negative value is an error.
 	MaxBodyBytes int64
+	// MaxWorkBytes is the work budget of each list request: how many bytes
+	// of stored documents it may read, counting a document once for each
+	// query term, sort key or answer that goes through it. A request that
+	// would read more gets 400 invalid_query_string saying so. 0 means
+	// DefaultMaxWorkBytes; a negative value is an error.
+	MaxWorkBytes int64
 	// DataDir, when not empty, is a directory that keeps every user and
 	// client, one JSON file each (DataDir/users, DataDir/clients), so that
 	// a server started again on it finds them all. New creates it if
@@ -56,22 +62,28 @@ type Server struct {
 	mux     *http.ServeMux
 	logf    func(format string, args ...any)
 	now     func() time.Time
-	lock    *os.File // DataDir's lock, held until Close; nil in memory
+	budget  int64       // bytes of stored documents one list request may read
+	lock    *os.File    // DataDir's lock, held until Close; nil in memory
+	onDoc   func(n int) // tests: called before the n-th document of a list is read
 }
 
 // New returns a Server with opts. It returns an error for a negative
-// MaxBodyBytes, and, with DataDir, when the directory cannot be created
-// or read, when another Server holds it (an error wrapping
-// [ErrDataDirLocked] that names the holder's process id), or when it
-// holds a file that is not a document of this package (the error names
-// the file).
+// MaxBodyBytes or MaxWorkBytes, and, with DataDir, when the directory
+// cannot be created or read, when another Server holds it (an error
+// wrapping [ErrDataDirLocked] that names the holder's process id), or
+// when it holds a file that is not a document of this package (the error
+// names the file).
 func New(opts Options) (*Server, error) {
 	if opts.MaxBodyBytes < 0 {
 		return nil, fmt.Errorf("auth0fake: Options.MaxBodyBytes is %d; a limit is 0 (the default) or more", opts.MaxBodyBytes)
 	}
+	if opts.MaxWorkBytes < 0 {
+		return nil, fmt.Errorf("auth0fake: Options.MaxWorkBytes is %d; a limit is 0 (the default) or more", opts.MaxWorkBytes)
+	}
 	s := &Server{
 		token:   opts.Token,
 		maxBody: cmpOr(opts.MaxBodyBytes, DefaultMaxBodyBytes),
+		budget:  cmpOr(opts.MaxWorkBytes, DefaultMaxWorkBytes),
 		users:   newCollection(nil),
 		clients: newCollection(nil),
 		logf:    log.Printf,
@@ -230,44 +242,72 @@ func checkMerge(err error) error {
 	return fmt.Errorf("library: %w", err)
 }
 
-// writeList answers a list: a JSON array of docs (already projected), or,
-// with totals, an object with the page's place, the array under key, and
-// the total; lengthMember adds "length" as the users endpoint does.
-func writeList(w http.ResponseWriter, docs [][]byte, lq listQuery, total int, key string, lengthMember bool) {
-	arr := []byte{'['}
-	for i, d := range docs {
-		if i > 0 {
-			arr = append(arr, ',')
+// writeList answers a list: a JSON array of docs, each projected by
+// lq.fields, or, with totals, an object with the page's place, the array
+// under key, and the total; lengthMember adds "length" as the users
+// endpoint does. The page is charged to wk before a byte is written (a
+// page over the budget is a 400), then streamed document by document, so
+// the answer is never held in memory whole.
+func (s *Server) writeList(w http.ResponseWriter, wk *work, docs [][]byte, lq listQuery, total int, key string, lengthMember bool) {
+	for _, d := range docs {
+		if !wk.charge(len(d)) {
+			wk.answer(w)
+			return
 		}
-		arr = append(arr, lq.fields.apply(d)...)
 	}
-	arr = append(arr, ']')
-	if !lq.totals {
-		writeJSON(w, http.StatusOK, arr)
+	if !wk.alive() {
 		return
 	}
 	start := lq.page * lq.perPage // page is at most maxPage: no overflow
-	var out []byte
-	if lengthMember {
-		out = fmt.Appendf(nil, `{"start":%d,"limit":%d,"length":%d,"%s":%s,"total":%d}`, start, lq.perPage, len(docs), key, arr, total)
-	} else {
-		out = fmt.Appendf(nil, `{"total":%d,"start":%d,"limit":%d,"%s":%s}`, total, start, lq.perPage, key, arr)
+	var head, tail []byte
+	switch {
+	case !lq.totals:
+		head, tail = []byte{'['}, []byte{']'}
+	case lengthMember:
+		head = fmt.Appendf(nil, `{"start":%d,"limit":%d,"length":%d,"%s":[`, start, lq.perPage, len(docs), key)
+		tail = fmt.Appendf(nil, `],"total":%d}`, total)
+	default:
+		head = fmt.Appendf(nil, `{"total":%d,"start":%d,"limit":%d,"%s":[`, total, start, lq.perPage, key)
+		tail = []byte("]}")
 	}
-	writeJSON(w, http.StatusOK, out)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(head)
+	for i, d := range docs {
+		if !wk.alive() {
+			return // the client has gone: the answer is cut
+		}
+		if i > 0 {
+			_, _ = w.Write([]byte{','})
+		}
+		_, _ = w.Write(lq.fields.apply(d))
+	}
+	_, _ = w.Write(tail)
 }
 
-// filterDocs returns the docs every term matches, and sorts them.
-func filterDocs(docs [][]byte, lq listQuery) [][]byte {
+// filterDocs returns the docs every term of lq matches, sorted by lq's
+// key, charging wk for what it reads; false when wk stopped (the budget
+// is spent or the client has gone).
+func (s *Server) filterDocs(docs [][]byte, lq listQuery, wk *work) ([][]byte, bool) {
 	if len(lq.filter) > 0 {
 		kept := docs[:0:0]
-		for _, d := range docs {
+		for n, d := range docs {
+			if s.onDoc != nil {
+				s.onDoc(n)
+			}
+			if !wk.alive() {
+				return nil, false
+			}
 			root := gjson.ParseBytes(d)
 			ok := true
 			for i := range lq.filter {
-				if !lq.filter[i].matches(root) {
+				if !lq.filter[i].matches(root, wk) {
 					ok = false
 					break
 				}
+			}
+			if wk.stop != running {
+				return nil, false
 			}
 			if ok {
 				kept = append(kept, d)
@@ -275,8 +315,8 @@ func filterDocs(docs [][]byte, lq listQuery) [][]byte {
 		}
 		docs = kept
 	}
-	if lq.sort != nil {
-		lq.sort.apply(docs)
+	if lq.sort != nil && !lq.sort.apply(docs, wk) {
+		return nil, false
 	}
-	return docs
+	return docs, true
 }
