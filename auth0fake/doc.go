@@ -105,12 +105,21 @@
 //   - q reads terms field:value, field:"quoted value", field:prefix*,
 //     field:* and _exists_:field, joined by white space or AND; a field is
 //     a dotted path into the document (metadata names never contain ".",
-//     R7, C3), arrays on the way matching when an element does; strings
-//     compare exactly (emails in lower case), numbers and booleans as
-//     written. Anything else (OR, NOT, groups, ranges, inner wildcards) is
-//     a 400 invalid_query_string that says the fake does not read it.
-//   - sort takes field:1 or field:-1 over the same paths; documents without
-//     the field come last. Without sort, lists are in creation order.
+//     R7, C3, so an escaped \. is refused), arrays on the way matching
+//     when an element does; strings compare exactly (emails in lower
+//     case), numbers and booleans as written. A backslash escapes any
+//     character of a name or an unquoted value. Anything else is a 400
+//     invalid_query_string that says the fake does not read it, never a
+//     query read another way: OR, NOT, && and ||, + - ! ( ) before a
+//     term, groups, ranges ([ ] { } < >), regular expressions (/),
+//     fuzziness and boosts (~ ^), wildcards other than one trailing *,
+//     _exists_ with a wildcard or a quoted name, an AND without a term on
+//     each side, an operator word as a name or value, anything glued to a
+//     quoted value, a lone trailing backslash, and U+3000 (white space to
+//     Lucene) unescaped.
+//   - sort takes field:1 or field:-1, the field read as q reads one;
+//     documents without the field come last. Without sort, lists are in
+//     creation order.
 //   - A query parameter holds at most 4096 characters, and a repeated one
 //     is refused (Auth0's framework reads it as an array).
 //   - fields names root members only.
