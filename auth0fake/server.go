@@ -53,7 +53,8 @@ type Options struct {
 
 // Server is a stateful fake of Auth0's Management API (users and clients)
 // and of its signup endpoint, as an [http.Handler]. It is safe for
-// concurrent use. Create one with [New].
+// concurrent use. Create one with [New]; with a DataDir, [Server.Close]
+// releases the directory for another server.
 type Server struct {
 	token   string
 	maxBody int64
@@ -64,7 +65,7 @@ type Server struct {
 	now     func() time.Time
 	budget  int64       // bytes of stored documents one list request may read
 	lock    *os.File    // DataDir's lock, held until Close; nil in memory
-	onDoc   func(n int) // tests: called before the n-th document of a list is read
+	onDoc   func(n int) // tests: called before q reads the n-th stored document
 }
 
 // New returns a Server with opts. It returns an error for a negative
