@@ -4,6 +4,7 @@ package auth0fake
 
 import (
 	"errors"
+	"fmt"
 	"os"
 )
 
@@ -15,7 +16,7 @@ func lockDir(dir string) (*os.File, error) {
 	path := lockPath(dir)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, os.ErrExist) {
-		return nil, lockedError(dir, path)
+		return nil, fmt.Errorf("%w; if that process is gone, remove the lock file", lockedError(dir, path))
 	}
 	if err != nil {
 		return nil, err
