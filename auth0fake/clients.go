@@ -185,6 +185,11 @@ func (s *Server) listClients(w http.ResponseWriter, r *http.Request) {
 	if v, ok := p["app_type"]; ok {
 		lq.filter = append(lq.filter, term{path: []string{"app_type"}, anyOf: strings.Split(v, ",")})
 	}
-	docs := filterDocs(s.clients.all(), lq)
-	writeList(w, window(docs, lq.page, lq.perPage), lq, len(docs), "clients", false)
+	wk := newWork(r.Context(), s.budget)
+	docs, ok := s.filterDocs(s.clients.all(), lq, wk)
+	if !ok {
+		wk.answer(w)
+		return
+	}
+	s.writeList(w, wk, window(docs, lq.page, lq.perPage), lq, len(docs), "clients", false)
 }

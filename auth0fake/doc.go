@@ -105,12 +105,21 @@
 //   - q reads terms field:value, field:"quoted value", field:prefix*,
 //     field:* and _exists_:field, joined by white space or AND; a field is
 //     a dotted path into the document (metadata names never contain ".",
-//     R7, C3), arrays on the way matching when an element does; strings
-//     compare exactly (emails in lower case), numbers and booleans as
-//     written. Anything else (OR, NOT, groups, ranges, inner wildcards) is
-//     a 400 invalid_query_string that says the fake does not read it.
-//   - sort takes field:1 or field:-1 over the same paths; documents without
-//     the field come last. Without sort, lists are in creation order.
+//     R7, C3, so an escaped \. is refused), arrays on the way matching
+//     when an element does; strings compare exactly (emails in lower
+//     case), numbers and booleans as written. A backslash escapes any
+//     character of a name or an unquoted value. Anything else is a 400
+//     invalid_query_string that says the fake does not read it, never a
+//     query read another way: OR, NOT, && and ||, + - ! ( ) before a
+//     term, groups, ranges ([ ] { } < >), regular expressions (/),
+//     fuzziness and boosts (~ ^), wildcards other than one trailing *,
+//     _exists_ with a wildcard or a quoted name, an AND without a term on
+//     each side, an operator word as a name or value, anything glued to a
+//     quoted value, a lone trailing backslash, and U+3000 (white space to
+//     Lucene) unescaped.
+//   - sort takes field:1 or field:-1, the field read as q reads one;
+//     documents without the field come last. Without sort, lists are in
+//     creation order.
 //   - A query parameter holds at most 4096 characters, and a repeated one
 //     is refused (Auth0's framework reads it as an array).
 //   - fields names root members only.
@@ -122,7 +131,12 @@
 // the API returns it, written atomically and durably before the request
 // is answered (a temporary file, fsync, rename, fsync of the directory);
 // a server started on the same directory loads them back in creation
-// order. Plain files rather than an embedded database: the state of a
+// order. One Server at a time holds a data directory: New locks it (an
+// flock on DataDir/lock, released by [Server.Close] or when the process
+// ends; where flock is missing, a lock file created exclusively and
+// removed by Close), and a second Server, in any process, is refused with
+// [ErrDataDirLocked] and the holder's process id. Plain files rather than
+// an embedded database: the state of a
 // test fake should be something a person can read, diff, seed and keep
 // beside the tests, the write load is a test suite's, and files need no
 // dependency, schema or migration.
@@ -140,7 +154,20 @@
 //
 // The fake is for tests: bind it to a loopback address. A request costs a
 // small multiple of its size, which Options.MaxBodyBytes caps (1 MiB by
-// default; larger bodies get 413 before they are read). Query parameters
+// default; larger bodies get 413 before they are read), except a list,
+// whose cost grows with what is stored: each list request has a work
+// budget, Options.MaxWorkBytes (128 MiB by default), of stored bytes it
+// may read, counting a document once for each q term, the sort key and
+// the answer that go through it, each level of nested arrays again, and
+// each element or member walked as at least 128 bytes. A request that
+// would read more is answered 400 invalid_query_string "Request too
+// costly for the fake", so one request takes at most about a third of a
+// second of CPU (the worst shapes we know, deep and wide arrays and wide
+// objects, spend the budget in 0.03 to 0.3 s), and allocates at most a
+// copy of what it reads: the page is streamed, never built whole. Every
+// loop over stored documents looks at the request's context, so a
+// client that gives up stops the work within one document or 256 KiB of
+// reading. Query parameters
 // are capped at 4096 characters, q at 16 terms, per_page at 100, and page
 // numbers never overflow. An error answer carries one message of at most
 // 2 KiB, whatever the violations. Names from requests (fields, q, sort,

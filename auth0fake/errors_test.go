@@ -144,7 +144,7 @@ func TestErrorShapes(t *testing.T) {
 		{"q without field", "a bare word is not supported",
 			"GET", "/api/v2/users?q=jane", "", "", 400, query("Query validation error: 'Query not supported by the fake: only field:value terms joined by AND are supported' on property q")},
 		{"q inner wildcard", "wildcards only at the end",
-			"GET", "/api/v2/users?q=" + escape("email:j*e"), "", "", 400, query("Query validation error: 'Query not supported by the fake: a wildcard is supported only at the end of a value' on property q")},
+			"GET", "/api/v2/users?q=" + escape("email:j*e"), "", "", 400, query("Query validation error: 'Query not supported by the fake: the only wildcard supported is one * at the end of a value' on property q")},
 		{"q open quote", "an unclosed quote",
 			"GET", "/api/v2/clients?q=" + escape(`name:"app`), "", "", 400, query("Query validation error: 'Query not supported by the fake: a quoted value is not closed' on property q")},
 		{"search_engine", "v1, v2 or v3",

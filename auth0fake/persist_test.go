@@ -31,6 +31,9 @@ func TestRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	g := newFake(t, Options{DataDir: dir})
 	if got := g.must(http.StatusOK, "GET", "/api/v2/users", ""); got != users {
 		t.Errorf("users after a restart:\n got %s\nwant %s", got, users)

@@ -21,7 +21,8 @@ const maxTerms = 16
 //	user_metadata.nick\:name:x      a backslash escapes any character of a name
 //	_exists_:app_metadata.plan      the member is there and not null
 //
-// Terms are joined by white space or AND, and all must match. A path is
+// Terms are joined by white space or AND, and all must match; any other
+// syntax is refused (parseQuery), never read another way. A path is
 // walked member by member, comparing each decoded member name with the
 // path's names, so no name of a query or a document is ever read as gjson
 // syntax; arrays on the way are looked into element by element, as
@@ -40,23 +41,31 @@ type term struct {
 // not read.
 const unsupported = "Query not supported by the fake: "
 
-// parseQuery reads q. It returns the terms, or the message of a 400.
+// parseQuery reads q. It returns the terms, or the message of a 400: any
+// syntax it does not read is refused, never read as something else.
 func parseQuery(q string) ([]term, string) {
 	var terms []term
+	and := false // an AND was read, and no term after it yet
 	for i := 0; ; {
 		for i < len(q) && isSpace(q[i]) {
 			i++
 		}
 		if i == len(q) {
+			if and {
+				return nil, unsupported + "AND joins two terms (nothing follows it)"
+			}
 			return terms, ""
 		}
-		if strings.IndexByte("-+!(", q[i]) >= 0 || hasWord(q[i:], "OR") || hasWord(q[i:], "NOT") || hasWord(q[i:], "&&") || hasWord(q[i:], "||") {
+		switch {
+		case hasWord(q[i:], "&&") || hasWord(q[i:], "||"):
+			return nil, unsupported + "&& and || are not supported (join terms with AND or white space)"
+		case strings.IndexByte("-+!()", q[i]) >= 0 || hasWord(q[i:], "OR") || hasWord(q[i:], "NOT"):
 			return nil, unsupported + "OR, NOT, groups, + and - are not supported"
-		}
-		if hasWord(q[i:], "AND") {
-			if len(terms) == 0 {
+		case hasWord(q[i:], "AND"):
+			if len(terms) == 0 || and {
 				return nil, unsupported + "AND joins two terms"
 			}
+			and = true
 			i += 3
 			continue
 		}
@@ -68,36 +77,54 @@ func parseQuery(q string) ([]term, string) {
 			return nil, msg
 		}
 		terms = append(terms, t)
+		and = false
 		i += n
 	}
 }
 
-// parseTerm reads one term at the start of s and returns it and its length.
+// parseTerm reads one term at the start of s and returns it and its
+// length; the term ends at white space or the end of s.
 func parseTerm(s string) (term, int, string) {
 	field, i, ok := readUntil(s, ':', false)
 	if !ok || len(field.text) == 0 {
 		return term{}, 0, unsupported + "only field:value terms joined by AND are supported"
 	}
-	if field.wild > 0 || field.special != "" {
-		return term{}, 0, unsupported + "a field name has an unescaped special character (escape it with \\)"
+	if msg := field.refuse("field name"); msg != "" {
+		return term{}, 0, msg
+	}
+	if isOperator(field.raw) {
+		return term{}, 0, unsupported + "a field name is AND, OR or NOT"
 	}
 	i++ // the ':'
+	exists := field.text == "_exists_"
 	var t term
 	if strings.HasPrefix(s[i:], `"`) {
+		if exists {
+			return term{}, 0, unsupported + "_exists_ takes a field name, not a quoted value"
+		}
 		v, n, ok := readQuoted(s[i+1:])
 		if !ok {
 			return term{}, 0, unsupported + "a quoted value is not closed"
 		}
 		t.value, i = v, i+1+n
+		if i < len(s) && !isSpace(s[i]) {
+			return term{}, 0, unsupported + "a quoted value must be followed by white space (no ~, ^ or * after it)"
+		}
 	} else {
 		v, n, _ := readUntil(s[i:], ' ', true)
 		switch {
 		case v.text == "" && !v.trailingStar:
 			return term{}, 0, unsupported + "a term has no value"
+		case v.refuse("value") != "":
+			return term{}, 0, v.refuse("value")
+		case exists && v.wild > 0:
+			return term{}, 0, unsupported + "_exists_ takes a field name, without wildcards"
 		case v.wild > 1 || v.wild == 1 && !v.trailingStar:
-			return term{}, 0, unsupported + "a wildcard is supported only at the end of a value"
-		case v.special != "":
-			return term{}, 0, unsupported + "a value has an unescaped special character (escape it with \\ or quote the value)"
+			return term{}, 0, unsupported + "the only wildcard supported is one * at the end of a value"
+		case isOperator(v.raw):
+			return term{}, 0, unsupported + "a value is AND, OR or NOT (quote it)"
+		case exists && v.escapedDot:
+			return term{}, 0, v.refuse("field name")
 		}
 		t.value, t.prefix, i = v.text, v.trailingStar, i+n
 		if v.text == "" && v.trailingStar {
@@ -105,29 +132,75 @@ func parseTerm(s string) (term, int, string) {
 		}
 	}
 	name := field.text
-	if name == "_exists_" {
+	if exists {
 		name, t.exists, t.value, t.prefix = t.value, true, "", false
 	}
-	for _, seg := range strings.Split(name, ".") {
-		if seg == "" {
-			return term{}, 0, unsupported + "a field name has an empty part"
-		}
-		t.path = append(t.path, seg)
+	path, msg := splitPath(name)
+	if msg != "" {
+		return term{}, 0, msg
 	}
+	t.path = path
 	if len(t.path) == 1 && t.path[0] == "email" {
 		t.fold, t.value = true, strings.ToLower(t.value)
 	}
 	return t, i, ""
 }
 
+// splitPath cuts a field name into the member names of its path.
+func splitPath(name string) ([]string, string) {
+	path := strings.Split(name, ".")
+	for _, seg := range path {
+		if seg == "" {
+			return nil, unsupported + "a field name has an empty part"
+		}
+	}
+	return path, ""
+}
+
+// isOperator reports whether a word, as written, is one of Lucene's
+// operators, which the fake does not read as a name or a value.
+func isOperator(raw string) bool { return raw == "AND" || raw == "OR" || raw == "NOT" }
+
 // token is a name or value read by readUntil: its text with escapes
-// removed, and the unescaped special characters met.
+// removed, and the unescaped syntax met.
 type token struct {
 	text         string
-	special      string // unescaped syntax characters
+	raw          string // as written
+	special      string // the first unescaped syntax character, "" if none
 	wild         int    // unescaped * and ? in it
+	firstWild    string // the first of them
 	trailingStar bool   // the last character was an unescaped *, cut from text
+	escapedDot   bool   // it has an escaped "."
+	lone         bool   // it ends with a backslash that escapes nothing
 }
+
+// refuse returns the message of a 400 for a token (a "field name" or a
+// "value") with syntax the fake does not read, or "". Wildcards are the
+// caller's to judge in a value; in a name there are none.
+func (t *token) refuse(what string) string {
+	escape := "escape it with \\"
+	if what == "value" {
+		escape += " or quote the value"
+	}
+	switch {
+	case t.lone:
+		return unsupported + "a " + what + " ends with a \\ that escapes nothing"
+	case t.special != "":
+		return unsupported + "a " + what + " has an unescaped special character " + strconv.Quote(t.special) + " (" + escape + ")"
+	case what != "value" && t.wild > 0:
+		return unsupported + "a " + what + " has an unescaped special character " + strconv.Quote(t.firstWild) + " (" + escape + ")"
+	case what != "value" && t.escapedDot:
+		return unsupported + `a field name has an escaped "." (names never hold ".": a dot always separates two names)`
+	}
+	return ""
+}
+
+// specials are the characters of Lucene's syntax (and Elasticsearch's
+// ranges) that a name or an unquoted value must escape: groups, ranges,
+// phrases, boosts, fuzziness, regular expressions, NOT and a colon
+// inside a value. + and - are Lucene's only at the start of a term,
+// where parseQuery refuses them.
+const specials = `()[]{}"^~:/<>!`
 
 // readUntil reads s up to the first unescaped stop or white space and
 // returns what it read, its length, and whether it stopped at stop (or,
@@ -136,7 +209,7 @@ func readUntil(s string, stop byte, toSpace bool) (token, int, bool) {
 	var t token
 	var b strings.Builder
 	done := func(n int, ok bool) (token, int, bool) {
-		t.text = b.String()
+		t.text, t.raw = b.String(), s[:n]
 		if t.trailingStar {
 			t.text = t.text[:len(t.text)-1]
 		}
@@ -145,24 +218,40 @@ func readUntil(s string, stop byte, toSpace bool) (token, int, bool) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '\\' && i+1 < len(s):
+		case c == '\\' && i+1 == len(s):
+			t.lone = true
+		case c == '\\':
 			i++
 			b.WriteByte(s[i])
 			t.trailingStar = false
+			t.escapedDot = t.escapedDot || s[i] == '.'
 			continue
 		case c == stop:
 			return done(i, true)
 		case isSpace(c):
 			return done(i, toSpace)
+		case strings.HasPrefix(s[i:], "\u3000"): // Lucene's white space too
+			t.note("\u3000")
+		case (c == '&' || c == '|') && i+1 < len(s) && s[i+1] == c:
+			t.note(s[i : i+2])
 		case c == '*' || c == '?':
-			t.wild++
-		case strings.IndexByte(`()[]{}"^~:`, c) >= 0:
-			t.special += string(c)
+			if t.wild++; t.firstWild == "" {
+				t.firstWild = string(c)
+			}
+		case strings.IndexByte(specials, c) >= 0:
+			t.note(string(c))
 		}
 		b.WriteByte(c)
 		t.trailingStar = c == '*'
 	}
 	return done(len(s), toSpace)
+}
+
+// note keeps the first unescaped syntax character of a token.
+func (t *token) note(special string) {
+	if t.special == "" {
+		t.special = special
+	}
 }
 
 // readQuoted reads a quoted value whose opening quote is just before s,
@@ -191,9 +280,10 @@ func hasWord(s, w string) bool {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-// matches reports whether doc has, at t's path, a value t matches.
-func (t *term) matches(doc gjson.Result) bool {
-	return visit(doc, t.path, t.leaf)
+// matches reports whether doc has, at t's path, a value t matches,
+// charging w for what it reads; false also when w stops.
+func (t *term) matches(doc gjson.Result, w *work) bool {
+	return visit(doc, t.path, t.leaf, w)
 }
 
 func (t *term) leaf(v gjson.Result) bool {
@@ -232,26 +322,45 @@ func scalar(v gjson.Result) (string, bool) {
 // element by element, until leaf returns true; it reports whether one
 // did. Member names are compared decoded, one level at a time. Stored
 // documents are at most 100 levels deep (H3), which bounds the recursion.
-func visit(v gjson.Result, path []string, leaf func(gjson.Result) bool) bool {
+//
+// Going through an array or object reads all of it (gjson finds the end
+// of each value), so visit charges w the whole length of every container
+// it goes through (nested arrays are read once per level, and w is what
+// bounds that), and valueCost more for each element or member, whose
+// handling costs more than its bytes when it is short. It returns false
+// as soon as w stops.
+func visit(v gjson.Result, path []string, leaf func(gjson.Result) bool, w *work) bool {
 	found := false
 	switch {
 	case v.IsArray():
+		if !w.charge(len(v.Raw)) {
+			return false
+		}
 		v.ForEach(func(_, el gjson.Result) bool {
-			found = visit(el, path, leaf)
-			return !found
+			if !w.charge(valueCost) {
+				return false
+			}
+			found = visit(el, path, leaf, w)
+			return !found && w.stop == running
 		})
 	case len(path) == 0:
 		found = leaf(v)
 	case v.IsObject():
+		if !w.charge(len(v.Raw)) {
+			return false
+		}
 		v.ForEach(func(k, el gjson.Result) bool {
+			if !w.charge(valueCost) {
+				return false
+			}
 			if k.Str != path[0] {
 				return true
 			}
-			found = visit(el, path[1:], leaf)
+			found = visit(el, path[1:], leaf, w)
 			return false // names are unique: the library rejects duplicates (H2)
 		})
 	}
-	return found
+	return found && w.stop == running
 }
 
 // eachMember calls fn with the decoded name, the raw name and the raw
@@ -270,26 +379,30 @@ type sortKey struct {
 	desc bool
 }
 
-// parseSort reads "field:1" (ascending) or "field:-1" (descending).
+// parseSort reads "field:1" (ascending) or "field:-1" (descending); the
+// field is read as q reads one, escapes included.
 func parseSort(s string) (*sortKey, string) {
-	name, dir, ok := strings.Cut(s, ":")
-	if !ok || (dir != "1" && dir != "-1") || name == "" {
-		return nil, "Sort must be field:1 or field:-1"
+	const msg = "Sort must be field:1 or field:-1"
+	field, n, ok := readUntil(s, ':', false)
+	if !ok || field.text == "" || field.refuse("field name") != "" {
+		return nil, msg
 	}
-	k := &sortKey{desc: dir == "-1"}
-	for _, seg := range strings.Split(name, ".") {
-		if seg == "" {
-			return nil, "Sort must be field:1 or field:-1"
-		}
-		k.path = append(k.path, seg)
+	dir := s[n+1:]
+	if dir != "1" && dir != "-1" {
+		return nil, msg
 	}
-	return k, ""
+	path, perr := splitPath(field.text)
+	if perr != "" {
+		return nil, msg
+	}
+	return &sortKey{path: path, desc: dir == "-1"}, ""
 }
 
 // apply sorts docs by k, stably; documents without a value at k's path
 // come last either way. Strings compare as decoded text, and a number or
-// boolean as written.
-func (k *sortKey) apply(docs [][]byte) {
+// boolean as written. It reports false, leaving docs unsorted, when w
+// stops.
+func (k *sortKey) apply(docs [][]byte, w *work) bool {
 	type keyed struct {
 		doc []byte
 		key string
@@ -297,11 +410,17 @@ func (k *sortKey) apply(docs [][]byte) {
 	}
 	items := make([]keyed, len(docs))
 	for i, d := range docs {
+		if !w.alive() {
+			return false
+		}
 		items[i].doc = d
 		visit(gjson.ParseBytes(d), k.path, func(v gjson.Result) bool {
 			items[i].key, items[i].has = scalar(v)
 			return items[i].has
-		})
+		}, w)
+		if w.stop != running {
+			return false
+		}
 	}
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]
@@ -316,4 +435,5 @@ func (k *sortKey) apply(docs [][]byte) {
 	for i := range items {
 		docs[i] = items[i].doc
 	}
+	return true
 }

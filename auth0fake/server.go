@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -31,11 +32,18 @@ type Options struct {
 	// 413 before it is read in full. 0 means DefaultMaxBodyBytes; a
 	// negative value is an error.
 	MaxBodyBytes int64
+	// MaxWorkBytes is the work budget of each list request: how many bytes
+	// of stored documents it may read, counting a document once for each
+	// query term, sort key or answer that goes through it. A request that
+	// would read more gets 400 invalid_query_string saying so. 0 means
+	// DefaultMaxWorkBytes; a negative value is an error.
+	MaxWorkBytes int64
 	// DataDir, when not empty, is a directory that keeps every user and
 	// client, one JSON file each (DataDir/users, DataDir/clients), so that
 	// a server started again on it finds them all. New creates it if
-	// needed and loads what is there. Each change is written before it is
-	// answered, atomically: see the package documentation.
+	// needed, locks it (one Server at a time, across processes, until
+	// [Server.Close]) and loads what is there. Each change is written
+	// before it is answered, atomically: see the package documentation.
 	DataDir string
 	// ErrorLog receives the errors the server cannot answer with (a failed
 	// write to DataDir, a recovered panic). Nil: the log package's
@@ -45,7 +53,8 @@ type Options struct {
 
 // Server is a stateful fake of Auth0's Management API (users and clients)
 // and of its signup endpoint, as an [http.Handler]. It is safe for
-// concurrent use. Create one with [New].
+// concurrent use. Create one with [New]; with a DataDir, [Server.Close]
+// releases the directory for another server.
 type Server struct {
 	token   string
 	maxBody int64
@@ -54,19 +63,28 @@ type Server struct {
 	mux     *http.ServeMux
 	logf    func(format string, args ...any)
 	now     func() time.Time
+	budget  int64       // bytes of stored documents one list request may read
+	lock    *os.File    // DataDir's lock, held until Close; nil in memory
+	onDoc   func(n int) // tests: called before q reads the n-th stored document
 }
 
 // New returns a Server with opts. It returns an error for a negative
-// MaxBodyBytes, and, with DataDir, when the directory cannot be created or
-// read or holds a file that is not a document of this package (the error
+// MaxBodyBytes or MaxWorkBytes, and, with DataDir, when the directory
+// cannot be created or read, when another Server holds it (an error
+// wrapping [ErrDataDirLocked] that names the holder's process id), or
+// when it holds a file that is not a document of this package (the error
 // names the file).
 func New(opts Options) (*Server, error) {
 	if opts.MaxBodyBytes < 0 {
 		return nil, fmt.Errorf("auth0fake: Options.MaxBodyBytes is %d; a limit is 0 (the default) or more", opts.MaxBodyBytes)
 	}
+	if opts.MaxWorkBytes < 0 {
+		return nil, fmt.Errorf("auth0fake: Options.MaxWorkBytes is %d; a limit is 0 (the default) or more", opts.MaxWorkBytes)
+	}
 	s := &Server{
 		token:   opts.Token,
 		maxBody: cmpOr(opts.MaxBodyBytes, DefaultMaxBodyBytes),
+		budget:  cmpOr(opts.MaxWorkBytes, DefaultMaxWorkBytes),
 		users:   newCollection(nil),
 		clients: newCollection(nil),
 		logf:    log.Printf,
@@ -76,16 +94,44 @@ func New(opts Options) (*Server, error) {
 		s.logf = opts.ErrorLog.Printf
 	}
 	if opts.DataDir != "" {
-		var err error
-		if s.users, err = openCollection(filepath.Join(opts.DataDir, "users"), "user_id", userKeys); err != nil {
-			return nil, err
-		}
-		if s.clients, err = openCollection(filepath.Join(opts.DataDir, "clients"), "client_id", noKeys); err != nil {
+		if err := s.open(opts.DataDir); err != nil {
+			s.Close()
 			return nil, err
 		}
 	}
 	s.routes()
 	return s, nil
+}
+
+// open locks dir, then loads the collections kept in it: no other
+// server's files, temporary ones included, are touched before the lock
+// is held.
+func (s *Server) open(dir string) error {
+	var err error
+	if err = os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if s.lock, err = lockDir(dir); err != nil {
+		return err
+	}
+	if s.users, err = openCollection(filepath.Join(dir, "users"), "user_id", userKeys); err != nil {
+		return err
+	}
+	s.clients, err = openCollection(filepath.Join(dir, "clients"), "client_id", noKeys)
+	return err
+}
+
+// Close releases the lock of Options.DataDir, so that another Server may
+// open the directory; it does nothing for a server in memory. Everything
+// the server answered is already on disk. The Server must not be used
+// after Close. It returns the error of closing the lock file.
+func (s *Server) Close() error {
+	if s.lock == nil {
+		return nil
+	}
+	err := unlockDir(s.lock)
+	s.lock = nil
+	return err
 }
 
 func cmpOr(v, def int64) int64 {
@@ -197,44 +243,72 @@ func checkMerge(err error) error {
 	return fmt.Errorf("library: %w", err)
 }
 
-// writeList answers a list: a JSON array of docs (already projected), or,
-// with totals, an object with the page's place, the array under key, and
-// the total; lengthMember adds "length" as the users endpoint does.
-func writeList(w http.ResponseWriter, docs [][]byte, lq listQuery, total int, key string, lengthMember bool) {
-	arr := []byte{'['}
-	for i, d := range docs {
-		if i > 0 {
-			arr = append(arr, ',')
+// writeList answers a list: a JSON array of docs, each projected by
+// lq.fields, or, with totals, an object with the page's place, the array
+// under key, and the total; lengthMember adds "length" as the users
+// endpoint does. The page is charged to wk before a byte is written (a
+// page over the budget is a 400), then streamed document by document, so
+// the answer is never held in memory whole.
+func (s *Server) writeList(w http.ResponseWriter, wk *work, docs [][]byte, lq listQuery, total int, key string, lengthMember bool) {
+	for _, d := range docs {
+		if !wk.charge(len(d)) {
+			wk.answer(w)
+			return
 		}
-		arr = append(arr, lq.fields.apply(d)...)
 	}
-	arr = append(arr, ']')
-	if !lq.totals {
-		writeJSON(w, http.StatusOK, arr)
+	if !wk.alive() {
 		return
 	}
 	start := lq.page * lq.perPage // page is at most maxPage: no overflow
-	var out []byte
-	if lengthMember {
-		out = fmt.Appendf(nil, `{"start":%d,"limit":%d,"length":%d,"%s":%s,"total":%d}`, start, lq.perPage, len(docs), key, arr, total)
-	} else {
-		out = fmt.Appendf(nil, `{"total":%d,"start":%d,"limit":%d,"%s":%s}`, total, start, lq.perPage, key, arr)
+	var head, tail []byte
+	switch {
+	case !lq.totals:
+		head, tail = []byte{'['}, []byte{']'}
+	case lengthMember:
+		head = fmt.Appendf(nil, `{"start":%d,"limit":%d,"length":%d,"%s":[`, start, lq.perPage, len(docs), key)
+		tail = fmt.Appendf(nil, `],"total":%d}`, total)
+	default:
+		head = fmt.Appendf(nil, `{"total":%d,"start":%d,"limit":%d,"%s":[`, total, start, lq.perPage, key)
+		tail = []byte("]}")
 	}
-	writeJSON(w, http.StatusOK, out)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(head)
+	for i, d := range docs {
+		if !wk.alive() {
+			return // the client has gone: the answer is cut
+		}
+		if i > 0 {
+			_, _ = w.Write([]byte{','})
+		}
+		_, _ = w.Write(lq.fields.apply(d))
+	}
+	_, _ = w.Write(tail)
 }
 
-// filterDocs returns the docs every term matches, and sorts them.
-func filterDocs(docs [][]byte, lq listQuery) [][]byte {
+// filterDocs returns the docs every term of lq matches, sorted by lq's
+// key, charging wk for what it reads; false when wk stopped (the budget
+// is spent or the client has gone).
+func (s *Server) filterDocs(docs [][]byte, lq listQuery, wk *work) ([][]byte, bool) {
 	if len(lq.filter) > 0 {
 		kept := docs[:0:0]
-		for _, d := range docs {
+		for n, d := range docs {
+			if s.onDoc != nil {
+				s.onDoc(n)
+			}
+			if !wk.alive() {
+				return nil, false
+			}
 			root := gjson.ParseBytes(d)
 			ok := true
 			for i := range lq.filter {
-				if !lq.filter[i].matches(root) {
+				if !lq.filter[i].matches(root, wk) {
 					ok = false
 					break
 				}
+			}
+			if wk.stop != running {
+				return nil, false
 			}
 			if ok {
 				kept = append(kept, d)
@@ -242,8 +316,8 @@ func filterDocs(docs [][]byte, lq listQuery) [][]byte {
 		}
 		docs = kept
 	}
-	if lq.sort != nil {
-		lq.sort.apply(docs)
+	if lq.sort != nil && !lq.sort.apply(docs, wk) {
+		return nil, false
 	}
-	return docs
+	return docs, true
 }

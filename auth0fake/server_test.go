@@ -36,6 +36,7 @@ func newFake(t *testing.T, opts Options) *fake {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
 	return &fake{t: t, s: s}
 }
 

@@ -300,6 +300,11 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	if c, ok := p["connection"]; ok {
 		lq.filter = append(lq.filter, term{path: []string{"identities", "connection"}, value: c})
 	}
-	docs := filterDocs(s.users.all(), lq)
-	writeList(w, window(docs, lq.page, lq.perPage), lq, len(docs), "users", true)
+	wk := newWork(r.Context(), s.budget)
+	docs, ok := s.filterDocs(s.users.all(), lq, wk)
+	if !ok {
+		wk.answer(w)
+		return
+	}
+	s.writeList(w, wk, window(docs, lq.page, lq.perPage), lq, len(docs), "users", true)
 }

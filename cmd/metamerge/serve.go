@@ -38,7 +38,9 @@ Prints "listening on http://HOST:PORT" when ready (with -addr
   -token TOKEN      the bearer token /api/v2/ requires; without it any
                     non-empty bearer token is taken
   -data DIR         keep users and clients in DIR, one JSON file each, so
-                    that a restart loses nothing (default: memory only)
+                    that a restart loses nothing (default: memory only);
+                    one server at a time: a second one on DIR refuses to
+                    start and names the process that holds it
   -max-body BYTES   the request body limit (default 1048576)
 
 Example:
@@ -84,6 +86,7 @@ func serve(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "metamerge serve: %v\n", err)
 		return exitUsage
 	}
+	defer fake.Close() // releases -data's lock, for the next server
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(io.err, "metamerge serve: %v\n", err)

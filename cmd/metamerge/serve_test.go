@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -164,5 +165,55 @@ func TestServeSignal(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("no exit after SIGTERM")
+	}
+}
+
+// TestServeDataDirLocked starts serve on a data directory in another
+// process (this test binary, re-run as metamerge), then again in this
+// one: the second refuses to start, naming the first's process id, and
+// writes nothing; once the first has stopped, the directory opens again
+// with the first's users intact.
+func TestServeDataDirLocked(t *testing.T) {
+	if dir := os.Getenv("METAMERGE_SERVE_DATA"); dir != "" {
+		os.Exit(run([]string{"serve", "-addr", "127.0.0.1:0", "-token", "secret", "-data", dir}, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
+	}
+	data := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeDataDirLocked$")
+	cmd.Env = append(os.Environ(), "METAMERGE_SERVE_DATA="+data)
+	stdout, _ := cmd.StdoutPipe()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("no address: %v; %s", err, stderr.String())
+	}
+	base := strings.TrimPrefix(strings.TrimSpace(line), "listening on ")
+	if code, body := call(t, "POST", base+"/api/v2/users", `{"connection":"db","email":"alice@example.com","user_id":"alice"}`); code != 201 {
+		t.Fatalf("create alice: %d %s", code, body)
+	}
+
+	// A second server on the directory, in this process: it must refuse
+	// at once (before the fix it served, and overwrote alice's file).
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var out, errb bytes.Buffer
+	code := serve(ctx, []string{"-addr", "127.0.0.1:0", "-token", "secret", "-data", data}, stdio{in: strings.NewReader(""), out: &out, err: &errb})
+	want := "metamerge serve: auth0fake: data directory in use: " + data + " is held by process " + strconv.Itoa(cmd.Process.Pid) + " (lock file "
+	if code != exitUsage || !strings.HasPrefix(errb.String(), want) || out.Len() != 0 {
+		t.Errorf("second server: exit %d, stdout %q, stderr %q; want exit %d and stderr starting %q", code, out.String(), errb.String(), exitUsage, want)
+	}
+
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("first server: %v; %s", err, stderr.String())
+	}
+	base, stop := startServe(t, "-addr", "127.0.0.1:0", "-token", "secret", "-data", data)
+	defer stop()
+	if code, body := call(t, "GET", base+"/api/v2/users/auth0%7Calice", ""); code != 200 || !strings.Contains(body, `"alice@example.com"`) {
+		t.Errorf("alice after the first server stopped: %d %s", code, body)
 	}
 }

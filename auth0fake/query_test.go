@@ -1,0 +1,174 @@
+package auth0fake
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tidwall/gjson"
+)
+
+// TestQuerySyntax goes through the grammar of q, case by case: what the
+// fake reads (200 and the users it selects) and every piece of Lucene
+// syntax it does not (400 and the message that says which). A query is
+// never read as something other than what Lucene would read: each 400
+// case here was once accepted and silently read another way, or is its
+// neighbour in the grammar.
+func TestQuerySyntax(t *testing.T) {
+	f := newFake(t, Options{})
+	f.createUser("ann@example.com", `"user_metadata":{"plan":"pro","tags":["red","blue"],"x:y":"colon","*":"star","addr":{"city":"Oslo"},"amp":"a&b","eq":"a=b","age":3},"app_metadata":{"tier":{"level":3}}`)
+	f.createUser("bob@example.com", `"user_metadata":{"plan":"free","tags":"red","nick":"jean-luc","age":40}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"other","email":"cat@example.com","user_metadata":{"plan":"pro plan","url":"https://x/y"}}`)
+	const all = "ann@example.com bob@example.com cat@example.com"
+	no := func(why string) string { return "Query not supported by the fake: " + why }
+	special := func(what, c string) string {
+		if what == "value" {
+			return no("a value has an unescaped special character " + c + ` (escape it with \ or quote the value)`)
+		}
+		return no("a field name has an unescaped special character " + c + ` (escape it with \)`)
+	}
+	escapedDot := no(`a field name has an escaped "." (names never hold ".": a dot always separates two names)`)
+	orNot := no("OR, NOT, groups, + and - are not supported")
+	ampPipe := no("&& and || are not supported (join terms with AND or white space)")
+	wildcard := no("the only wildcard supported is one * at the end of a value")
+	existsWild := no("_exists_ takes a field name, without wildcards")
+	quotedAfter := no("a quoted value must be followed by white space (no ~, ^ or * after it)")
+	fieldValue := no("only field:value terms joined by AND are supported")
+
+	tests := []struct {
+		name, why, q string
+		code         int
+		want         string // the users selected, or the message
+	}{
+		// What the fake reads.
+		{"value", "field:value, exactly", "user_metadata.plan:pro", 200, "ann@example.com"},
+		{"email case", "emails ignore case", "email:ANN@EXAMPLE.COM", 200, "ann@example.com"},
+		{"prefix", "one * at the end", "email:a*", 200, "ann@example.com"},
+		{"escaped star", `\* is a star, not a wildcard`, `email:a\*`, 200, ""},
+		{"quoted", "a quoted value with a space", `user_metadata.plan:"pro plan"`, 200, "cat@example.com"},
+		{"quoted specials", "a quoted value holds / and : as they are", `user_metadata.url:"https://x/y"`, 200, "cat@example.com"},
+		{"escaped specials", `\: and \/ in a value`, `user_metadata.url:https\:\/\/x\/y`, 200, "cat@example.com"},
+		{"escaped space", `\  in a value`, `user_metadata.plan:pro\ plan`, 200, "cat@example.com"},
+		{"inner hyphen", "- inside a term is part of it, as in Lucene", "user_metadata.nick:jean-luc", 200, "bob@example.com"},
+		{"one ampersand", "a single & is a character", "user_metadata.amp:a&b", 200, "ann@example.com"},
+		{"equals", "= alone is a character", "user_metadata.eq:a=b", 200, "ann@example.com"},
+		{"array", "an array matches when an element does", "user_metadata.tags:red", 200, "ann@example.com bob@example.com"},
+		{"escaped colon name", `\: in a name`, `user_metadata.x\:y:colon`, 200, "ann@example.com"},
+		{"escaped star name", `\* in a name`, `user_metadata.\*:star`, 200, "ann@example.com"},
+		{"exists", "_exists_:field", "_exists_:app_metadata.tier", 200, "ann@example.com"},
+		{"star value", "field:* is _exists_", "user_metadata.addr:*", 200, "ann@example.com"},
+		{"AND", "AND between two terms", "user_metadata.plan:pro AND email:ann@example.com", 200, "ann@example.com"},
+		{"white space", "white space is AND; tabs and newlines too", "\tuser_metadata.tags:red\nemail:b*\r", 200, "bob@example.com"},
+		{"empty", "no term selects all", "  ", 200, all},
+		{"sixteen terms", "the most terms", strings.TrimSpace(strings.Repeat("email:a* ", 16)), 200, "ann@example.com"},
+
+		// Operators and joins.
+		{"trailing AND", "AND needs a term after it", "email:a* AND", 400, no("AND joins two terms (nothing follows it)")},
+		{"AND AND", "two ANDs have no term between", "email:a* AND AND email:b*", 400, no("AND joins two terms")},
+		{"leading AND", "AND needs a term before it", "AND email:a*", 400, no("AND joins two terms")},
+		{"OR", "OR", "email:a* OR email:b*", 400, orNot},
+		{"NOT", "NOT", "NOT email:a*", 400, orNot},
+		{"minus", "- before a term is NOT", "-email:a*", 400, orNot},
+		{"plus", "+ before a term is required", "+email:a*", 400, orNot},
+		{"bang", "! before a term is NOT", "!email:a*", 400, orNot},
+		{"group", "groups", "(email:a*)", 400, orNot},
+		{"closing paren", "a group's end", ")email:a*", 400, orNot},
+		{"&&", "&& is AND in Lucene", "email:a* && email:b*", 400, ampPipe},
+		{"||", "|| is OR", "email:a* || email:b*", 400, ampPipe},
+		{"&& in a value", "&& in a word", "user_metadata.amp:a&&b", 400, special("value", `"&&"`)},
+		{"|| in a value", "|| in a word", "user_metadata.amp:a||b", 400, special("value", `"||"`)},
+		{"bang in a value", "! inside a word starts NOT", "email:ann!", 400, special("value", `"!"`)},
+		{"AND as a value", "an operator word as a value", "email:AND", 400, no("a value is AND, OR or NOT (quote it)")},
+		{"AND as a name", "an operator word as a name", "AND:x", 400, no("a field name is AND, OR or NOT")},
+		{"seventeen terms", "past the bound", strings.TrimSpace(strings.Repeat("email:a* ", 17)), 400, no("more than 16 terms")},
+
+		// Values.
+		{"inner wildcard", "* inside a value", "email:j*e", 400, wildcard},
+		{"leading wildcard", "* at the start", "email:*a", 400, wildcard},
+		{"question mark", "? is a one-character wildcard", "email:a?", 400, wildcard},
+		{"two stars", "** at the end", "email:a**", 400, wildcard},
+		{"regexp", "/.../ is a regular expression", "email:/a.*/", 400, special("value", `"/"`)},
+		{"greater", "age:>3 is a range in Elasticsearch", "user_metadata.age:>3", 400, special("value", `">"`)},
+		{"less or equal", "age:<=3 too", "user_metadata.age:<=3", 400, special("value", `"<"`)},
+		{"inclusive range", "[a TO b]", "user_metadata.age:[1 TO 5]", 400, special("value", `"["`)},
+		{"exclusive range", "{a TO b}", "user_metadata.age:{1 TO 5}", 400, special("value", `"{"`)},
+		{"fuzzy", "~ is fuzziness", "email:ann~", 400, special("value", `"~"`)},
+		{"boost", "^ is a boost", "email:ann^2", 400, special("value", `"^"`)},
+		{"colon in a value", "a second :", "email:a:b", 400, special("value", `":"`)},
+		{"quote in a value", "a quote inside a word", `email:a"b"`, 400, special("value", `"\""`)},
+		{"ideographic space", "U+3000 is white space to Lucene", "email:a\u3000b", 400, special("value", `"\u3000"`)},
+		{"lone backslash", `a \ at the end escapes nothing`, `email:a\`, 400, no(`a value ends with a \ that escapes nothing`)},
+		{"no value", "field: and nothing", "email:", 400, no("a term has no value")},
+		{"space after colon", "field: value", "email: a", 400, no("a term has no value")},
+		{"proximity", `"..."~2 is a proximity search`, `email:"ann"~2`, 400, quotedAfter},
+		{"phrase boost", `"..."^2`, `email:"ann"^2`, 400, quotedAfter},
+		{"quoted then star", `"..."* is no prefix`, `email:"ann"*`, 400, quotedAfter},
+		{"quoted then term", "a term glued to a quoted value", `email:"ann"email:b*`, 400, quotedAfter},
+		{"unclosed quote", "a quote without its end", `email:"ann`, 400, no("a quoted value is not closed")},
+
+		// Names.
+		{"exists prefix", "_exists_:field* is not a prefix of names", "_exists_:user_metadata.pl*", 400, existsWild},
+		{"exists star", "_exists_:*", "_exists_:*", 400, existsWild},
+		{"exists quoted", "_exists_ names a field", `_exists_:"user_metadata.plan"`, 400, no("_exists_ takes a field name, not a quoted value")},
+		{"exists escaped dot", `\. would be a name with a dot`, `_exists_:user_metadata\.plan`, 400, escapedDot},
+		{"escaped dot", `\. would be a name with a dot`, `user_metadata\.plan:pro`, 400, escapedDot},
+		{"wildcard name", "* in a name", "user_metadata.*:pro", 400, special("field name", `"*"`)},
+		{"question name", "? in a name", "user_metadata.pl?n:pro", 400, special("field name", `"?"`)},
+		{"paren in a name", "( in a name", "em(ail:a", 400, special("field name", `"("`)},
+		{"bare word", "free text", "jane", 400, fieldValue},
+		{"no name", ":value", ":a", 400, fieldValue},
+		{"lone backslash name", `a \ at the end of a name`, `email\`, 400, fieldValue},
+		{"empty part", "a.. path", "user_metadata..plan:pro", 400, no("a field name has an empty part")},
+		{"leading dot", ".a path", ".email:a", 400, no("a field name has an empty part")},
+	}
+	for _, tc := range tests {
+		code, body := f.do("GET", "/api/v2/users?q="+url.QueryEscape(tc.q), "")
+		got := emails(body, "")
+		if code != http.StatusOK {
+			got = gjson.Get(body, "message").Str
+			want := "Query validation error: '" + tc.want + "' on property q"
+			if code != tc.code || got != want || gjson.Get(body, "errorCode").Str != "invalid_query_string" {
+				t.Errorf("%s (%s): q=%s: %d %s\nwant %d %s", tc.name, tc.why, tc.q, code, body, tc.code, want)
+			}
+			continue
+		}
+		if code != tc.code || got != tc.want {
+			t.Errorf("%s (%s): q=%s: %d %q, want %d %q", tc.name, tc.why, tc.q, code, got, tc.code, tc.want)
+		}
+	}
+}
+
+// TestSortSyntax checks that sort reads its field as q does, escapes
+// included, and refuses what q refuses in a name.
+func TestSortSyntax(t *testing.T) {
+	f := newFake(t, Options{})
+	f.createUser("ann@example.com", `"user_metadata":{"b":"2"}`)
+	f.createUser("bob@example.com", `"user_metadata":{"*":"1","b":"1"}`)
+	const bad = "Query validation error: 'Sort must be field:1 or field:-1' on property sort"
+	tests := []struct {
+		name, why, sort string
+		code            int
+		want            string
+	}{
+		{"path", "a dotted path", "user_metadata.b:1", 200, "bob@example.com ann@example.com"},
+		{"descending", "-1", "user_metadata.b:-1", 200, "ann@example.com bob@example.com"},
+		{"escaped star", `\* is the name "*", as in q`, `user_metadata.\*:1`, 200, "bob@example.com ann@example.com"},
+		{"wildcard", "* unescaped, as q refuses it", "user_metadata.*:1", 400, bad},
+		{"escaped dot", `\. as q refuses it`, `user_metadata\.b:1`, 400, bad},
+		{"no direction", "field alone", "email", 400, bad},
+		{"bad direction", "2", "email:2", 400, bad},
+		{"empty part", "a..b", "user_metadata..b:1", 400, bad},
+		{"space", "white space in the name", "user_metadata. b:1", 400, bad},
+	}
+	for _, tc := range tests {
+		code, body := f.do("GET", "/api/v2/users?sort="+url.QueryEscape(tc.sort), "")
+		got := emails(body, "")
+		if code != http.StatusOK {
+			got = gjson.Get(body, "message").Str
+		}
+		if code != tc.code || got != tc.want {
+			t.Errorf("%s (%s): sort=%s: %d %q, want %d %q", tc.name, tc.why, tc.sort, code, got, tc.code, tc.want)
+		}
+	}
+}
