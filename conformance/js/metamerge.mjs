@@ -42,14 +42,15 @@ export const OPTIONS = [
 
 const UNITS = new Set(['utf16', 'code_points', 'bytes']);
 
-// The range of each integer option (vectors.schema.json); max_errors may
-// also be 0, which means the default (SPEC 6).
+// The range of each integer option (vectors.schema.json, SPEC 11): 0 means
+// the option's default, and a value outside the range is not a setting the
+// rules define (the reference refuses it too), so the case is declined.
 const INTEGER_RANGES = {
-  max_depth: [1, Infinity],
-  max_errors: [0, Infinity],
-  max_document_bytes: [1, 2147483647],
-  max_bytes: [1, Infinity],
-  max_profile_bytes: [1, Infinity],
+  max_depth: [0, 10000],
+  max_errors: [0, 1000],
+  max_document_bytes: [0, 2147483647],
+  max_bytes: [0, Infinity],
+  max_profile_bytes: [0, Infinity],
 };
 
 // Why the options of a case fall outside what the rules define, or null.
@@ -77,12 +78,12 @@ function optionsProblem(o) {
 // The options of a case, checked by optionsProblem, with their defaults.
 function parseOptions(o) {
   return {
-    maxDepth: o.max_depth ?? 100, // H3
-    maxErrors: o.max_errors || 100, // H8: 0 or none means the default
-    maxDocumentBytes: o.max_document_bytes ?? 2147483647, // H10
+    maxDepth: o.max_depth || 100, // H3; 0 or none means the default
+    maxErrors: o.max_errors || 100, // H8
+    maxDocumentBytes: o.max_document_bytes || 2147483647, // H10
     unit: o.unit ?? 'utf16', // H4
-    maxBytes: o.max_bytes, // R9; undefined: the policy's default
-    maxProfileBytes: o.max_profile_bytes, // R9 opt-in; undefined: off
+    maxBytes: o.max_bytes || undefined, // R9; undefined: the policy's default
+    maxProfileBytes: o.max_profile_bytes || undefined, // R9 opt-in; undefined: off
     noPrototypeKeys: o.no_prototype_keys === true, // SPEC 11 opt-in
   };
 }
