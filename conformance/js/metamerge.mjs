@@ -101,10 +101,12 @@ class Rejected {
 }
 
 // Stages 1 and 2: reads the document `name` of the case. Returns its root
-// node, or undefined where it is absent and `optional`.
+// node, or undefined where it is absent and `optional`: a field's value in
+// the one-field ops, where an empty document (no bytes) is absent too
+// (SPEC 2).
 function read(c, name, stored, opts, optional = false) {
   const b = inputBytes(c, name);
-  if (b === undefined) {
+  if (b === undefined || (optional && b.length === 0)) {
     if (optional) return undefined;
     throw new Error(`missing document ${name}`);
   }
@@ -228,13 +230,13 @@ function diffOne(c, opts) {
   return finishFieldDiff(policy, before, patch, opts);
 }
 
-// Three-way diffs (D6): live is the stored side. Reading order: live, base,
-// desired.
+// Three-way diffs (D6): live is the stored side. Reading order: live,
+// desired, base (SPEC 2, 9).
 function diff3Document(kind, c, opts) {
   const live = read(c, 'live', true, opts);
-  const base = read(c, 'base', false, opts);
   const desired = read(c, 'desired', false, opts);
-  requireObjects([[live, true], [base, false], [desired, false]]);
+  const base = read(c, 'base', false, opts);
+  requireObjects([[live, true], [desired, false], [base, false]]);
   const reach = new Violations(opts.maxErrors);
   const patch = diff3Profile(kind, base, desired, live, reach);
   if (reach.any) return { errors: reach.result() };
@@ -244,8 +246,8 @@ function diff3Document(kind, c, opts) {
 function diff3One(c, opts) {
   const policy = policyOf(c);
   const live = read(c, 'live', true, opts, true);
-  const base = read(c, 'base', false, opts, true);
   const desired = read(c, 'desired', false, opts, true);
+  const base = read(c, 'base', false, opts, true);
   const reach = new Violations(opts.maxErrors);
   let patch;
   if (desired === undefined) {
