@@ -178,7 +178,17 @@ function validateSignup(c, opts) {
 
 // Stage 2 of a diff's errors (D5): the patch is checked as the merge would
 // check it, merged into the stored side; then it is written.
+// The diff is a PATCH like any other, so it is held to max_depth too
+// (SPEC 9): with max_depth 1 the {} that removes an app_metadata that
+// before holds as a scalar is a level too deep.
+function patchTooDeep(patch, opts) {
+  const r = readDocument(Buffer.concat(emitPatch(patch)), opts);
+  return r.error ? { errors: [r.error] } : null;
+}
+
 function finishProfileDiff(kind, stored, patch, opts) {
+  const deep = patchTooDeep(patch, opts);
+  if (deep) return deep;
   const merged = mergeProfile(kind, stored, patch);
   const v = new Violations(opts.maxErrors);
   checkProfile(kind, merged, patch, opts, v);
@@ -188,6 +198,8 @@ function finishProfileDiff(kind, stored, patch, opts) {
 
 function finishFieldDiff(policy, stored, patch, opts) {
   if (!patch) return { result: null }; // nothing to change
+  const deep = patchTooDeep(patch, opts);
+  if (deep) return deep;
   const fr = mergeField(policy, stored, patch);
   const v = new Violations(opts.maxErrors);
   checkField(policy, fr, patch, '', opts, v);
