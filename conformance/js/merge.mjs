@@ -76,8 +76,9 @@ export function mergeField(policy, storedNode, patchObj) {
 
 // Merges a whole profile (kind 'user') or client (kind 'client'): the
 // metadata fields as fields, other root members replaced, appended or
-// removed (R10). A field whose patch value is not an object is left as
-// stored (R1 makes it an error, so there is no result anyway).
+// removed (R10). A field whose patch value is not an object has no merge:
+// it is left out of the merged profile (SPEC 3: what max_profile_bytes
+// measures); R1 makes it an error, so there is no result anyway.
 export function mergeProfile(kind, storedRoot, patchRoot) {
   const fields = FIELDS[kind];
   const entries = storedEntries(storedRoot.m);
@@ -86,8 +87,11 @@ export function mergeProfile(kind, storedRoot, patchRoot) {
   for (const pm of patchRoot.m) {
     const policy = fields.get(pm.n);
     if (!policy) { applyMember(entries, index, pm); continue; }
-    if (pm.v.t !== OBJ) continue;
     const i = index.get(pm.n);
+    if (pm.v.t !== OBJ) {
+      if (i !== undefined) entries[i].state = 'removed';
+      continue;
+    }
     const fr = mergeField(policy, i === undefined ? undefined : entries[i].old, pm.v);
     fieldResults.set(pm.n, fr);
     if (i !== undefined) {

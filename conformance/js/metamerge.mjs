@@ -42,14 +42,15 @@ export const OPTIONS = [
 
 const UNITS = new Set(['utf16', 'code_points', 'bytes']);
 
-// The range of each integer option (vectors.schema.json); max_errors may
-// also be 0, which means the default (SPEC 6).
+// The range of each integer option (vectors.schema.json, SPEC 11): 0 means
+// the option's default, and a value outside the range is not a setting the
+// rules define (the reference refuses it too), so the case is declined.
 const INTEGER_RANGES = {
-  max_depth: [1, Infinity],
-  max_errors: [0, Infinity],
-  max_document_bytes: [1, 2147483647],
-  max_bytes: [1, Infinity],
-  max_profile_bytes: [1, Infinity],
+  max_depth: [0, 10000],
+  max_errors: [0, 1000],
+  max_document_bytes: [0, 2147483647],
+  max_bytes: [0, Infinity],
+  max_profile_bytes: [0, Infinity],
 };
 
 // Why the options of a case fall outside what the rules define, or null.
@@ -77,12 +78,12 @@ function optionsProblem(o) {
 // The options of a case, checked by optionsProblem, with their defaults.
 function parseOptions(o) {
   return {
-    maxDepth: o.max_depth ?? 100, // H3
-    maxErrors: o.max_errors || 100, // H8: 0 or none means the default
-    maxDocumentBytes: o.max_document_bytes ?? 2147483647, // H10
+    maxDepth: o.max_depth || 100, // H3; 0 or none means the default
+    maxErrors: o.max_errors || 100, // H8
+    maxDocumentBytes: o.max_document_bytes || 2147483647, // H10
     unit: o.unit ?? 'utf16', // H4
-    maxBytes: o.max_bytes, // R9; undefined: the policy's default
-    maxProfileBytes: o.max_profile_bytes, // R9 opt-in; undefined: off
+    maxBytes: o.max_bytes || undefined, // R9; undefined: the policy's default
+    maxProfileBytes: o.max_profile_bytes || undefined, // R9 opt-in; undefined: off
     noPrototypeKeys: o.no_prototype_keys === true, // SPEC 11 opt-in
   };
 }
@@ -100,10 +101,12 @@ class Rejected {
 }
 
 // Stages 1 and 2: reads the document `name` of the case. Returns its root
-// node, or undefined where it is absent and `optional`.
+// node, or undefined where it is absent and `optional`: a field's value in
+// the one-field ops, where an empty document (no bytes) is absent too
+// (SPEC 2).
 function read(c, name, stored, opts, optional = false) {
   const b = inputBytes(c, name);
-  if (b === undefined) {
+  if (b === undefined || (optional && b.length === 0)) {
     if (optional) return undefined;
     throw new Error(`missing document ${name}`);
   }
@@ -175,7 +178,17 @@ function validateSignup(c, opts) {
 
 // Stage 2 of a diff's errors (D5): the patch is checked as the merge would
 // check it, merged into the stored side; then it is written.
+// The diff is a PATCH like any other, so it is held to max_depth too
+// (SPEC 9): with max_depth 1 the {} that removes an app_metadata that
+// before holds as a scalar is a level too deep.
+function patchTooDeep(patch, opts) {
+  const r = readDocument(Buffer.concat(emitPatch(patch)), opts);
+  return r.error ? { errors: [r.error] } : null;
+}
+
 function finishProfileDiff(kind, stored, patch, opts) {
+  const deep = patchTooDeep(patch, opts);
+  if (deep) return deep;
   const merged = mergeProfile(kind, stored, patch);
   const v = new Violations(opts.maxErrors);
   checkProfile(kind, merged, patch, opts, v);
@@ -185,6 +198,8 @@ function finishProfileDiff(kind, stored, patch, opts) {
 
 function finishFieldDiff(policy, stored, patch, opts) {
   if (!patch) return { result: null }; // nothing to change
+  const deep = patchTooDeep(patch, opts);
+  if (deep) return deep;
   const fr = mergeField(policy, stored, patch);
   const v = new Violations(opts.maxErrors);
   checkField(policy, fr, patch, '', opts, v);
@@ -227,13 +242,13 @@ function diffOne(c, opts) {
   return finishFieldDiff(policy, before, patch, opts);
 }
 
-// Three-way diffs (D6): live is the stored side. Reading order: live, base,
-// desired.
+// Three-way diffs (D6): live is the stored side. Reading order: live,
+// desired, base (SPEC 2, 9).
 function diff3Document(kind, c, opts) {
   const live = read(c, 'live', true, opts);
-  const base = read(c, 'base', false, opts);
   const desired = read(c, 'desired', false, opts);
-  requireObjects([[live, true], [base, false], [desired, false]]);
+  const base = read(c, 'base', false, opts);
+  requireObjects([[live, true], [desired, false], [base, false]]);
   const reach = new Violations(opts.maxErrors);
   const patch = diff3Profile(kind, base, desired, live, reach);
   if (reach.any) return { errors: reach.result() };
@@ -243,8 +258,8 @@ function diff3Document(kind, c, opts) {
 function diff3One(c, opts) {
   const policy = policyOf(c);
   const live = read(c, 'live', true, opts, true);
-  const base = read(c, 'base', false, opts, true);
   const desired = read(c, 'desired', false, opts, true);
+  const base = read(c, 'base', false, opts, true);
   const reach = new Violations(opts.maxErrors);
   let patch;
   if (desired === undefined) {

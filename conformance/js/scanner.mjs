@@ -9,9 +9,11 @@
 // The scanner is iterative (an explicit stack of open containers), so nesting
 // depth of the input never grows the JS call stack. A document gets at most
 // one error (SPEC 1). Which one, when it has several defects, is up to the
-// implementation (H9); like the reference, this one stops at the first
-// invalid_json or too_deep in document order, and reports a duplicate_key
-// (the first repeated name in document order) only when there is neither.
+// implementation (H9) by the contract, and SPEC section 1 fixes it: the
+// document is read once from its start, and the first defect met stops the
+// read. invalid_json is met at the byte where the text stops being JSON,
+// too_deep at the opening bracket of the container past the limit, and
+// duplicate_key at the closing brace of an object that repeats a name.
 
 import { pointerOf, escapeToken } from './text.mjs';
 
@@ -192,7 +194,6 @@ function parse(b, maxDepth) {
   const n = b.length;
   let pos = 0;
   const stack = []; // open containers: { node, name, names }
-  let duplicate = null; // the first duplicate_key found
   const skip = () => { while (pos < n && WS[b[pos]]) pos++; };
 
   // Reads a member name and its colon inside the object frame f.
@@ -203,10 +204,10 @@ function parse(b, maxDepth) {
     const esc = scanString.esc;
     const name = decodeString(b, s, pos, esc);
     if (!f.names.has(name)) f.names.add(name);
-    else if (duplicate === null) {
-      // H2: the second of two equal decoded names, reported once the rest
-      // of the document is known to be free of the other defects
-      duplicate = new Defect('duplicate_key', stackPointer(stack, stack.length - 1) + '/' + escapeToken(name));
+    else if (f.dup === null) {
+      // H2: the first name of this object that repeats an earlier one,
+      // reported when the object closes (SPEC 1)
+      f.dup = new Defect('duplicate_key', stackPointer(stack, stack.length - 1) + '/' + escapeToken(name));
     }
     f.name = name;
     f.ns = s; f.ne = pos;
@@ -226,7 +227,7 @@ function parse(b, maxDepth) {
       // H3: the first container past the limit, in document order
       if (stack.length + 1 > maxDepth) throw new Defect('too_deep', stackPointer(stack, stack.length));
       const node = c === 0x7b ? { t: OBJ, b, s: pos, e: 0, m: [] } : { t: ARR, b, s: pos, e: 0, a: [] };
-      const f = { node, name: '', ns: 0, ne: 0, names: c === 0x7b ? new Set() : null };
+      const f = { node, name: '', ns: 0, ne: 0, names: c === 0x7b ? new Set() : null, dup: null };
       pos++;
       skip();
       const close = c === 0x7b ? 0x7d : 0x5d;
@@ -258,7 +259,6 @@ function parse(b, maxDepth) {
       skip();
       if (stack.length === 0) {
         if (pos !== n) throw INVALID(); // trailing text
-        if (duplicate !== null) throw duplicate;
         return value;
       }
       const f = stack[stack.length - 1];
@@ -272,6 +272,7 @@ function parse(b, maxDepth) {
         break; // read the next value
       }
       if ((node.t === OBJ && d === 0x7d) || (node.t === ARR && d === 0x5d)) {
+        if (f.dup !== null) throw f.dup; // met at the closing brace
         pos++;
         node.e = pos;
         stack.pop();
