@@ -37,10 +37,12 @@ const maxMessage = 2048
 // email) that a message quotes.
 const maxEcho = 64
 
-// envelope returns the error answer with status, message and errorCode
-// (left out when empty, as Auth0 does for 401, 413 and 500). The members
-// come in Auth0's order; nothing is HTML-escaped.
-func envelope(status int, message, errorCode string) *Answer {
+// Envelope returns the error answer with status, message and errorCode
+// (left out when empty, as Auth0 does for 401, 413 and 500), for the
+// answers of a service that are not this package's, such as 401 Missing
+// authentication. The members come in Auth0's order; nothing is
+// HTML-escaped; a message over 2 KiB is cut.
+func Envelope(status int, message, errorCode string) *Answer {
 	b := append([]byte(`{"statusCode":`), strconv.Itoa(status)...)
 	b = append(b, `,"error":`...)
 	b = appendString(b, http.StatusText(status))
@@ -71,9 +73,9 @@ var (
 
 // The answers several requests share.
 func answerBadJSON() *Answer {
-	return envelope(400, "Invalid request payload JSON format", "invalid_body")
+	return Envelope(400, "Invalid request payload JSON format", "invalid_body")
 }
-func answerInternal() *Answer { return envelope(500, "An internal server error occurred", "") }
+func answerInternal() *Answer { return Envelope(500, "An internal server error occurred", "") }
 
 // answer turns err into its answer: an *Answer as it is; a violation of
 // the request body as Auth0's 400 (the first one, in document order); the
@@ -92,7 +94,7 @@ func answer(err error, notFound, taken *Answer) *Answer {
 	case errors.Is(err, ErrTaken):
 		return taken
 	case errors.Is(err, ErrContention):
-		return envelope(409, "The document changed too often while it was updated; try again", "conflict")
+		return Envelope(409, "The document changed too often while it was updated; try again", "conflict")
 	}
 	if errs := metamerge.Errors(err); len(errs) > 0 && !errs[0].Stored {
 		return Violation(errs[0])
@@ -112,7 +114,7 @@ func Violation(e *metamerge.Error) *Answer {
 		return answerBadJSON()
 	}
 	text, _ := Message(e)
-	return envelope(400, text, "invalid_body")
+	return Envelope(400, text, "invalid_body")
 }
 
 // Message returns the message of the Management API for e, a violation of
@@ -172,7 +174,7 @@ func Message(e *metamerge.Error) (text string, auth0 bool) {
 // "Payload validation error: '<inner>' on property <path>", or, for the
 // body as a whole, "Payload validation error: '<inner>'.".
 func payloadError(inner, property string) *Answer {
-	return envelope(400, payloadText(inner, property), "invalid_body")
+	return Envelope(400, payloadText(inner, property), "invalid_body")
 }
 
 func payloadText(inner, property string) string {

@@ -15,7 +15,7 @@ type Clients struct {
 }
 
 func answerNoClient() *Answer {
-	return envelope(http.StatusNotFound, "The client does not exist.", "inexistent_client")
+	return Envelope(http.StatusNotFound, "The client does not exist.", "inexistent_client")
 }
 
 // clientDefaults are the settings Auth0 gives a new client that does not

@@ -29,7 +29,7 @@ func ReadBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, *Answe
 	if max <= 0 {
 		max = DefaultMaxBodyBytes
 	}
-	tooLarge := envelope(http.StatusRequestEntityTooLarge, "Payload content length greater than maximum allowed: "+strconv.FormatInt(max, 10), "")
+	tooLarge := Envelope(http.StatusRequestEntityTooLarge, "Payload content length greater than maximum allowed: "+strconv.FormatInt(max, 10), "")
 	if r.ContentLength > max {
 		return nil, tooLarge
 	}
@@ -39,7 +39,7 @@ func ReadBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, *Answe
 	case errors.As(err, &mbe):
 		return nil, tooLarge
 	case err != nil:
-		return nil, envelope(http.StatusBadRequest, "Invalid request payload input", "")
+		return nil, Envelope(http.StatusBadRequest, "Invalid request payload input", "")
 	}
 	return body, nil
 }

@@ -20,16 +20,16 @@ type Users struct {
 
 // The answers of the users endpoints that are not violations.
 func answerNoUser() *Answer {
-	return envelope(http.StatusNotFound, "The user does not exist.", "inexistent_user")
+	return Envelope(http.StatusNotFound, "The user does not exist.", "inexistent_user")
 }
 func answerUserExists() *Answer {
-	return envelope(http.StatusConflict, "The user already exists.", "auth0_idp_error")
+	return Envelope(http.StatusConflict, "The user already exists.", "auth0_idp_error")
 }
 func answerEmailTaken() *Answer {
-	return envelope(http.StatusBadRequest, "The specified new email already exists", "auth0_idp_error")
+	return Envelope(http.StatusBadRequest, "The specified new email already exists", "auth0_idp_error")
 }
 func answerUsernameTaken() *Answer {
-	return envelope(http.StatusBadRequest, "The specified new username already exists", "auth0_idp_error")
+	return Envelope(http.StatusBadRequest, "The specified new username already exists", "auth0_idp_error")
 }
 
 // Answer returns the answer to err (M5): 400 for a violation of the
