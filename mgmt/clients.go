@@ -39,14 +39,7 @@ func (c Clients) Answer(err error) *Answer { return answer(err, answerNoClient()
 func (Clients) Unique([]byte) []string { return nil }
 
 func (c Clients) check(body []byte, sc *schema) (members, error) {
-	if err := c.Rules.Check(body); err != nil {
-		return nil, err
-	}
-	ms, a := sc.check(body)
-	if a != nil {
-		return nil, a
-	}
-	return ms, nil
+	return checkBody(c.Rules.Check, body, sc)
 }
 
 // Create returns the client POST /api/v2/clients creates from body (M4):

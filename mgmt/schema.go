@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/metamerge/metamerge"
 	"github.com/tidwall/gjson"
 )
 
@@ -158,10 +159,12 @@ type members []member
 
 // check checks body, already known to be a valid JSON object without
 // duplicate names (the library's Check), and returns its members in
-// order, or the 400 of the first broken rule.
-func (sc *schema) check(body []byte) (members, *Answer) {
+// order, or the 400 of the first broken rule and the index of the member
+// that broke it (the number of members for a missing one).
+func (sc *schema) check(body []byte) (members, *Answer, int) {
 	var ms members
 	var failure *Answer
+	n := 0
 	gjson.ParseBytes(body).ForEach(func(k, v gjson.Result) bool {
 		name := k.String()
 		p, ok := sc.props[name]
@@ -173,17 +176,71 @@ func (sc *schema) check(body []byte) (members, *Answer) {
 			return false
 		}
 		ms = append(ms, member{name, v})
+		n++
 		return true
 	})
 	if failure != nil {
-		return nil, failure
+		return nil, failure, n
 	}
 	for _, name := range sc.required {
 		if ms.find(name) == nil {
-			return nil, payloadError("Missing required property: "+name, "")
+			return nil, payloadError("Missing required property: "+name, ""), n
 		}
 	}
-	return ms, nil
+	return ms, nil, 0
+}
+
+// checkBody checks body with libCheck, the library's rules, and with the
+// schema sc, and returns its members, or the first violation in document
+// order (M5): a body that does not parse (H1-H3, H10) is refused first;
+// otherwise a schema violation and a rule violation compete by the place
+// of their root member in the body.
+func checkBody(libCheck func([]byte) error, body []byte, sc *schema) (members, error) {
+	err := libCheck(body)
+	errs := metamerge.Errors(err)
+	if err != nil && (len(errs) == 0 || wholeBody(errs[0])) {
+		return nil, err
+	}
+	ms, a, at := sc.check(body)
+	switch {
+	case a == nil && err == nil:
+		return ms, nil
+	case a == nil:
+		return nil, err
+	case err == nil || at < rootIndex(body, errs[0].Pointer):
+		return nil, a
+	}
+	return nil, err
+}
+
+// wholeBody reports whether e is a violation of the body as a whole or of
+// its syntax, found before any rule is checked (H9).
+func wholeBody(e *metamerge.Error) bool {
+	switch e.Code {
+	case metamerge.CodeInvalidJSON, metamerge.CodeDuplicateKey, metamerge.CodeTooDeep:
+		return true
+	}
+	return e.Pointer == "" || e.Stored
+}
+
+// rootIndex returns the index in body of the root member that pointer
+// starts with.
+func rootIndex(body []byte, pointer string) int {
+	token, _, _ := strings.Cut(strings.TrimPrefix(pointer, "/"), "/")
+	name := strings.ReplaceAll(strings.ReplaceAll(token, "~1", "/"), "~0", "~")
+	i, at := 0, -1
+	gjson.ParseBytes(body).ForEach(func(k, _ gjson.Result) bool {
+		if k.String() == name {
+			at = i
+			return false
+		}
+		i++
+		return true
+	})
+	if at < 0 {
+		return i
+	}
+	return at
 }
 
 // check checks the value v of the member name.

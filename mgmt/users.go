@@ -58,14 +58,7 @@ func (Users) Unique(doc []byte) []string {
 // check checks body with the library's rules (H1–H10, R1–R9), then with
 // the schema sc (M1).
 func (u Users) check(body []byte, sc *schema) (members, error) {
-	if err := u.Rules.Check(body); err != nil {
-		return nil, err
-	}
-	ms, a := sc.check(body)
-	if a != nil {
-		return nil, a
-	}
-	return ms, nil
+	return checkBody(u.Rules.Check, body, sc)
 }
 
 // Create returns the profile POST /api/v2/users creates from body (M4):
