@@ -141,4 +141,8 @@ func TestHostile(t *testing.T) {
 			t.Errorf("%s: an answer of %d bytes", tc.name, len(a.Body))
 		}
 	}
+	// A message quotes at most 64 bytes of the request's own text.
+	if got, want := patchAnswer(Users{}, `{}`, `{"`+long+`":1}`).message(), "Payload validation error: 'Additional properties not allowed: "+long[:61]+"…'."; got != want {
+		t.Errorf("long name quoted as %.100s…", got)
+	}
 }

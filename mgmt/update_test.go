@@ -153,3 +153,26 @@ func TestUpdateContext(t *testing.T) {
 		t.Errorf("err %v after %v", err, time.Since(start))
 	}
 }
+
+// TestRetryDefaults checks what the doc of Retry promises: 64 attempts
+// by default, and waits that double from Backoff, each at least half of
+// its step.
+func TestRetryDefaults(t *testing.T) {
+	s := newMem(`{}`)
+	s.conflicts = 1 << 30
+	calls := 0
+	change := func(stored []byte) ([]byte, bool, error) {
+		calls++
+		return apply(`{"name":"x"}`)(stored)
+	}
+	if _, err := Update(context.Background(), Retry{Backoff: -1}, s, "u", change); !errors.Is(err, ErrContention) || calls != 64 {
+		t.Errorf("zero Attempts: %d merges, %v; want 64 and ErrContention", calls, err)
+	}
+	calls = 0
+	start := time.Now()
+	_, err := Update(context.Background(), Retry{Attempts: 4, Backoff: 10 * time.Millisecond}, s, "u", change)
+	// waits of 10, 20 and 40 ms, each drawn from its upper half
+	if elapsed := time.Since(start); calls != 4 || !errors.Is(err, ErrContention) || elapsed < 35*time.Millisecond {
+		t.Errorf("4 attempts from 10 ms: %d merges in %v, %v", calls, elapsed, err)
+	}
+}
