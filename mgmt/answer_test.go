@@ -76,6 +76,7 @@ func TestAnswers(t *testing.T) {
 		{"client id", "M1, M3: client_id is the server's", Clients{}, client, `{"client_id":"x"}`, 400, bad("Payload validation error: 'Additional properties not allowed: client_id'.")},
 		{"corrupt stored", "M5: a defect of the stored profile is a 500", Users{}, `{"user_id":"auth0|1","x":` + deep + `}`, `{"name":"n"}`, 500, internal},
 		{"stored not JSON", "M5: a stored row that is not JSON is a 500", Users{}, `{"user_id":`, `{"name":"n"}`, 500, internal},
+		{"stored user duplicate", "M5: a stored profile with a duplicate name is a 500", Users{}, `{"a":1,"a":2}`, `{"name":"n"}`, 500, internal},
 		{"stored duplicate", "M5: a stored client with a duplicate name is a 500", Clients{}, `{"a":1,"a":2}`, `{"name":"n"}`, 500, internal},
 		{"setting out of range", "M5: a setting out of range is a 500 of every request", Users{Rules: metamerge.UserRules{Limits: metamerge.Limits{MaxDepth: 10_001}}}, user, `{"name":"n"}`, 500, internal},
 		{"client setting", "M5: the same for clients", Clients{Rules: metamerge.ClientRules{Limits: metamerge.Limits{MaxErrors: -1}}}, client, `{"name":"n"}`, 500, internal},

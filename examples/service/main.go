@@ -3,9 +3,10 @@
 // endpoints, built on package mgmt: POST, GET, PATCH and DELETE of
 // /api/v2/users[/{id}] and /api/v2/clients[/{id}].
 //
-//	go run ./examples/service -addr 127.0.0.1:0 -token T -db FILE
+//	go -C examples/service run . -addr 127.0.0.1:0 -token T -db FILE
 //
-// It prints "listening on http://ADDR" and serves until SIGINT or
+// (from the repository's root: the service is a module of its own, so
+// that the library's go.mod takes no database driver). It prints "listening on http://ADDR" and serves until SIGINT or
 // SIGTERM. Each PATCH is a compare-and-swap on the row's version
 // (mgmt.Update), so concurrent PATCHes of one user lose nothing.
 package main

@@ -20,8 +20,8 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// TestProcess builds the service, starts it as a user would (go run
-// ./examples/service -addr 127.0.0.1:0 -token T -db FILE), and checks over
+// TestProcess builds the service, starts it as a user would (service
+// -addr 127.0.0.1:0 -token T -db FILE), and checks over
 // HTTP: 200 concurrent PATCHes of one user keep all 200 keys (M6); a PATCH
 // of user_id or identities is a 400 (M1); a password appears in no answer
 // and in no stored row (M2). CI runs it.
