@@ -19,8 +19,8 @@ import (
 // An *Answer is also an error, so that a refusal travels through a change
 // function (see [Update]) to the handler that sends it.
 type Answer struct {
-	Status int
-	Body   []byte
+	Status int    // the HTTP status
+	Body   []byte // a JSON document, never modified by this package once made
 }
 
 // Error returns "mgmt: " and the status and message of an error answer.

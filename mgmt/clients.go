@@ -11,7 +11,7 @@ import (
 // /api/v2/clients and PATCH /api/v2/clients/{id}. The zero value merges
 // with Auth0's rules; Rules changes them.
 type Clients struct {
-	Rules metamerge.ClientRules
+	Rules metamerge.ClientRules // the merge rules; the zero value is Auth0's
 }
 
 func answerNoClient() *Answer {

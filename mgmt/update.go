@@ -3,6 +3,7 @@ package mgmt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -27,7 +28,7 @@ type Store[V any] interface {
 // wait drawn at random between half and all of it so that writers who
 // conflicted once do not meet again.
 type Retry struct {
-	Attempts int           // reads and merges at most; 0 means 64
+	Attempts int           // reads and merges at most; 0 means 64, negative is an error
 	Backoff  time.Duration // the first wait; 0 means 1 ms, negative: none
 }
 
@@ -46,10 +47,14 @@ type Retry struct {
 //
 // Update returns the document as written, or the first error of Read,
 // change or Write that is not a conflict, as it is; ErrContention when
-// every attempt conflicted; the context's error when ctx ends first.
+// every attempt conflicted; the context's error when ctx ends first; an
+// error that names the setting for a negative r.Attempts (answered 500).
 func Update[V any](ctx context.Context, r Retry, s Store[V], id string, change func(stored []byte) ([]byte, bool, error)) ([]byte, error) {
 	attempts := r.Attempts
-	if attempts <= 0 {
+	switch {
+	case attempts < 0:
+		return nil, fmt.Errorf("mgmt: Retry.Attempts is %d; it must be 0 (64 attempts) or more", attempts)
+	case attempts == 0:
 		attempts = 64
 	}
 	wait := r.Backoff

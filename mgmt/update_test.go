@@ -168,9 +168,13 @@ func TestRetryDefaults(t *testing.T) {
 	if _, err := Update(context.Background(), Retry{Backoff: -1}, s, "u", change); !errors.Is(err, ErrContention) || calls != 64 {
 		t.Errorf("zero Attempts: %d merges, %v; want 64 and ErrContention", calls, err)
 	}
+	_, err := Update(context.Background(), Retry{Attempts: -1}, s, "u", change)
+	if err == nil || err.Error() != "mgmt: Retry.Attempts is -1; it must be 0 (64 attempts) or more" || (Users{}).Answer(err).Status != 500 {
+		t.Errorf("negative Attempts: %v", err)
+	}
 	calls = 0
 	start := time.Now()
-	_, err := Update(context.Background(), Retry{Attempts: 4, Backoff: 10 * time.Millisecond}, s, "u", change)
+	_, err = Update(context.Background(), Retry{Attempts: 4, Backoff: 10 * time.Millisecond}, s, "u", change)
 	// waits of 10, 20 and 40 ms, each drawn from its upper half
 	if elapsed := time.Since(start); calls != 4 || !errors.Is(err, ErrContention) || elapsed < 35*time.Millisecond {
 		t.Errorf("4 attempts from 10 ms: %d merges in %v, %v", calls, elapsed, err)

@@ -15,7 +15,7 @@ import (
 // Auth0's rules; Rules changes them (a setting out of range is a 500 of
 // every request, never a weaker rule).
 type Users struct {
-	Rules metamerge.UserRules
+	Rules metamerge.UserRules // the merge rules; the zero value is Auth0's
 }
 
 // The answers of the users endpoints that are not violations.
