@@ -82,7 +82,7 @@ func answerInternal() *Answer { return Envelope(500, "An internal server error o
 // store errors as given (notFound, taken); ErrContention as 409; anything
 // else (a defect of the stored document, a setting out of range, a failed
 // store) as 500, which never blames the request.
-func answer(err error, notFound, taken *Answer) *Answer {
+func answer(err error, notFound, taken func() *Answer) *Answer {
 	var a *Answer
 	switch {
 	case err == nil:
@@ -90,9 +90,9 @@ func answer(err error, notFound, taken *Answer) *Answer {
 	case errors.As(err, &a):
 		return a
 	case errors.Is(err, ErrNotFound):
-		return notFound
+		return notFound()
 	case errors.Is(err, ErrTaken):
-		return taken
+		return taken()
 	case errors.Is(err, ErrContention):
 		return Envelope(409, "The document changed too often while it was updated; try again", "conflict")
 	}
@@ -200,6 +200,13 @@ func dotted(p string) string {
 // appendString appends s as a JSON string, without HTML escaping; invalid
 // UTF-8 becomes U+FFFD, as encoding/json does.
 func appendString(b []byte, s string) []byte {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\'
+	}
+	if plain { // most names and values: nothing to escape
+		return append(append(append(b, '"'), s...), '"')
+	}
 	var sb strings.Builder
 	enc := json.NewEncoder(&sb)
 	enc.SetEscapeHTML(false)

@@ -169,3 +169,21 @@ func TestAnswerErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendString checks the fast path of appendString against
+// encoding/json without HTML escaping, on every byte and a few strings.
+func TestAppendString(t *testing.T) {
+	inputs := []string{"", "plain", `q"uote`, `back\slash`, "<&>", "tab\t", "é", "\u2028", "\xff", "del\x7f"}
+	for b := 0; b < 256; b++ {
+		inputs = append(inputs, string([]byte{byte(b)}))
+	}
+	for _, s := range inputs {
+		var sb strings.Builder
+		enc := json.NewEncoder(&sb)
+		enc.SetEscapeHTML(false)
+		enc.Encode(s)
+		if got, want := string(appendString(nil, s)), strings.TrimSuffix(sb.String(), "\n"); got != want {
+			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
+	}
+}

@@ -32,7 +32,7 @@ const clientDefaults = `"is_first_party":true,"is_token_endpoint_ip_header_trust
 // request, 404 inexistent_client for ErrNotFound (and ErrTaken: clients
 // have no unique values but their id), 500 for a defect of a stored
 // client, a setting out of range, or any other error.
-func (c Clients) Answer(err error) *Answer { return answer(err, answerNoClient(), answerNoClient()) }
+func (c Clients) Answer(err error) *Answer { return answer(err, answerNoClient, answerNoClient) }
 
 // Unique returns nil: no two clients share anything but what their id
 // already keeps apart.
@@ -72,7 +72,7 @@ func (c Clients) Patch(body []byte) (*Patch, error) {
 	return &Patch{
 		patch:    ms.rebuild(nil),
 		merge:    c.Rules.MergeReport,
-		notFound: answerNoClient(),
-		taken:    answerNoClient(),
+		notFound: answerNoClient,
+		taken:    answerNoClient,
 	}, nil
 }

@@ -37,8 +37,8 @@ type Patch struct {
 	merge    func(stored, patch []byte) ([]byte, []metamerge.Change, error)
 	stamps   func(stored, merged []byte, now time.Time) []byte // server members to set, or nil
 	password bool                                              // a password to hand on: a change even when the profile is not
-	taken    *Answer
-	notFound *Answer
+	taken    func() *Answer
+	notFound func() *Answer
 }
 
 // Apply merges p into stored at time now and returns the new document

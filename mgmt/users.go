@@ -36,7 +36,7 @@ func answerUsernameTaken() *Answer {
 // request, 404 inexistent_user for ErrNotFound, 409 for ErrTaken (the user
 // already exists), 500 for a defect of a stored profile, a setting out of
 // range, or any other error.
-func (u Users) Answer(err error) *Answer { return answer(err, answerNoUser(), answerUserExists()) }
+func (u Users) Answer(err error) *Answer { return answer(err, answerNoUser, answerUserExists) }
 
 // Unique returns the values no two users may share: the email and the
 // username, each within the user's connection, in lower case.
@@ -138,11 +138,11 @@ func (u Users) Patch(body []byte) (*Patch, error) {
 		patch:    ms.rebuild(userPatch.instructions),
 		merge:    u.Rules.MergeReport,
 		password: password != nil && password.Type == gjson.String,
-		notFound: answerNoUser(),
-		taken:    answerEmailTaken(),
+		notFound: answerNoUser,
+		taken:    answerEmailTaken,
 	}
 	if email == nil {
-		p.taken = answerUsernameTaken()
+		p.taken = answerUsernameTaken
 	}
 	p.stamps = func(stored, merged []byte, now time.Time) []byte {
 		ts := string(appendString(nil, stamp(now)))
