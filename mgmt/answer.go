@@ -60,7 +60,8 @@ var (
 	// ErrNotFound: there is no document with the id (404).
 	ErrNotFound = errors.New("mgmt: no such document")
 	// ErrTaken: a value that must be unique (see Users.Unique) belongs to
-	// another document (409 on create, 400 on PATCH, as Auth0 answers).
+	// another document (409 on create, 400 on PATCH, as Auth0 answers). A
+	// store that knows which value returns a *TakenError.
 	ErrTaken = errors.New("mgmt: a unique value is taken")
 	// ErrConflict: the document changed since it was read; a write
 	// function of [Update] returns it (or wraps it) to have the update
@@ -70,6 +71,19 @@ var (
 	// row (409, our wording: Auth0 documents none).
 	ErrContention = errors.New("mgmt: the document kept changing while it was updated")
 )
+
+// TakenError is ErrTaken naming the value: one of those Unique returned.
+// A PATCH that sets both an email and a username is answered with the
+// text of the one taken.
+type TakenError struct {
+	Value string // as Unique returned it
+}
+
+// Error returns "mgmt: a unique value is taken: " and the value.
+func (e *TakenError) Error() string { return ErrTaken.Error() + ": " + cut(e.Value, maxEcho) }
+
+// Is reports whether target is ErrTaken.
+func (e *TakenError) Is(target error) bool { return target == ErrTaken }
 
 // The answers several requests share.
 func answerBadJSON() *Answer {
@@ -82,7 +96,7 @@ func answerInternal() *Answer { return Envelope(500, "An internal server error o
 // store errors as given (notFound, taken); ErrContention as 409; anything
 // else (a defect of the stored document, a setting out of range, a failed
 // store) as 500, which never blames the request.
-func answer(err error, notFound, taken func() *Answer) *Answer {
+func answer(err error, notFound func() *Answer, taken func(error) *Answer) *Answer {
 	var a *Answer
 	switch {
 	case err == nil:
@@ -92,7 +106,7 @@ func answer(err error, notFound, taken func() *Answer) *Answer {
 	case errors.Is(err, ErrNotFound):
 		return notFound()
 	case errors.Is(err, ErrTaken):
-		return taken()
+		return taken(err)
 	case errors.Is(err, ErrContention):
 		return Envelope(409, "The document changed too often while it was updated; try again", "conflict")
 	}

@@ -151,6 +151,7 @@ func TestAnswerErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	pu, _ := Users{}.Patch([]byte(`{"username":"bob"}`))
+	both, _ := Users{}.Patch([]byte(`{"email":"b@example.com","username":"bob"}`))
 	for _, tc := range []struct {
 		name string
 		a    *Answer
@@ -161,6 +162,9 @@ func TestAnswerErrors(t *testing.T) {
 		{"user exists", Users{}.Answer(ErrTaken), `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
 		{"email taken", p.Answer(ErrTaken), `{"statusCode":400,"error":"Bad Request","message":"The specified new email already exists","errorCode":"auth0_idp_error"}`},
 		{"username taken", pu.Answer(ErrTaken), `{"statusCode":400,"error":"Bad Request","message":"The specified new username already exists","errorCode":"auth0_idp_error"}`},
+		{"both, username taken", both.Answer(fmt.Errorf("write: %w", &TakenError{"username:2:db" + "bob"})), `{"statusCode":400,"error":"Bad Request","message":"The specified new username already exists","errorCode":"auth0_idp_error"}`},
+		{"both, email taken", both.Answer(&TakenError{"email:2:dbb@example.com"}), `{"statusCode":400,"error":"Bad Request","message":"The specified new email already exists","errorCode":"auth0_idp_error"}`},
+		{"user exists, named", Users{}.Answer(&TakenError{"email:2:dbb@example.com"}), `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
 		{"contention", p.Answer(ErrContention), `{"statusCode":409,"error":"Conflict","message":"The document changed too often while it was updated; try again","errorCode":"conflict"}`},
 		{"store failure", p.Answer(errors.New("disk full")), internal},
 	} {

@@ -32,7 +32,9 @@ const clientDefaults = `"is_first_party":true,"is_token_endpoint_ip_header_trust
 // request, 404 inexistent_client for ErrNotFound (and ErrTaken: clients
 // have no unique values but their id), 500 for a defect of a stored
 // client, a setting out of range, or any other error.
-func (c Clients) Answer(err error) *Answer { return answer(err, answerNoClient, answerNoClient) }
+func (c Clients) Answer(err error) *Answer {
+	return answer(err, answerNoClient, func(error) *Answer { return answerNoClient() })
+}
 
 // Unique returns nil: no two clients share anything but what their id
 // already keeps apart.
@@ -73,6 +75,6 @@ func (c Clients) Patch(body []byte) (*Patch, error) {
 		patch:    ms.rebuild(nil),
 		merge:    c.Rules.MergeReport,
 		notFound: answerNoClient,
-		taken:    answerNoClient,
+		taken:    func(error) *Answer { return answerNoClient() },
 	}, nil
 }

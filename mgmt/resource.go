@@ -37,7 +37,7 @@ type Patch struct {
 	merge    func(stored, patch []byte) ([]byte, []metamerge.Change, error)
 	stamps   func(stored, merged []byte, now time.Time) []byte // server members to set, or nil
 	password bool                                              // a password to hand on: a change even when the profile is not
-	taken    func() *Answer
+	taken    func(error) *Answer
 	notFound func() *Answer
 }
 

@@ -1,6 +1,7 @@
 package mgmt
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,10 +37,13 @@ func answerUsernameTaken() *Answer {
 // request, 404 inexistent_user for ErrNotFound, 409 for ErrTaken (the user
 // already exists), 500 for a defect of a stored profile, a setting out of
 // range, or any other error.
-func (u Users) Answer(err error) *Answer { return answer(err, answerNoUser, answerUserExists) }
+func (u Users) Answer(err error) *Answer {
+	return answer(err, answerNoUser, func(error) *Answer { return answerUserExists() })
+}
 
 // Unique returns the values no two users may share: the email and the
-// username, each within the user's connection, in lower case.
+// username, each within the user's connection, in lower case; each value
+// begins with "email:" or "username:".
 func (Users) Unique(doc []byte) []string {
 	r := gjson.GetManyBytes(doc, "identities.0.connection", "email", "username")
 	var keys []string
@@ -139,10 +143,16 @@ func (u Users) Patch(body []byte) (*Patch, error) {
 		merge:    u.Rules.MergeReport,
 		password: password != nil && password.Type == gjson.String,
 		notFound: answerNoUser,
-		taken:    answerEmailTaken,
-	}
-	if email == nil {
-		p.taken = answerUsernameTaken
+		taken: func(err error) *Answer {
+			username := email == nil // the store did not say which: the email if sent
+			if te := (*TakenError)(nil); errors.As(err, &te) {
+				username = strings.HasPrefix(te.Value, "username:")
+			}
+			if username {
+				return answerUsernameTaken()
+			}
+			return answerEmailTaken()
+		},
 	}
 	p.stamps = func(stored, merged []byte, now time.Time) []byte {
 		ts := string(appendString(nil, stamp(now)))

@@ -178,6 +178,7 @@ func crossTable() []crossCase {
 		{"too large", "M5 413", "PATCH", ada, `{"name":"` + strings.Repeat("x", 1<<20) + `"}`, "", 413, ""},
 		{"email taken", "conflict", "PATCH", ada, `{"email":"bob@example.com"}`, "", 400, ""},
 		{"username taken", "conflict", "PATCH", ada, `{"username":"BOB"}`, "", 400, ""},
+		{"both, username taken", "M5: the value taken is named", "PATCH", ada, `{"email":"fresh@example.com","username":"bob"}`, "", 400, "The specified new username already exists"},
 		{"new email", "M3", "PATCH", ada, `{"email":"Ada2@Example.com"}`, "", 200, ""},
 		{"no change", "M6 D7", "PATCH", ada, `{"user_metadata":{"theme":"dark"}}`, "", 200, ""},
 		{"missing user", "M5 404", "PATCH", "/api/v2/users/auth0|nobody", `{"name":"n"}`, "", 404, ""},

@@ -107,7 +107,7 @@ func (t *table) claim(ctx context.Context, tx *sql.Tx, id string, doc []byte) er
 		var owner string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM uniq WHERE kind = ? AND key = ?`, t.kind, key).Scan(&owner)
 		if err == nil {
-			return mgmt.ErrTaken
+			return &mgmt.TakenError{Value: key}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO uniq (kind, key, id) VALUES (?, ?, ?)`, t.kind, key, id); err != nil {
 			return err
