@@ -1,63 +1,77 @@
 // Command handler shows the PATCH /api/v2/users/{id} handler of a Go
-// service that stores profiles and answers as Auth0 does: the merged
-// profile, or a 400 in Auth0's shape with every violation. It serves a few
-// requests through net/http/httptest and prints the answers.
+// service that stores profiles and answers as Auth0's endpoint does, on
+// package mgmt: the request schema (user_id, identities and other server
+// members refused), a password never stored, Auth0's error envelope, 500
+// for a corrupt stored profile, and a compare-and-swap update that loses
+// no concurrent write. It serves a few requests through net/http/httptest
+// and prints the answers.
 package main
 
 import (
-	"encoding/json"
+	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"time"
 
-	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/mgmt"
 )
 
-// store is the service's profile store, in memory here.
+// patchUser serves PATCH /api/v2/users/{id}: the whole handler, errors
+// included.
+func (s *store) patchUser(w http.ResponseWriter, r *http.Request) {
+	users := mgmt.Users{}
+	body, a := mgmt.ReadBody(w, r, 0) // 413 over 1 MiB
+	if a != nil {
+		a.Write(w)
+		return
+	}
+	p, err := users.Patch(body) // the schema, the merge rules, instructions set apart
+	if err != nil {
+		users.Answer(err).Write(w)
+		return
+	}
+	doc, err := mgmt.Update(r.Context(), mgmt.Retry{}, s, r.PathValue("id"), func(stored []byte) ([]byte, bool, error) {
+		return p.Apply(stored, time.Now()) // merge, stamp updated_at
+	})
+	if err != nil {
+		p.Answer(err).Write(w) // 400, 404, or 500 for a corrupt stored profile
+		return
+	}
+	(&mgmt.Answer{Status: http.StatusOK, Body: doc}).Write(w)
+}
+
+// store is the service's profile store, in memory here. It is an
+// mgmt.Store whose version is the profile's bytes: a write succeeds only
+// if the profile is still the one read. The lock guards the map, never a
+// whole PATCH.
 type store struct {
 	mu       sync.Mutex
 	profiles map[string][]byte
 }
 
-// patchUser merges the request body into the stored profile.
-func (s *store) patchUser(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-	if err != nil {
-		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-		return
-	}
+func (s *store) Read(_ context.Context, id string) ([]byte, []byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	stored, ok := s.profiles[r.PathValue("id")]
+	doc, ok := s.profiles[id]
 	if !ok {
-		http.Error(w, "no such user", http.StatusNotFound)
-		return
+		return nil, nil, mgmt.ErrNotFound
 	}
-	merged, err := metamerge.MergeUser(stored, body)
-	if errs := metamerge.Errors(err); len(errs) > 0 {
-		msg := errs[0].Auth0Message()
-		if msg == "" { // a violation whose Auth0 wording is not known
-			msg = errs[0].Error()
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusBadRequest)
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false) // pointers can be long: keep "<" one byte
-		_ = enc.Encode(map[string]any{
-			"statusCode": 400, "error": "Bad Request", "errorCode": "invalid_body", "message": msg, "errors": errs,
-		})
-		return
+	return doc, doc, nil
+}
+
+func (s *store) Write(_ context.Context, id string, doc, version []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !bytes.Equal(s.profiles[id], version) {
+		return mgmt.ErrConflict
 	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	s.profiles[r.PathValue("id")] = merged
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(merged)
+	s.profiles[id] = doc
+	return nil
 }
 
 func main() {
@@ -68,8 +82,9 @@ func main() {
 	defer server.Close()
 
 	for _, body := range []string{
-		`{"user_metadata":{"prefs":{"lang":"fr"}},"app_metadata":{"plan":"pro"}}`,
+		`{"user_metadata":{"prefs":{"lang":"fr"}},"app_metadata":{"plan":"pro"},"password":"correct horse"}`,
 		`{"user_metadata":{"prefs.lang":"fr"},"app_metadata":{"email":"x"}}`,
+		`{"user_id":"evil","identities":null}`,
 		`{"user_metadata":"dark"}`,
 	} {
 		req, _ := http.NewRequest(http.MethodPatch, server.URL+"/api/v2/users/auth0|42", strings.NewReader(body))
