@@ -65,15 +65,21 @@ type Source struct {
 // Sources is sources.json.
 type Sources struct {
 	Sources []Source `json:"sources"`
-	// SDKClientMembers are the JSON names of go-auth0's Client struct at
-	// goAuth0Commit: the members a recorder's round trip keeps.
-	SDKClientMembers []string `json:"sdk_client_members"`
+	// SDKClientMembers are the JSON names of go-auth0's Client struct in
+	// each version the cassettes were recorded with (Cassette.SDK): the
+	// members a recorder's round trip keeps.
+	SDKClientMembers map[string][]string `json:"sdk_client_members"`
 }
 
 // Cassette is one line of cassettes.jsonl: one recorded test.
 type Cassette struct {
-	Key          string        `json:"key"` // source/name, name without .yaml
-	UserAgent    string        `json:"user_agent,omitempty"`
+	Key       string `json:"key"` // source/name, name without .yaml
+	UserAgent string `json:"user_agent,omitempty"`
+	// SDK is the version of go-auth0 whose Client struct the recorder
+	// decoded client answers into: the tag named by the User-Agent, or,
+	// for go-auth0's own "latest", the last commit that changed the
+	// cassette.
+	SDK          string        `json:"sdk"`
 	Interactions []Interaction `json:"interactions"`
 }
 
@@ -126,19 +132,18 @@ func run(terraform, goauth0, out string) error {
 	}}
 	clones := map[string]string{"terraform": terraform, "go-auth0": goauth0}
 	var all []Cassette
+	srcs.SDKClientMembers = map[string][]string{}
 	for _, s := range srcs.Sources {
 		cs, err := readSource(clones[s.Name], s)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Repo, err)
 		}
+		for i := range cs {
+			if err := sdkVersion(&cs[i], clones[s.Name], s, goauth0, srcs.SDKClientMembers); err != nil {
+				return fmt.Errorf("%s: %s: %w", s.Repo, cs[i].Key, err)
+			}
+		}
 		all = append(all, cs...)
-	}
-	src, err := gitShow(goauth0, goAuth0Commit+":"+sdkClientFile)
-	if err != nil {
-		return err
-	}
-	if srcs.SDKClientMembers, err = jsonNames(src, "Client"); err != nil {
-		return err
 	}
 
 	var buf bytes.Buffer
@@ -161,15 +166,55 @@ func run(terraform, goauth0, out string) error {
 	if err := os.WriteFile(filepath.Join(out, "cassettes.jsonl.gz"), buf.Bytes(), 0o644); err != nil {
 		return err
 	}
-	meta, err := json.MarshalIndent(srcs, "", "  ")
+	meta, err := sourcesJSON(srcs)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "sources.json"), append(meta, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, "sources.json"), meta, 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("%d cassettes, %d interactions, %d bytes compressed\n", len(all), n, buf.Len())
 	return nil
+}
+
+// sourcesJSON encodes srcs for people to read: one line per source and
+// per version of the SDK.
+func sourcesJSON(srcs Sources) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("{\n  \"sources\": [")
+	for i, s := range srcs.Sources {
+		line, err := json.Marshal(s)
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    ")
+		b.Write(line)
+	}
+	b.WriteString("\n  ],\n  \"sdk_client_members\": {")
+	refs := make([]string, 0, len(srcs.SDKClientMembers))
+	for ref := range srcs.SDKClientMembers {
+		refs = append(refs, ref)
+	}
+	sort.Strings(refs)
+	for i, ref := range refs {
+		k, _ := json.Marshal(ref)
+		v, err := json.Marshal(srcs.SDKClientMembers[ref])
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "\n    %s: %s", k, v)
+	}
+	b.WriteString("\n  }\n}\n")
+	if !json.Valid(b.Bytes()) {
+		return nil, fmt.Errorf("sources.json: not valid JSON")
+	}
+	return b.Bytes(), nil
 }
 
 // readSource returns the cassettes of s that touch a served endpoint,
@@ -199,6 +244,44 @@ func readSource(clone string, s Source) ([]Cassette, error) {
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].Key < cs[j].Key })
 	return cs, nil
+}
+
+var userAgent = regexp.MustCompile(`^Go-Auth0(?:-SDK)?/(\d+\.\d+\.\d+\S*)$`)
+
+// sdkVersion sets c.SDK and adds the JSON names of that version's Client
+// struct to members.
+func sdkVersion(c *Cassette, clone string, s Source, goauth0 string, members map[string][]string) error {
+	ref := ""
+	if m := userAgent.FindStringSubmatch(c.UserAgent); m != nil {
+		if _, err := git(goauth0, "rev-parse", "--verify", "v"+m[1]+"^{commit}"); err == nil {
+			ref = "v" + m[1]
+		}
+	}
+	if ref == "" && s.Name == "go-auth0" {
+		p := s.Dir + "/" + strings.TrimPrefix(c.Key, s.Name+"/") + ".yaml"
+		out, err := git(clone, "log", "-1", "--format=%H", s.Commit, "--", p)
+		if err != nil {
+			return err
+		}
+		ref = strings.TrimSpace(string(out))
+	}
+	if ref == "" {
+		ref = goAuth0Commit
+	}
+	c.SDK = ref
+	if members[ref] != nil {
+		return nil
+	}
+	src, err := gitShow(goauth0, ref+":"+sdkClientFile)
+	if err != nil {
+		return err
+	}
+	names, err := jsonNames(src, "Client")
+	if err != nil {
+		return err
+	}
+	members[ref] = names
+	return nil
 }
 
 func (c Cassette) touches() bool {
