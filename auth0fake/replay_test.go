@@ -27,17 +27,32 @@ import (
 
 // TestReplay replays recordings of live Auth0 tenants against the fake and
 // compares each answer with Auth0's. The recordings are an extract of the
-// go-vcr cassettes of two public test suites (testdata/recordings: see
-// sources.json and the extract program beside it). Each cassette, one
-// test of theirs, replays in order against a fresh fake; the ids the fake
-// assigns are mapped to the recorded ones both ways, and the answer is
-// compared by status and by body as JSON by meaning.
+// go-vcr cassettes of two public test suites (testdata/recordings: see its
+// README, sources.json and the extract program beside it). Each cassette,
+// one test of theirs, replays in order against a fresh fake; the answer is
+// compared by status and by body as JSON by meaning (metamerge.Equal).
+//
+// What the comparison forgives, each because it cannot be replayed:
+//
+//   - ids: the user_id, client_id and signup _id the fake assigns are
+//     mapped to the recorded ones, in requests and in answers (idMap);
+//   - times: created_at, updated_at, last_password_reset and last_login
+//     are compared by presence (timeMembers);
+//   - the recorders' rewriting of client answers, imitated on the fake's
+//     answer where the recorded one bears it: the SDK round trip, the
+//     redacted or deleted secret and signing keys, the list envelope
+//     (recorderRoundTrip, clientRoundTrip, secretsDeleted).
+//
+// Interactions the fake cannot answer are counted by class and not
+// compared: endpoints it does not serve (notReplayable), documents and
+// lists from outside the cassette, refusals by the tenant's configuration.
 //
 // The test is a ratchet: testdata/recordings/disagree.txt lists the
-// interactions whose answers disagree today, each with its class. An
-// unlisted disagreement fails (a regression), and so does a listed one
-// that now agrees or whose class changed (update the list, which only
-// shrinks: go test -run TestReplay -replay.update ./auth0fake). With -v
+// interactions whose answers disagree today, each with its class and the
+// members behind it. An unlisted disagreement fails (a regression), and so
+// does a listed one that now agrees or disagrees otherwise; when it
+// disagrees in fewer members, or agrees, update the list, which only
+// shrinks: go test -run 'TestReplay$' ./auth0fake -replay.update. With -v
 // it logs the counts by class.
 func TestReplay(t *testing.T) {
 	srcs, cassettes := loadRecordings(t)
@@ -972,4 +987,41 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// TestReplayIDMap checks that recorded ids reach the fake as its own, in
+// paths (escaped) and queries, and that the fake's come back as Auth0's.
+func TestReplayIDMap(t *testing.T) {
+	ids := newIDMap()
+	ids.learn("auth0|aaaaaaaaaaaaaaaaaaaaaaaa", "auth0|bbbbbbbbbbbbbbbbbbbbbbbb")
+	ids.learn("FAKEclientFAKEclientFAKEclient12", "RECclientRECclientRECclientREC12")
+	ids.learn("auth0|same", "auth0|same")
+	cases := []struct{ recorded, want string }{
+		{"/api/v2/users/auth0%7Cbbbbbbbbbbbbbbbbbbbbbbbb", "/api/v2/users/auth0%7Caaaaaaaaaaaaaaaaaaaaaaaa"},
+		{"/api/v2/clients/RECclientRECclientRECclientREC12", "/api/v2/clients/FAKEclientFAKEclientFAKEclient12"},
+		{"/api/v2/users?q=user_id%3A%22auth0%7Cbbbbbbbbbbbbbbbbbbbbbbbb%22", "/api/v2/users?q=user_id%3A%22auth0%7Caaaaaaaaaaaaaaaaaaaaaaaa%22"},
+		{"/api/v2/users/auth0%7Cunknown", "/api/v2/users/auth0%7Cunknown"},
+	}
+	for _, c := range cases {
+		u, err := url.Parse(c.recorded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids.requestURL(u); got != c.want {
+			t.Errorf("requestURL(%s) = %s, want %s", c.recorded, got, c.want)
+		}
+	}
+	for _, id := range []string{"auth0|bbbbbbbbbbbbbbbbbbbbbbbb", "bbbbbbbbbbbbbbbbbbbbbbbb", "RECclientRECclientRECclientREC12", "auth0|same"} {
+		if !ids.known[id] {
+			t.Errorf("%s not known", id)
+		}
+	}
+	if ids.known["auth0|unknown"] {
+		t.Error("auth0|unknown known")
+	}
+	answer := `{"user_id":"auth0|aaaaaaaaaaaaaaaaaaaaaaaa","identities":[{"user_id":"aaaaaaaaaaaaaaaaaaaaaaaa"}]}`
+	want := `{"user_id":"auth0|bbbbbbbbbbbbbbbbbbbbbbbb","identities":[{"user_id":"bbbbbbbbbbbbbbbbbbbbbbbb"}]}`
+	if got := replacer(ids.toRec).Replace(answer); got != want {
+		t.Errorf("answer mapped to %s, want %s", got, want)
+	}
 }
