@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -69,11 +71,26 @@ func TestReplay(t *testing.T) {
 
 var replayUpdate = flag.Bool("replay.update", false, "rewrite testdata/recordings/disagree.txt with today's disagreements")
 
+// recordingsDir holds the extract (cassettes.jsonl.gz, sources.json) that
+// the program in testdata/recordings/extract writes from the public
+// repositories. Like JSONTestSuite it is test data kept beside the
+// repository, not in it: the project's repository holds only its own
+// code and data. METAMERGE_RECORDINGS names another place; without the
+// extract TestReplay skips and says how to make it.
+var recordingsDir = func() string {
+	if d := os.Getenv("METAMERGE_RECORDINGS"); d != "" {
+		return strings.TrimSuffix(d, "/") + "/"
+	}
+	if d := os.Getenv("METAMERGE_SHARED"); d != "" {
+		return strings.TrimSuffix(d, "/") + "/testdata/recordings/"
+	}
+	return "../../shared/testdata/recordings/"
+}()
+
 const (
-	recordingsDir = "testdata/recordings/"
-	ratchetFile   = recordingsDir + "disagree.txt"
-	replayToken   = "replay-token"
-	timePlacebo   = "<timestamp>"
+	ratchetFile = "testdata/recordings/disagree.txt"
+	replayToken = "replay-token"
+	timePlacebo = "<timestamp>"
 )
 
 // recSources is sources.json, written by the extract program.
@@ -102,6 +119,9 @@ func loadRecordings(t *testing.T) (recSources, []recCassette) {
 	t.Helper()
 	var srcs recSources
 	meta, err := os.ReadFile(recordingsDir + "sources.json")
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("skipping: the extract of the recordings is not in %s (%v); write it with the program in testdata/recordings/extract, or set METAMERGE_RECORDINGS", recordingsDir, err)
+	}
 	if err == nil {
 		err = json.Unmarshal(meta, &srcs)
 	}
