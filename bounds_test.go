@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -248,6 +249,19 @@ func TestHostileComparisons(t *testing.T) {
 	}
 	nines := strings.Repeat("9", 400_000)
 	root := hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":0` }, `}`)
+	half := hostileObject(mb/2, `{`, func(i int) string { return `"` + shortName(i) + `":0` }, `}`)
+	reversed := func(obj []byte) []byte {
+		parts := bytes.Split(obj[1:len(obj)-1], []byte(","))
+		slices.Reverse(parts)
+		return append(append([]byte("{"), bytes.Join(parts, []byte(","))...), '}')
+	}
+	spaced := func(v []byte) []byte { return bytes.ReplaceAll(v, []byte(":"), []byte(": ")) }
+	alternating := func(depth int) []byte {
+		return []byte(strings.Repeat(`[{"a":`, depth/2) + "1" + strings.Repeat("}]", depth/2))
+	}
+	deep10k := metamerge.Limits{MaxDepth: 10000}
+	deepUser := metamerge.UserRules{Limits: deep10k}
+	deepField := metamerge.FieldRules{Policy: metamerge.AppMetadata(), Limits: deep10k}
 	tests := []struct {
 		name   string
 		a, b   []byte
@@ -263,6 +277,21 @@ func TestHostileComparisons(t *testing.T) {
 		{"DiffUser root deletions", root, []byte(`{}`), func(a, b []byte) error { _, err := metamerge.DiffUser(a, b); return err }, 35},
 		{"FieldRules.Diff deletions", root, []byte(`{}`), func(a, b []byte) error {
 			_, err := metamerge.FieldRules{Policy: metamerge.UserMetadata()}.Diff(a, b)
+			return err
+		}, 35},
+		// Both member lists were built before their counts were compared.
+		{"Equal reordered shortest members", half, reversed(half), func(a, b []byte) error { _, err := metamerge.Equal(a, b); return err }, 10},
+		{"MergeReport empty object to 1 MB object", []byte(`{"name":{}}`), wrap("name", root), func(a, b []byte) error { _, _, err := metamerge.UserRules{}.MergeReport(a, b); return err }, 15},
+		// At the ceiling of MaxDepth: the comparison kept scratch per level.
+		{"MergeReport 9,998 deep", wrap("x", nestedObjects(9996)), wrap("x", spaced(nestedObjects(9996))), func(a, b []byte) error { _, _, err := deepUser.MergeReport(a, b); return err }, 15},
+		{"FieldRules.Diff 9,990 deep", wrap("a", nestedObjects(9990)), wrap("a", spaced(nestedObjects(9990))), func(a, b []byte) error { _, err := deepField.Diff(a, b); return err }, 35},
+		{"FieldRules.Diff3 9,990 deep", wrap("a", nestedObjects(9990)), wrap("a", spaced(nestedObjects(9990))), func(a, b []byte) error {
+			_, err := deepField.Diff3(a, b, a)
+			return err
+		}, 35},
+		{"FieldRules.Diff 9,990 alternating", wrap("a", alternating(9990)), wrap("a", spaced(alternating(9990))), func(a, b []byte) error { _, err := deepField.Diff(a, b); return err }, 35},
+		{"UserRules.Diff3 9,990 deep", wrap("user_metadata", wrap("a", nestedObjects(9990))), wrap("user_metadata", wrap("a", spaced(nestedObjects(9990)))), func(a, b []byte) error {
+			_, err := metamerge.UserRules{Limits: deep10k}.Diff3(a, b, a)
 			return err
 		}, 35},
 	}

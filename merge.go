@@ -84,7 +84,7 @@ func (w *work) release() {
 	if w.diff.used { // only diffs use these
 		w.diff.release()
 	}
-	if len(w.eq.levels) > 0 || cap(w.eq.na) > 0 || cap(w.eq.nb) > 0 { // only comparisons use these
+	if w.eq.used || cap(w.eq.na) > 0 || cap(w.eq.nb) > 0 { // only comparisons use these
 		w.eq.release()
 	}
 	workPool.Put(w)

@@ -77,7 +77,7 @@ func (w *work) change(op ChangeOp, prefix string, name []byte) {
 // valueChange records replace at prefix/name unless the stored value old
 // and the new one are equal (D2).
 func (w *work) valueChange(prefix string, name, old, new []byte) {
-	if !w.eq.equal(old, new, 0) {
+	if !w.eq.equal(old, new) {
 		w.change(ChangeReplace, prefix, name)
 	}
 }

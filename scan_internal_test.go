@@ -200,10 +200,8 @@ func TestReleaseAfterDiffKeepsNoCallerData(t *testing.T) {
 				t.Error("a diff index still refers to a document")
 			}
 		}
-		for _, lv := range w.eq.levels {
-			if lv.idx.doc != nil {
-				t.Error("a comparison index still refers to a document")
-			}
+		if w.eq.idx.doc != nil || w.eq.idx.mem != nil {
+			t.Error("a comparison index still refers to a document")
 		}
 	}
 }
