@@ -371,7 +371,7 @@ func (d *differ) field(w *work, pol *Policy, a, b, c int32) {
 		return // neither desired nor live has the field
 	}
 	if !d.members(w, pol, A, B, C, am != nil && !bObj) {
-		d.out = d.out[:start] // nothing changes
+		d.out = cut(d.out, start) // nothing changes
 		return
 	}
 	d.write('}')
@@ -431,7 +431,7 @@ func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bo
 	if undeletable && len(A) == 0 && !d.threeWay() && pol.Empty == EmptyClears {
 		// A stored name the rules reject, such as "a.b", cannot be deleted
 		// by name (R7 applies to null too), but {} clears them all (R6).
-		d.out, n = d.out[:start], 0
+		d.out, n = cut(d.out, start), 0
 		create = true
 	}
 	switch {

@@ -203,10 +203,10 @@
 // The package keeps a [sync.Pool] of scratch buffers. A buffer goes back to
 // it only if it holds at most 64 KiB, as in package fmt, so what the pool
 // keeps after a large call is bounded and a small call after a large one
-// costs what it costs alone. Buffers are zeroed as far as a call wrote
-// them before they are reused or pooled: the pool holds no reference to a
-// caller's document and none of its bytes (only member offsets and hashes
-// of names). A merge plans its result before writing it: the result is
+// costs what it costs alone. A buffer is shortened only by zeroing what
+// it drops, and is zeroed as far as it was written before it is pooled:
+// the pool holds no reference to a caller's document and none of its
+// bytes (only member offsets and hashes of names). A merge plans its result before writing it: the result is
 // allocated once, at its exact size, and only when the patch keeps the
 // rules. Every result is a new slice whose capacity exceeds its length by
 // at most an eighth and 512 bytes, so it never pins the memory of large

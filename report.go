@@ -66,7 +66,7 @@ func (w *work) changesOf(out []byte, err error) ([]byte, []Change, error) {
 // change records a change at the pointer prefix followed, when name is
 // not nil, by name as a reference token.
 func (w *work) change(op ChangeOp, prefix string, name []byte) {
-	p := append(w.sc.pbuf[:0], prefix...)
+	p := append(reuse(w.sc.pbuf), prefix...)
 	if name != nil {
 		p = appendToken(append(p, '/'), name)
 	}
