@@ -60,14 +60,19 @@ type comparer struct {
 type box struct{ end, next uint32 }
 
 // eqPair is a pair of containers to compare: their offsets in a and b, and
-// their ordinals.
-type eqPair struct{ a, b, oa, ob uint32 }
+// their ordinals; or, with resume set, a pair of arrays to compare on from
+// the elements at a and b, whose ordinals (or those of the containers after
+// them) are oa and ob.
+type eqPair struct {
+	a, b, oa, ob uint32
+	resume       bool
+}
 
 // release empties c for the pool (see work.release).
 func (c *comparer) release() {
 	c.na, c.nb = pooled(c.na, 1), pooled(c.nb, 1)
 	c.boxes[0], c.boxes[1] = pooled(c.boxes[0], 8), pooled(c.boxes[1], 8)
-	c.open, c.ords, c.todo = pooled(c.open, 4), pooled(c.ords, 4), pooled(c.todo, 16)
+	c.open, c.ords, c.todo = pooled(c.open, 4), pooled(c.ords, 4), pooled(c.todo, 20)
 	c.mem = pooled(c.mem, memberSize)
 	c.idx.release()
 	c.used = false
@@ -90,7 +95,7 @@ func (c *comparer) equal(a, b []byte) bool {
 		p := c.todo[len(c.todo)-1]
 		c.todo = c.todo[:len(c.todo)-1]
 		ok := false
-		if a[p.a] == '[' {
+		if p.resume || a[p.a] == '[' {
 			ok = c.arrays(a, b, p)
 		} else {
 			ok = c.objects(a, b, p)
@@ -104,10 +109,21 @@ func (c *comparer) equal(a, b []byte) bool {
 
 func isContainer(c byte) bool { return c == '{' || c == '[' }
 
-// containers appends to t the arrays and objects of the valid value doc,
-// in the order they open, with their ends; open is scratch.
+// containers returns in t, at its exact size, the arrays and objects of
+// the valid value doc in the order they open, with their ends; open is
+// scratch.
 func containers(t []box, open []uint32, doc []byte) ([]box, []uint32) {
-	open = open[:0]
+	n := 0
+	for i := 0; i < len(doc); i++ {
+		switch doc[i] {
+		case '"':
+			i, _ = stringEnd(doc, i)
+			i--
+		case '{', '[':
+			n++
+		}
+	}
+	t, open = slices.Grow(t[:0], n), open[:0]
 	for i := 0; i < len(doc); i++ {
 		switch doc[i] {
 		case '"':
@@ -148,23 +164,39 @@ func (c *comparer) end(k int, doc []byte, i int, ord uint32) (int, uint32) {
 // containers of the same kind later, as a pair pushed on the stack.
 func (c *comparer) values(a, b []byte, i, ea, j, eb int, oa, ob uint32) bool {
 	if isContainer(a[i]) && a[i] == b[j] {
-		c.todo = append(c.todo, eqPair{uint32(i), uint32(j), oa, ob})
+		emptyA, emptyB := skipSpace(a, i+1) == ea-1, skipSpace(b, j+1) == eb-1
+		if emptyA || emptyB { // compared at once: an empty [] or {} need not wait
+			return emptyA == emptyB
+		}
+		c.todo = append(c.todo, eqPair{uint32(i), uint32(j), oa, ob, false})
 		return true
 	}
 	return c.scalar(a[i:ea], b[j:eb])
 }
 
-// arrays compares the arrays of p element by element.
+// arrays compares the arrays of p element by element, from their start
+// or, when p resumes them, from the elements at p. At the first pair of
+// containers it stops: the pair goes on the stack above the rest of the
+// arrays, so that the stack holds one pair for each level of arrays
+// rather than one for each element.
 func (c *comparer) arrays(a, b []byte, p eqPair) bool {
-	i, j := skipSpace(a, int(p.a)+1), skipSpace(b, int(p.b)+1)
-	oa, ob := p.oa+1, p.ob+1
+	i, j, oa, ob := int(p.a), int(p.b), p.oa, p.ob
+	if !p.resume {
+		i, j, oa, ob = skipSpace(a, i+1), skipSpace(b, j+1), oa+1, ob+1
+	}
 	for a[i] != ']' && b[j] != ']' {
 		ea, na := c.end(0, a, i, oa)
 		eb, nb := c.end(1, b, j, ob)
+		waiting := len(c.todo)
 		if !c.values(a, b, i, ea, j, eb, oa, ob) {
 			return false
 		}
 		i, j, oa, ob = nextElement(a, ea), nextElement(b, eb), na, nb
+		if len(c.todo) > waiting { // the rest below the pair just pushed
+			c.todo = append(c.todo, c.todo[waiting])
+			c.todo[waiting] = eqPair{uint32(i), uint32(j), oa, ob, true}
+			return true
+		}
 	}
 	return a[i] == ']' && b[j] == ']'
 }
@@ -204,6 +236,7 @@ func (c *comparer) objects(a, b []byte, p eqPair) bool {
 		c.mem, c.ords = append(c.mem, m), append(c.ords, o)
 		return true
 	})
+	c.todo = slices.Grow(c.todo, n) // a pair for each member at most
 	c.idx.start(b, c.mem, len(c.mem))
 	for i := range c.mem {
 		c.idx.add(int32(i))
