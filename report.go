@@ -28,9 +28,11 @@ type Change struct {
 // 1.0 are equal) is no change, nor is a null for an absent key. The
 // changes come in the order of the merged document: those of stored
 // members in their order, then additions in the patch's order. No change
-// means the PATCH is a no-op that a service can skip writing, though the
-// merged bytes may differ in white space. On error it returns the errors
-// of Merge and nothing else.
+// means the merged document equals the stored one by meaning (D2), so a
+// service can skip writing; its bytes may still differ in text, for they
+// carry the patch's text of each value it sets: white space, number text
+// (1.0 for 1) and string escapes (\u00e9 for é). On error it returns the
+// errors of Merge and nothing else.
 func (r UserRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
 	return mergeWith(r, stored, patch, false, true)
 }
