@@ -192,9 +192,11 @@
 //
 // For every input, a call allocates at most 10 times the size of its
 // inputs plus 1 MiB, the Error and Auth0Message texts of its errors
-// included (7 times at most in the tests, whose worst cases are the
-// shortest distinct members and long names carried by many pointers), and
-// takes time linear in that size. A pointer is exact, so it can be as long
+// included (7.7 times at most in the tests, whose worst cases are the
+// shortest distinct members and long names carried by many pointers; the
+// diffs, which merge their result to check it, 35 times, and MergeReport
+// 15), and takes time linear in that size, however deep the values up to
+// the ceiling of MaxDepth. A pointer is exact, so it can be as long
 // as the names it holds: encoding errors to JSON costs a few times their
 // pointers (MarshalJSON does not HTML-escape; see there). Parsing never
 // recurses, the error list is bounded (H8), and records use 32-bit offsets

@@ -10,7 +10,8 @@ import (
 // (1, 1.0, 10e-1 and 1e0 are equal; no rounding, any length), objects as
 // sets of members (order and white space aside), arrays element by
 // element; true, false and null equal only themselves. It takes time and
-// memory linear in the size of a and b, however long their numbers.
+// memory linear in the size of a and b, however long their numbers and
+// however deep their values.
 //
 // It returns the error of an input over MaxDocumentBytes or the parse error
 // of a (with Stored set) or of b (H1–H3, H10), before comparing anything.
