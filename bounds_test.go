@@ -236,7 +236,12 @@ func TestHostileBounds(t *testing.T) {
 	}{
 		{"9,990 levels of dotted names, 1 MB", nestedDotted(mb, 9990)},
 		{"1 MB array 9,990 deep", []byte(`{"a":` + strings.Repeat("[", 9990) + strings.Repeat("0,", (mb-2*9990)/2) + "0" + strings.Repeat("]", 9990) + `}`)},
-		{"9,990 levels of [{, 1 MB", []byte(`{"a":` + strings.Repeat(`[{"a":`, 4995) + strings.Repeat(`0,`, (mb-8*4995)/2) + "0" + strings.Repeat(`}]`, 4995) + `}`)},
+		{"9,990 levels of [{, 1 MB", []byte(`{"a":` + strings.Repeat(`[{"a":`, 4994) + "[" + strings.Repeat(`0,`, (mb-8*4995)/2) + "0]" + strings.Repeat(`}]`, 4994) + `}`)},
+	}
+	for _, in := range deepInputs {
+		if !json.Valid(in.m) {
+			t.Fatalf("%s: not JSON", in.name)
+		}
 	}
 	inputs = append(inputs, deepInputs...)
 	deep := metamerge.Limits{MaxDepth: 10000}
