@@ -117,6 +117,15 @@ var entryPoints = []entryPoint{
 	{"FieldRules.MergeReport", func(m []byte) ([]byte, []byte) { return []byte(`{"z":{}}`), m }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
 		return report(fieldRules(metamerge.UserMetadata(), l).MergeReport(a, b))
 	}},
+	// The same value in both documents, in another text: the calls
+	// compare it by meaning all the way down.
+	{"UserRules.Diff spaced", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), wrap("user_metadata", spaced(m)) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) { return user(l).Diff(a, b) }},
+	{"UserRules.MergeReport spaced", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), wrap("user_metadata", spaced(m)) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return report(user(l).MergeReport(a, b))
+	}},
+	{"FieldRules.Diff3 spaced", func(m []byte) ([]byte, []byte) { return m, spaced(m) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return fieldRules(metamerge.AppMetadata(), l).Diff3(a, b, a)
+	}},
 	// The hostile object as the whole document: its members are root
 	// members, which the merge plans one piece each.
 	{"MergeUser root patch", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, fn(metamerge.MergeUser)},
@@ -130,11 +139,15 @@ var entryPoints = []entryPoint{
 		_, err := metamerge.Equal(a, b)
 		return nil, err
 	}},
-	{"Equal spaced", func(m []byte) ([]byte, []byte) { return m, bytes.ReplaceAll(m, []byte(":"), []byte(": ")) }, func(_ metamerge.Limits, a, b []byte) ([]byte, error) {
+	{"Equal spaced", func(m []byte) ([]byte, []byte) { return m, spaced(m) }, func(_ metamerge.Limits, a, b []byte) ([]byte, error) {
 		_, err := metamerge.Equal(a, b)
 		return nil, err
 	}},
 }
+
+// spaced returns v with a space after each colon: the same meaning in
+// another text.
+func spaced(v []byte) []byte { return bytes.ReplaceAll(v, []byte(":"), []byte(": ")) }
 
 // TestEntryPointsCoverAPI keeps the table of entry points that
 // TestHostileBounds runs complete: every exported call has a row.
@@ -355,7 +368,6 @@ func TestHostileComparisons(t *testing.T) {
 		slices.Reverse(parts)
 		return append(append([]byte("{"), bytes.Join(parts, []byte(","))...), '}')
 	}
-	spaced := func(v []byte) []byte { return bytes.ReplaceAll(v, []byte(":"), []byte(": ")) }
 	alternating := func(depth int) []byte {
 		return []byte(strings.Repeat(`[{"a":`, depth/2) + "1" + strings.Repeat("}]", depth/2))
 	}
