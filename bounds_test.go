@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,19 +17,28 @@ import (
 
 // entryPoint is one way into the package. Given one metadata object m,
 // args builds what it takes (a PATCH body, a stored profile, the metadata
-// itself), and call calls it.
+// itself), and call calls it with the limits l where the call takes
+// limits (the package's functions have the defaults). Its name starts
+// with the exported call, as metamerge.ExportedCalls names it.
 type entryPoint struct {
 	name string
 	args func(m []byte) (a, b []byte)
-	call func(a, b []byte) ([]byte, error)
+	call func(l metamerge.Limits, a, b []byte) ([]byte, error)
 }
 
 // factors replace the 10 of the bound for some entry points: a diff scans
 // its documents and merges its result to check it, a report holds a
 // change, about 50 bytes, for each member of the patch.
 var factors = map[string]uint64{
-	"DiffUser": 35, "DiffUser before": 35, "DiffUser both": 35, "DiffClient": 35, "UserRules.Diff3": 35, "FieldRules.Diff": 35,
-	"UserRules.MergeReport": 15, "DiffUser root": 35, "UserRules.MergeReport root": 15,
+	"DiffUser": 35, "DiffClient": 35, "UserRules.Diff": 35, "UserRules.Diff3": 35, "ClientRules.Diff": 35,
+	"ClientRules.Diff3": 35, "FieldRules.Diff": 35, "FieldRules.Diff3": 35,
+	"UserRules.MergeReport": 15, "ClientRules.MergeReport": 15, "FieldRules.MergeReport": 15,
+}
+
+// factor returns the bound's factor for an entry point, by its call.
+func factor(ep entryPoint) uint64 {
+	call, _, _ := strings.Cut(ep.name, " ")
+	return stdcmp.Or(factors[call], 10)
 }
 
 func wrap(member string, m []byte) []byte {
@@ -40,53 +51,117 @@ func patchOf(member string) func(m []byte) ([]byte, []byte) {
 
 func alone(m []byte) ([]byte, []byte) { return nil, m }
 
+func storedOf(member string) func(m []byte) ([]byte, []byte) {
+	return func(m []byte) ([]byte, []byte) { return wrap(member, m), []byte(`{"` + member + `":{"z":1}}`) }
+}
+
+// fn adapts a function of the package, which has the default limits.
+func fn(f func(a, b []byte) ([]byte, error)) func(metamerge.Limits, []byte, []byte) ([]byte, error) {
+	return func(_ metamerge.Limits, a, b []byte) ([]byte, error) { return f(a, b) }
+}
+
+func user(l metamerge.Limits) metamerge.UserRules     { return metamerge.UserRules{Limits: l} }
+func client(l metamerge.Limits) metamerge.ClientRules { return metamerge.ClientRules{Limits: l} }
+func fieldRules(p metamerge.Policy, l metamerge.Limits) metamerge.FieldRules {
+	return metamerge.FieldRules{Policy: p, Limits: l}
+}
+
+// withErrors returns l with MaxErrors at its ceiling.
+func withErrors(l metamerge.Limits) metamerge.Limits { l.MaxErrors = 1000; return l }
+
+func report(out []byte, _ []metamerge.Change, err error) ([]byte, error) { return out, err }
+
 var entryPoints = []entryPoint{
-	{"MergeUser patch", patchOf("user_metadata"), metamerge.MergeUser},
-	{"MergeUser app_metadata", patchOf("app_metadata"), metamerge.MergeUser},
-	{"MergeUser stored", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), []byte(`{"user_metadata":{"z":1}}`) }, metamerge.MergeUser},
-	{"MergeClient patch", patchOf("client_metadata"), metamerge.MergeClient},
-	{"UserRules.Check", patchOf("user_metadata"), func(_, b []byte) ([]byte, error) { return nil, metamerge.UserRules{}.Check(b) }},
-	{"ClientRules.Check", patchOf("client_metadata"), func(_, b []byte) ([]byte, error) { return nil, metamerge.ClientRules{}.Check(b) }},
-	{"FieldRules.Merge", func(m []byte) ([]byte, []byte) { return []byte(`{"z":1}`), m }, metamerge.FieldRules{Policy: metamerge.UserMetadata()}.Merge},
-	{"FieldRules.Merge stored", func(m []byte) ([]byte, []byte) { return m, []byte(`{"z":1}`) }, metamerge.FieldRules{Policy: metamerge.UserMetadata()}.Merge},
-	{"FieldRules.Check", alone, func(_, b []byte) ([]byte, error) {
-		return nil, metamerge.FieldRules{Policy: metamerge.ClientMetadata()}.Check(b)
+	{"MergeUser patch", patchOf("user_metadata"), fn(metamerge.MergeUser)},
+	{"MergeUser app_metadata", patchOf("app_metadata"), fn(metamerge.MergeUser)},
+	{"MergeUser stored", storedOf("user_metadata"), fn(metamerge.MergeUser)},
+	{"MergeClient patch", patchOf("client_metadata"), fn(metamerge.MergeClient)},
+	{"UserRules.Merge patch", patchOf("user_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return user(l).Merge(a, b) }},
+	{"UserRules.Merge stored", storedOf("app_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return user(l).Merge(a, b) }},
+	{"ClientRules.Merge 1,000 errors", patchOf("client_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return client(withErrors(l)).Merge(a, b) }},
+	{"ClientRules.Merge stored", storedOf("client_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return client(l).Merge(a, b) }},
+	{"UserRules.Check", patchOf("user_metadata"), func(l metamerge.Limits, _, b []byte) ([]byte, error) { return nil, user(l).Check(b) }},
+	{"ClientRules.Check", patchOf("client_metadata"), func(l metamerge.Limits, _, b []byte) ([]byte, error) { return nil, client(l).Check(b) }},
+	{"FieldRules.Merge", func(m []byte) ([]byte, []byte) { return []byte(`{"z":1}`), m }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return fieldRules(metamerge.UserMetadata(), l).Merge(a, b)
 	}},
-	{"FieldRules.Validate", alone, func(_, b []byte) ([]byte, error) {
-		return nil, metamerge.FieldRules{Policy: metamerge.AppMetadata()}.Validate(b)
+	{"FieldRules.Merge stored", func(m []byte) ([]byte, []byte) { return m, []byte(`{"z":1}`) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return fieldRules(metamerge.UserMetadata(), l).Merge(a, b)
 	}},
-	{"ValidateSignup", alone, func(_, b []byte) ([]byte, error) { return nil, metamerge.ValidateSignup(b) }},
-	{"FieldRules.Validate 1,000 errors", alone, func(_, b []byte) ([]byte, error) {
-		return nil, metamerge.FieldRules{Policy: metamerge.ClientMetadata(), Limits: metamerge.Limits{MaxErrors: 1000}}.Validate(b)
+	{"FieldRules.Check", alone, func(l metamerge.Limits, _, b []byte) ([]byte, error) {
+		return nil, fieldRules(metamerge.ClientMetadata(), l).Check(b)
 	}},
-	{"ClientRules.Merge 1,000 errors", patchOf("client_metadata"), metamerge.ClientRules{Limits: metamerge.Limits{MaxErrors: 1000}}.Merge},
-	{"DiffUser", patchOf("user_metadata"), metamerge.DiffUser},
-	{"DiffUser before", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), []byte(`{"user_metadata":{"z":1}}`) }, metamerge.DiffUser},
-	{"DiffUser both", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), wrap("app_metadata", m) }, metamerge.DiffUser},
-	{"DiffClient", patchOf("client_metadata"), metamerge.DiffClient},
-	{"UserRules.Diff3", patchOf("user_metadata"), func(a, b []byte) ([]byte, error) { return metamerge.UserRules{}.Diff3(a, b, a) }},
-	{"FieldRules.Diff", alone, func(_, b []byte) ([]byte, error) {
-		return metamerge.FieldRules{Policy: metamerge.AppMetadata()}.Diff([]byte(`{"z":1}`), b)
+	{"FieldRules.Validate", alone, func(l metamerge.Limits, _, b []byte) ([]byte, error) {
+		return nil, fieldRules(metamerge.AppMetadata(), l).Validate(b)
 	}},
-	{"UserRules.MergeReport", patchOf("user_metadata"), func(a, b []byte) ([]byte, error) {
-		out, _, err := metamerge.UserRules{}.MergeReport(a, b)
-		return out, err
+	{"ValidateSignup", alone, func(_ metamerge.Limits, _, b []byte) ([]byte, error) { return nil, metamerge.ValidateSignup(b) }},
+	{"FieldRules.Validate 1,000 errors", alone, func(l metamerge.Limits, _, b []byte) ([]byte, error) {
+		return nil, fieldRules(metamerge.ClientMetadata(), withErrors(l)).Validate(b)
+	}},
+	{"DiffUser", patchOf("user_metadata"), fn(metamerge.DiffUser)},
+	{"DiffUser before", storedOf("user_metadata"), fn(metamerge.DiffUser)},
+	{"DiffUser both", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), wrap("app_metadata", m) }, fn(metamerge.DiffUser)},
+	{"DiffClient", patchOf("client_metadata"), fn(metamerge.DiffClient)},
+	{"UserRules.Diff", patchOf("user_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return user(l).Diff(a, b) }},
+	{"UserRules.Diff3", patchOf("user_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return user(l).Diff3(a, b, a) }},
+	{"ClientRules.Diff", storedOf("client_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return client(l).Diff(a, b) }},
+	{"ClientRules.Diff3", patchOf("client_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return client(l).Diff3(a, b, a) }},
+	{"FieldRules.Diff", alone, func(l metamerge.Limits, _, b []byte) ([]byte, error) {
+		return fieldRules(metamerge.AppMetadata(), l).Diff([]byte(`{"z":1}`), b)
+	}},
+	{"FieldRules.Diff3", func(m []byte) ([]byte, []byte) { return m, []byte(`{"z":1}`) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return fieldRules(metamerge.AppMetadata(), l).Diff3(a, b, a)
+	}},
+	{"UserRules.MergeReport", patchOf("user_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return report(user(l).MergeReport(a, b)) }},
+	{"ClientRules.MergeReport", patchOf("client_metadata"), func(l metamerge.Limits, a, b []byte) ([]byte, error) { return report(client(l).MergeReport(a, b)) }},
+	{"FieldRules.MergeReport", func(m []byte) ([]byte, []byte) { return []byte(`{"z":{}}`), m }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return report(fieldRules(metamerge.UserMetadata(), l).MergeReport(a, b))
+	}},
+	// The same value in both documents, in another text: the calls
+	// compare it by meaning all the way down.
+	{"UserRules.Diff spaced", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), wrap("user_metadata", spaced(m)) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) { return user(l).Diff(a, b) }},
+	{"UserRules.MergeReport spaced", func(m []byte) ([]byte, []byte) { return wrap("user_metadata", m), wrap("user_metadata", spaced(m)) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return report(user(l).MergeReport(a, b))
+	}},
+	{"FieldRules.Diff3 spaced", func(m []byte) ([]byte, []byte) { return m, spaced(m) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return fieldRules(metamerge.AppMetadata(), l).Diff3(a, b, a)
 	}},
 	// The hostile object as the whole document: its members are root
 	// members, which the merge plans one piece each.
-	{"MergeUser root patch", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, metamerge.MergeUser},
-	{"MergeUser root stored", func(m []byte) ([]byte, []byte) { return m, []byte(`{"z":1}`) }, metamerge.MergeUser},
-	{"MergeUser root both", func(m []byte) ([]byte, []byte) { return m, bytes.Clone(m) }, metamerge.MergeUser},
-	{"MergeClient root patch", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, metamerge.MergeClient},
-	{"UserRules.MergeReport root", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, func(a, b []byte) ([]byte, error) {
-		out, _, err := metamerge.UserRules{}.MergeReport(a, b)
-		return out, err
-	}},
-	{"DiffUser root", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, metamerge.DiffUser},
-	{"Equal", func(m []byte) ([]byte, []byte) { return m, bytes.Clone(m) }, func(a, b []byte) ([]byte, error) {
+	{"MergeUser root patch", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, fn(metamerge.MergeUser)},
+	{"MergeUser root stored", func(m []byte) ([]byte, []byte) { return m, []byte(`{"z":1}`) }, fn(metamerge.MergeUser)},
+	{"MergeUser root both", func(m []byte) ([]byte, []byte) { return m, bytes.Clone(m) }, fn(metamerge.MergeUser)},
+	{"MergeClient root patch", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, fn(metamerge.MergeClient)},
+	{"UserRules.MergeReport root", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, func(l metamerge.Limits, a, b []byte) ([]byte, error) { return report(user(l).MergeReport(a, b)) }},
+	{"DiffUser root", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, fn(metamerge.DiffUser)},
+	{"UserRules.Diff root", func(m []byte) ([]byte, []byte) { return m, []byte(`{"z":1}`) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) { return user(l).Diff(a, b) }},
+	{"Equal", func(m []byte) ([]byte, []byte) { return m, bytes.Clone(m) }, func(_ metamerge.Limits, a, b []byte) ([]byte, error) {
 		_, err := metamerge.Equal(a, b)
 		return nil, err
 	}},
+	{"Equal spaced", func(m []byte) ([]byte, []byte) { return m, spaced(m) }, func(_ metamerge.Limits, a, b []byte) ([]byte, error) {
+		_, err := metamerge.Equal(a, b)
+		return nil, err
+	}},
+}
+
+// spaced returns v with a space after each colon: the same meaning in
+// another text.
+func spaced(v []byte) []byte { return bytes.ReplaceAll(v, []byte(":"), []byte(": ")) }
+
+// TestEntryPointsCoverAPI keeps the table of entry points that
+// TestHostileBounds runs complete: every exported call has a row.
+func TestEntryPointsCoverAPI(t *testing.T) {
+	have := map[string]bool{}
+	for _, ep := range entryPoints {
+		call, _, _ := strings.Cut(ep.name, " ")
+		have[call] = true
+	}
+	for _, call := range metamerge.ExportedCalls(t) {
+		if !have[call] {
+			t.Errorf("%s has no row in entryPoints", call)
+		}
+	}
 }
 
 // hostileObject builds a metadata object of about size bytes: head, then
@@ -142,7 +217,10 @@ func nestedDotted(size, depth int) []byte {
 // times the bytes of their pointers, 2 KiB an error and 1 MiB. The inputs
 // are those that cost the most before the bound: long names carried by
 // many error pointers, deep dotted names, a million cheap violations, and
-// names that Error() would quote byte by byte.
+// names that Error() would quote byte by byte; and values nested near the
+// ceiling of MaxDepth. Every entry point (TestEntryPointsCoverAPI) runs
+// with the default limits and with MaxDepth at its ceiling of 10,000 (in
+// short mode, only on the deep inputs).
 func TestHostileBounds(t *testing.T) {
 	const mb = 1 << 20
 	longName := func(n int) string { return strings.Repeat("n", n) }
@@ -156,6 +234,8 @@ func TestHostileBounds(t *testing.T) {
 		{"dotted members, 1 MB", hostileObject(mb, `{`, func(i int) string { return `".` + shortName(i) + `":1` }, `}`)},
 		{"shortest members, 1 MB", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":0` }, `}`)},
 		{"not-string members, 1 MB", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":[]` }, `}`)},
+		{"members of one-element arrays, 1 MB", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":[0]` }, `}`)},
+		{"array of one-element arrays, 1 MB", hostileObject(mb, `{"a":[`, func(int) string { return `[0]` }, `]}`)},
 		{"1 MB name of DEL bytes with a dot", []byte(`{"` + strings.Repeat("\x7f", mb) + `.":{"a.b":1}}`)},
 		{"1 MB of nested dotted names in arrays", hostileObject(mb, `{"a":[`, func(int) string { return `[{"$":{"$":0}}]` }, `]}`)},
 		{"1 MB name of slashes, escaped twice as long", []byte(`{"` + strings.Repeat("/", mb) + `.":0}`)},
@@ -163,45 +243,72 @@ func TestHostileBounds(t *testing.T) {
 		{"long names at one place, several errors each", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + strings.Repeat("k", 20000) + `.":0` }, `}`)},
 		{"short names outside the client set", hostileObject(mb, `{`, func(i int) string { return `"!` + shortName(i) + `":0` }, `}`)},
 	}
-	for _, in := range inputs {
-		for _, ep := range entryPoints {
-			t.Run(in.name+"/"+ep.name, func(t *testing.T) {
-				var err error
-				a, b := ep.args(in.m)
-				size := len(a) + len(b)
-				n := allocated(func() {
-					_, err = ep.call(a, b)
-					for _, e := range metamerge.Errors(err) {
-						_, _ = e.Error(), e.Auth0Message()
-					}
-				})
-				// Encoding writes every pointer out in full: it is held to a
-				// small multiple of the pointer bytes, at most twice the input,
-				// and 2 KiB an error (the race detector's sync.Pool drops
-				// encoding/json's buffers at random).
-				errs := metamerge.Errors(err)
-				pointers := 0
-				for _, e := range errs {
-					pointers += len(e.Pointer)
-				}
-				enc := json.NewEncoder(io.Discard)
-				enc.SetEscapeHTML(false)
-				if j := allocated(func() { _ = enc.Encode(errs) }); j > 8*uint64(pointers)+2<<10*uint64(len(errs))+mb {
-					t.Errorf("JSON encoding allocated %d bytes for %d errors, %d bytes of pointers: over 8× + 2 KiB each + 1 MiB", j, len(errs), pointers)
-				}
-				factor := stdcmp.Or(factors[ep.name], 10)
-				limit := factor*uint64(size) + mb
-				ratio := float64(n) / float64(size)
-				t.Logf("%d bytes in, %d allocated (%.2f× the input), %d errors", size, n, ratio, len(metamerge.Errors(err)))
-				if n > limit {
-					t.Errorf("allocated %d bytes for %d bytes of input: over %d× + 1 MiB", n, size, factor)
-				}
-				if errs := metamerge.Errors(err); len(errs) > 1001 {
-					t.Errorf("%d errors: over the default limit", len(errs))
-				}
-			})
+	deepInputs := []struct {
+		name string
+		m    []byte
+	}{
+		{"9,990 levels of dotted names, 1 MB", nestedDotted(mb, 9990)},
+		{"1 MB array 9,990 deep", []byte(`{"a":` + strings.Repeat("[", 9990) + strings.Repeat("0,", (mb-2*9990)/2) + "0" + strings.Repeat("]", 9990) + `}`)},
+		{"9,990 levels of [{, 1 MB", []byte(`{"a":` + strings.Repeat(`[{"a":`, 4994) + "[" + strings.Repeat(`0,`, (mb-8*4995)/2) + "0]" + strings.Repeat(`}]`, 4994) + `}`)},
+	}
+	for _, in := range deepInputs {
+		if !json.Valid(in.m) {
+			t.Fatalf("%s: not JSON", in.name)
 		}
 	}
+	inputs = append(inputs, deepInputs...)
+	deep := metamerge.Limits{MaxDepth: 10000}
+	for _, l := range []metamerge.Limits{{}, deep} {
+		for i, in := range inputs {
+			if testing.Short() && l == deep && i < len(inputs)-len(deepInputs) {
+				continue // in short mode only the deep inputs at the deepest limit
+			}
+			for _, ep := range entryPoints {
+				hostileBound(t, fmt.Sprintf("MaxDepth %d/%s/%s", l.MaxDepth, in.name, ep.name), l, in.m, ep)
+			}
+		}
+	}
+}
+
+// hostileBound runs ep on the hostile object m with limits l and holds it
+// to the bound of TestHostileBounds.
+func hostileBound(t *testing.T, name string, l metamerge.Limits, m []byte, ep entryPoint) {
+	const mb = 1 << 20
+	t.Run(name, func(t *testing.T) {
+		var err error
+		a, b := ep.args(m)
+		size := len(a) + len(b)
+		n := allocated(func() {
+			_, err = ep.call(l, a, b)
+			for _, e := range metamerge.Errors(err) {
+				_, _ = e.Error(), e.Auth0Message()
+			}
+		})
+		// Encoding writes every pointer out in full: it is held to a
+		// small multiple of the pointer bytes, at most twice the input,
+		// and 2 KiB an error (the race detector's sync.Pool drops
+		// encoding/json's buffers at random).
+		errs := metamerge.Errors(err)
+		pointers := 0
+		for _, e := range errs {
+			pointers += len(e.Pointer)
+		}
+		enc := json.NewEncoder(io.Discard)
+		enc.SetEscapeHTML(false)
+		if j := allocated(func() { _ = enc.Encode(errs) }); j > 8*uint64(pointers)+2<<10*uint64(len(errs))+mb {
+			t.Errorf("JSON encoding allocated %d bytes for %d errors, %d bytes of pointers: over 8× + 2 KiB each + 1 MiB", j, len(errs), pointers)
+		}
+		factor := factor(ep)
+		limit := factor*uint64(size) + mb
+		ratio := float64(n) / float64(size)
+		t.Logf("%d bytes in, %d allocated (%.2f× the input), %d errors", size, n, ratio, len(metamerge.Errors(err)))
+		if n > limit {
+			t.Errorf("allocated %d bytes for %d bytes of input: over %d× + 1 MiB", n, size, factor)
+		}
+		if errs := metamerge.Errors(err); len(errs) > 1001 {
+			t.Errorf("%d errors: over the default limit", len(errs))
+		}
+	})
 }
 
 // TestInputOverTwoGiB checks H10 at its real limit: a document of 2 GiB is
@@ -211,7 +318,14 @@ func TestInputOverTwoGiB(t *testing.T) {
 	if testing.Short() {
 		t.Skip("maps 2 GiB of address space")
 	}
-	huge := make([]byte, metamerge.MaxDocumentBytes+1)
+	if strconv.IntSize < 64 {
+		t.Skip("a document over 2 GiB − 1 has no length on a 32-bit platform")
+	}
+	// One over the limit, computed: as a constant it would not compile
+	// where int has 32 bits.
+	over2GiB := metamerge.MaxDocumentBytes
+	over2GiB++
+	huge := make([]byte, over2GiB)
 	huge[0] = '{'
 	tooLarge := func(stored bool) []errorFields {
 		return []errorFields{{Code: metamerge.CodeTooLarge, Stored: stored, Offset: -1, Limit: metamerge.MaxDocumentBytes, Actual: len(huge)}}
@@ -230,7 +344,7 @@ func TestInputOverTwoGiB(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 	}
-	over := metamerge.UserRules{Limits: metamerge.Limits{MaxDocumentBytes: metamerge.MaxDocumentBytes + 1}}
+	over := metamerge.UserRules{Limits: metamerge.Limits{MaxDocumentBytes: over2GiB}}
 	if _, err := over.Merge([]byte(`{}`), []byte(`{}`)); err == nil || len(metamerge.Errors(err)) != 0 {
 		t.Errorf("a document limit over 2 GiB − 1 was taken: %v", err)
 	}
@@ -248,6 +362,18 @@ func TestHostileComparisons(t *testing.T) {
 	}
 	nines := strings.Repeat("9", 400_000)
 	root := hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + `":0` }, `}`)
+	half := hostileObject(mb/2, `{`, func(i int) string { return `"` + shortName(i) + `":0` }, `}`)
+	reversed := func(obj []byte) []byte {
+		parts := bytes.Split(obj[1:len(obj)-1], []byte(","))
+		slices.Reverse(parts)
+		return append(append([]byte("{"), bytes.Join(parts, []byte(","))...), '}')
+	}
+	alternating := func(depth int) []byte {
+		return []byte(strings.Repeat(`[{"a":`, depth/2) + "1" + strings.Repeat("}]", depth/2))
+	}
+	deep10k := metamerge.Limits{MaxDepth: 10000}
+	deepUser := metamerge.UserRules{Limits: deep10k}
+	deepField := metamerge.FieldRules{Policy: metamerge.AppMetadata(), Limits: deep10k}
 	tests := []struct {
 		name   string
 		a, b   []byte
@@ -263,6 +389,21 @@ func TestHostileComparisons(t *testing.T) {
 		{"DiffUser root deletions", root, []byte(`{}`), func(a, b []byte) error { _, err := metamerge.DiffUser(a, b); return err }, 35},
 		{"FieldRules.Diff deletions", root, []byte(`{}`), func(a, b []byte) error {
 			_, err := metamerge.FieldRules{Policy: metamerge.UserMetadata()}.Diff(a, b)
+			return err
+		}, 35},
+		// Both member lists were built before their counts were compared.
+		{"Equal reordered shortest members", half, reversed(half), func(a, b []byte) error { _, err := metamerge.Equal(a, b); return err }, 10},
+		{"MergeReport empty object to 1 MB object", []byte(`{"name":{}}`), wrap("name", root), func(a, b []byte) error { _, _, err := metamerge.UserRules{}.MergeReport(a, b); return err }, 15},
+		// At the ceiling of MaxDepth: the comparison kept scratch per level.
+		{"MergeReport 9,998 deep", wrap("x", nestedObjects(9996)), wrap("x", spaced(nestedObjects(9996))), func(a, b []byte) error { _, _, err := deepUser.MergeReport(a, b); return err }, 15},
+		{"FieldRules.Diff 9,990 deep", wrap("a", nestedObjects(9990)), wrap("a", spaced(nestedObjects(9990))), func(a, b []byte) error { _, err := deepField.Diff(a, b); return err }, 35},
+		{"FieldRules.Diff3 9,990 deep", wrap("a", nestedObjects(9990)), wrap("a", spaced(nestedObjects(9990))), func(a, b []byte) error {
+			_, err := deepField.Diff3(a, b, a)
+			return err
+		}, 35},
+		{"FieldRules.Diff 9,990 alternating", wrap("a", alternating(9990)), wrap("a", spaced(alternating(9990))), func(a, b []byte) error { _, err := deepField.Diff(a, b); return err }, 35},
+		{"UserRules.Diff3 9,990 deep", wrap("user_metadata", wrap("a", nestedObjects(9990))), wrap("user_metadata", wrap("a", spaced(nestedObjects(9990)))), func(a, b []byte) error {
+			_, err := metamerge.UserRules{Limits: deep10k}.Diff3(a, b, a)
 			return err
 		}, 35},
 	}

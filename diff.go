@@ -277,7 +277,7 @@ func (d *differ) object(w *work, fields []field) error {
 		if b >= 0 {
 			// Equal objects of a field show as no change key by key.
 			bv := d.mem[0][b].value(before)
-			if (av[0] != '{' || bv[0] != '{' || fieldPolicy(fields, name) == nil) && w.eq.equal(bv, av, 0) {
+			if (av[0] != '{' || bv[0] != '{' || fieldPolicy(fields, name) == nil) && w.eq.equal(bv, av) {
 				continue // no change, whatever the member holds
 			}
 		}
@@ -371,7 +371,7 @@ func (d *differ) field(w *work, pol *Policy, a, b, c int32) {
 		return // neither desired nor live has the field
 	}
 	if !d.members(w, pol, A, B, C, am != nil && !bObj) {
-		d.out = d.out[:start] // nothing changes
+		d.out = cut(d.out, start) // nothing changes
 		return
 	}
 	d.write('}')
@@ -399,7 +399,7 @@ func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bo
 		m := &A[i]
 		k := d.fields[0].find(w.name(after, m))
 		v := m.value(after)
-		if k >= 0 && w.eq.equal(B[k].value(before), v, 0) {
+		if k >= 0 && w.eq.equal(B[k].value(before), v) {
 			continue
 		}
 		if v[0] == 'n' { // a PATCH's null deletes the key: after cannot hold it
@@ -431,7 +431,7 @@ func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bo
 	if undeletable && len(A) == 0 && !d.threeWay() && pol.Empty == EmptyClears {
 		// A stored name the rules reject, such as "a.b", cannot be deleted
 		// by name (R7 applies to null too), but {} clears them all (R6).
-		d.out, n = d.out[:start], 0
+		d.out, n = cut(d.out, start), 0
 		create = true
 	}
 	switch {
@@ -487,7 +487,7 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	for k, doc := range docs {
 		present[k] = len(doc) > 0 && doc[skipSpace(doc, 0)] == '{'
 	}
-	if len(before) > 0 && len(after) > 0 && (!present[0] || !present[1]) && w.eq.equal(trimSpace(before), trimSpace(after), 0) {
+	if len(before) > 0 && len(after) > 0 && (!present[0] || !present[1]) && w.eq.equal(trimSpace(before), trimSpace(after)) {
 		return nil, nil // no change to a value that is not an object
 	}
 	if len(after) > 0 && !present[1] { // R1: a patch is an object; a base that is not one has no keys

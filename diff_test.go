@@ -282,3 +282,26 @@ func TestDiffErrorOffsets(t *testing.T) {
 		t.Errorf("client (-want +got):\n%s", diff)
 	}
 }
+
+// TestReportNoChangeKeepsPatchText holds the doc of MergeReport: no change
+// means equal by meaning, not the same bytes: the merged document carries
+// the patch's white space, number text and escapes.
+func TestReportNoChangeKeepsPatchText(t *testing.T) {
+	stored := []byte(`{"user_metadata":{"a":1,"s":"é","o":{"x":1}}}`)
+	patch := []byte(`{"user_metadata":{"a":1.0,"s":"\u00e9","o":{ "x" : 10e-1 }}}`)
+	merged, changes, err := metamerge.UserRules{}.MergeReport(stored, patch)
+	if err != nil || len(changes) != 0 {
+		t.Fatalf("MergeReport gave %v, %v: want no change", changes, err)
+	}
+	for _, text := range []string{`1.0`, `\u00e9`, `{ "x" : 10e-1 }`} {
+		if !bytes.Contains(merged, []byte(text)) {
+			t.Errorf("merged %s lacks the patch's text %s", merged, text)
+		}
+	}
+	if bytes.Equal(merged, stored) {
+		t.Errorf("merged is the stored bytes: the test shows nothing")
+	}
+	if eq, err := metamerge.Equal(merged, stored); !eq || err != nil {
+		t.Errorf("Equal(merged, stored) = %v, %v; want true", eq, err)
+	}
+}

@@ -192,9 +192,11 @@
 //
 // For every input, a call allocates at most 10 times the size of its
 // inputs plus 1 MiB, the Error and Auth0Message texts of its errors
-// included (7 times at most in the tests, whose worst cases are the
-// shortest distinct members and long names carried by many pointers), and
-// takes time linear in that size. A pointer is exact, so it can be as long
+// included (7.7 times at most in the tests, whose worst cases are the
+// shortest distinct members and long names carried by many pointers; the
+// diffs, which merge their result to check it, 35 times, and MergeReport
+// 15), and takes time linear in that size, however deep the values up to
+// the ceiling of MaxDepth. A pointer is exact, so it can be as long
 // as the names it holds: encoding errors to JSON costs a few times their
 // pointers (MarshalJSON does not HTML-escape; see there). Parsing never
 // recurses, the error list is bounded (H8), and records use 32-bit offsets
@@ -203,10 +205,10 @@
 // The package keeps a [sync.Pool] of scratch buffers. A buffer goes back to
 // it only if it holds at most 64 KiB, as in package fmt, so what the pool
 // keeps after a large call is bounded and a small call after a large one
-// costs what it costs alone. Buffers are zeroed as far as a call wrote
-// them before they are reused or pooled: the pool holds no reference to a
-// caller's document and none of its bytes (only member offsets and hashes
-// of names). A merge plans its result before writing it: the result is
+// costs what it costs alone. A buffer is shortened only by zeroing what
+// it drops, and is zeroed as far as it was written before it is pooled:
+// the pool holds no reference to a caller's document and none of its
+// bytes (only member offsets and hashes of names). A merge plans its result before writing it: the result is
 // allocated once, at its exact size, and only when the patch keeps the
 // rules. Every result is a new slice whose capacity exceeds its length by
 // at most an eighth and 512 bytes, so it never pins the memory of large

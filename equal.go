@@ -1,13 +1,17 @@
 package metamerge
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+)
 
 // Equal reports whether the JSON documents a and b mean the same (D2):
 // strings compare after decoding escapes, numbers by exact decimal value
 // (1, 1.0, 10e-1 and 1e0 are equal; no rounding, any length), objects as
 // sets of members (order and white space aside), arrays element by
 // element; true, false and null equal only themselves. It takes time and
-// memory linear in the size of a and b, however long their numbers.
+// memory linear in the size of a and b, however long their numbers and
+// however deep their values.
 //
 // It returns the error of an input over MaxDocumentBytes or the parse error
 // of a (with Stored set) or of b (H1–H3, H10), before comparing anything.
@@ -24,7 +28,7 @@ func Equal(a, b []byte) (bool, error) {
 			return false, err
 		}
 	}
-	return w.eq.equal(trimSpace(a), trimSpace(b), 0), nil
+	return w.eq.equal(trimSpace(a), trimSpace(b)), nil
 }
 
 // trimSpace returns doc without the white space around its value.
@@ -36,38 +40,227 @@ func trimSpace(doc []byte) []byte {
 	return doc[i:j]
 }
 
-// comparer compares valid JSON values by meaning. It keeps, for each
-// nesting level, the members of the object being compared there.
+// comparer compares valid JSON values by meaning in time and memory
+// linear in their size, at any depth: one pass over each value finds the
+// end of every array and object in it, and the comparison then walks the
+// two values once, keeping the pairs of containers it has still to compare
+// on one stack rather than one frame or buffer per level.
 type comparer struct {
-	levels []eqLevel
-	na, nb []byte // decoded strings
+	boxes  [2][]box // the containers of a and b, in document order
+	open   []uint32 // the containers open during the pass that finds them
+	todo   []eqPair // the pairs of containers still to compare
+	mem    []member // the members of the object of b being matched
+	ords   []uint32 // per member of mem: the ordinal of its value, if a container
+	idx    index    // mem by name
+	na, nb []byte   // decoded strings
+	used   bool     // since the last release
+}
+
+// box is one array or object: the offset past its closing bracket, and the
+// ordinal of the first container after its contents.
+type box struct{ end, next uint32 }
+
+// eqPair is a pair of containers to compare: their offsets in a and b, and
+// their ordinals; or, with resume set, a pair of arrays to compare on from
+// the elements at a and b, whose ordinals (or those of the containers after
+// them) are oa and ob.
+type eqPair struct {
+	a, b, oa, ob uint32
+	resume       bool
 }
 
 // release empties c for the pool (see work.release).
 func (c *comparer) release() {
 	c.na, c.nb = pooled(c.na, 1), pooled(c.nb, 1)
-	for i := range c.levels {
-		lv := &c.levels[i]
-		lv.a, lv.b = pooled(lv.a, memberSize), pooled(lv.b, memberSize)
-		lv.idx.release()
-	}
-	if len(c.levels) > 64 {
-		c.levels = nil
-	}
-}
-
-// eqLevel holds the members of the two objects compared at one level, and
-// an index of the second when it is large.
-type eqLevel struct {
-	a, b []member
-	idx  index
+	c.boxes[0], c.boxes[1] = pooled(c.boxes[0], 8), pooled(c.boxes[1], 8)
+	c.open, c.ords, c.todo = pooled(c.open, 4), pooled(c.ords, 4), pooled(c.todo, 20)
+	c.mem = pooled(c.mem, memberSize)
+	c.idx.release()
+	c.used = false
 }
 
 // equal reports whether the valid JSON values a and b, without white space
-// around them, mean the same. depth is the nesting level of a and b.
-func (c *comparer) equal(a, b []byte, depth int) bool {
+// around them, mean the same.
+func (c *comparer) equal(a, b []byte) bool {
 	if bytes.Equal(a, b) {
 		return true // the same text means the same
+	}
+	if !isContainer(a[0]) || a[0] != b[0] {
+		return c.scalar(a, b)
+	}
+	c.used = true
+	c.boxes[0], c.open = containers(reuse(c.boxes[0]), c.open, a)
+	c.boxes[1], c.open = containers(reuse(c.boxes[1]), c.open, b)
+	c.todo = append(reuse(c.todo), eqPair{})
+	for len(c.todo) > 0 {
+		p := c.todo[len(c.todo)-1]
+		c.todo = c.todo[:len(c.todo)-1]
+		ok := false
+		if p.resume || a[p.a] == '[' {
+			ok = c.arrays(a, b, p)
+		} else {
+			ok = c.objects(a, b, p)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func isContainer(c byte) bool { return c == '{' || c == '[' }
+
+// containers returns in t, at its exact size, the arrays and objects of
+// the valid value doc in the order they open, with their ends; open is
+// scratch.
+func containers(t []box, open []uint32, doc []byte) ([]box, []uint32) {
+	n := 0
+	for i := 0; i < len(doc); i++ {
+		switch doc[i] {
+		case '"':
+			i, _ = stringEnd(doc, i)
+			i--
+		case '{', '[':
+			n++
+		}
+	}
+	t, open = slices.Grow(t[:0], n), open[:0]
+	for i := 0; i < len(doc); i++ {
+		switch doc[i] {
+		case '"':
+			i, _ = stringEnd(doc, i)
+			i--
+		case '{', '[':
+			open = append(open, uint32(len(t)))
+			t = append(t, box{})
+		case '}', ']':
+			k := open[len(open)-1]
+			open = open[:len(open)-1]
+			t[k] = box{uint32(i + 1), uint32(len(t))}
+		}
+	}
+	return t, open
+}
+
+// end returns the offset past the value of doc (side k of the comparison)
+// at i, and the ordinal of the next container after it, ord being the
+// ordinal of the value if it is a container.
+func (c *comparer) end(k int, doc []byte, i int, ord uint32) (int, uint32) {
+	switch doc[i] {
+	case '{', '[':
+		bx := c.boxes[k][ord]
+		return int(bx.end), bx.next
+	case '"':
+		e, _ := stringEnd(doc, i)
+		return e, ord
+	}
+	j := i
+	for j < len(doc) && doc[j] != ',' && doc[j] != '}' && doc[j] != ']' && !isSpace(doc[j]) {
+		j++
+	}
+	return j, ord
+}
+
+// values compares the values a[i:ea] and b[j:eb]: scalars at once,
+// containers of the same kind later, as a pair pushed on the stack.
+func (c *comparer) values(a, b []byte, i, ea, j, eb int, oa, ob uint32) bool {
+	if isContainer(a[i]) && a[i] == b[j] {
+		emptyA, emptyB := skipSpace(a, i+1) == ea-1, skipSpace(b, j+1) == eb-1
+		if emptyA || emptyB { // compared at once: an empty [] or {} need not wait
+			return emptyA == emptyB
+		}
+		c.todo = append(c.todo, eqPair{uint32(i), uint32(j), oa, ob, false})
+		return true
+	}
+	return c.scalar(a[i:ea], b[j:eb])
+}
+
+// arrays compares the arrays of p element by element, from their start
+// or, when p resumes them, from the elements at p. At the first pair of
+// containers it stops: the pair goes on the stack above the rest of the
+// arrays, so that the stack holds one pair for each level of arrays
+// rather than one for each element.
+func (c *comparer) arrays(a, b []byte, p eqPair) bool {
+	i, j, oa, ob := int(p.a), int(p.b), p.oa, p.ob
+	if !p.resume {
+		i, j, oa, ob = skipSpace(a, i+1), skipSpace(b, j+1), oa+1, ob+1
+	}
+	for a[i] != ']' && b[j] != ']' {
+		ea, na := c.end(0, a, i, oa)
+		eb, nb := c.end(1, b, j, ob)
+		waiting := len(c.todo)
+		if !c.values(a, b, i, ea, j, eb, oa, ob) {
+			return false
+		}
+		i, j, oa, ob = nextElement(a, ea), nextElement(b, eb), na, nb
+		if len(c.todo) > waiting { // the rest below the pair just pushed
+			c.todo = append(c.todo, c.todo[waiting])
+			c.todo[waiting] = eqPair{uint32(i), uint32(j), oa, ob, true}
+			return true
+		}
+	}
+	return a[i] == ']' && b[j] == ']'
+}
+
+// members calls f with the key, value, value end and value ordinal of
+// each member of the object of doc (side k) at i with ordinal ord, and
+// returns their count; it stops early when f returns false, and then
+// returns -1.
+func (c *comparer) members(k int, doc []byte, i int, ord uint32, f func(key, kend int, esc bool, v, e int, o uint32) bool) int {
+	n := 0
+	i, ord = skipSpace(doc, i+1), ord+1
+	for doc[i] != '}' {
+		kend, esc := stringEnd(doc, i)
+		v := skipSpace(doc, skipSpace(doc, kend)+1) // past the colon
+		e, next := c.end(k, doc, v, ord)
+		if f != nil && !f(i, kend, esc, v, e, ord) {
+			return -1
+		}
+		n++
+		i, ord = nextElement(doc, e), next
+	}
+	return n
+}
+
+// objects compares the objects of p as sets of members: names are unique
+// (H2), so they are equal if they have as many members and each member of
+// a has a member of the same name in b with an equal value.
+func (c *comparer) objects(a, b []byte, p eqPair) bool {
+	n := c.members(1, b, int(p.b), p.ob, nil)
+	if c.members(0, a, int(p.a), p.oa, nil) != n {
+		return false // counted before anything is recorded
+	}
+	c.mem, c.ords = slices.Grow(reuse(c.mem), n), slices.Grow(reuse(c.ords), n) // at their exact size
+	c.members(1, b, int(p.b), p.ob, func(key, kend int, esc bool, v, e int, o uint32) bool {
+		m := newMember(key, kend, v, esc, false)
+		m.vhi = uint32(e)
+		c.mem, c.ords = append(c.mem, m), append(c.ords, o)
+		return true
+	})
+	c.todo = slices.Grow(c.todo, n) // a pair for each member at most
+	c.idx.start(b, c.mem, len(c.mem))
+	for i := range c.mem {
+		c.idx.add(int32(i))
+	}
+	return c.members(0, a, int(p.a), p.oa, func(key, kend int, esc bool, v, e int, o uint32) bool {
+		name := a[key+1 : kend-1]
+		if esc {
+			c.na = appendUnescaped(reuse(c.na), name)
+			name = c.na
+		}
+		k := c.idx.find(name)
+		if k < 0 {
+			return false
+		}
+		m := &c.mem[k]
+		return c.values(a, b, v, e, int(m.valLo(b)), int(m.vhi), o, c.ords[k])
+	}) >= 0
+}
+
+// scalar compares two values of which at most one is a container.
+func (c *comparer) scalar(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
 	}
 	if a[0] != b[0] && !(isNumberStart(a[0]) && isNumberStart(b[0])) {
 		return false
@@ -80,20 +273,8 @@ func (c *comparer) equal(a, b []byte, depth int) bool {
 		c.na = appendUnescaped(reuse(c.na), a[1:len(a)-1])
 		c.nb = appendUnescaped(reuse(c.nb), b[1:len(b)-1])
 		return bytes.Equal(c.na, c.nb)
-	case '[':
-		i, j := skipSpace(a, 1), skipSpace(b, 1)
-		for a[i] != ']' && b[j] != ']' {
-			ea, eb := valueEnd(a, i), valueEnd(b, j)
-			if !c.equal(a[i:ea], b[j:eb], depth+1) {
-				return false
-			}
-			i, j = nextElement(a, ea), nextElement(b, eb)
-		}
-		return a[i] == ']' && b[j] == ']'
-	case '{':
-		return c.equalObjects(a, b, depth)
-	case 't', 'f', 'n':
-		return false // not the same text
+	case 't', 'f', 'n', '{', '[':
+		return false // not the same text, or not the same kind
 	}
 	return c.equalNumbers(a, b)
 }
@@ -108,62 +289,6 @@ func nextElement(doc []byte, i int) int {
 		return skipSpace(doc, i+1)
 	}
 	return i
-}
-
-// equalObjects compares two objects as sets of members.
-func (c *comparer) equalObjects(a, b []byte, depth int) bool {
-	for len(c.levels) <= depth {
-		c.levels = append(c.levels, eqLevel{})
-	}
-	lv := &c.levels[depth]
-	lv.a, lv.b = objectMembers(reuse(lv.a), a), objectMembers(reuse(lv.b), b)
-	if len(lv.a) != len(lv.b) {
-		return false // names are unique (H2), so the counts must agree
-	}
-	lv.idx.start(b, lv.b, len(lv.b))
-	for i := range lv.b {
-		lv.idx.add(int32(i))
-	}
-	for i := range lv.a {
-		m := &lv.a[i]
-		name := m.keyText(a)
-		if m.esc {
-			c.na = appendUnescaped(reuse(c.na), name)
-			name = c.na
-		}
-		k := lv.idx.find(name)
-		if k < 0 {
-			return false
-		}
-		n := &lv.b[k]
-		// lv may move when deeper levels are added: take the spans first.
-		va, vb := m.value(a), n.value(b)
-		if !c.equal(va, vb, depth+1) {
-			return false
-		}
-		lv = &c.levels[depth]
-	}
-	return true
-}
-
-// objectMembers appends the members of the valid object obj (its text
-// from '{' to '}') to mem, doubling its capacity when it must grow, so that
-// each nesting level allocates at most twice what its largest object needs.
-func objectMembers(mem []member, obj []byte) []member {
-	i := skipSpace(obj, 1)
-	for obj[i] != '}' {
-		k, esc := stringEnd(obj, i)
-		v := skipSpace(obj, skipSpace(obj, k)+1) // past the colon
-		e := valueEnd(obj, v)
-		if len(mem) == cap(mem) {
-			mem = append(make([]member, 0, 2*cap(mem)+8), mem...)
-		}
-		m := newMember(i, k, v, esc, false)
-		m.vhi = uint32(e)
-		mem = append(mem, m)
-		i = nextElement(obj, e)
-	}
-	return mem
 }
 
 // equalNumbers compares two valid numbers by exact decimal value.

@@ -161,8 +161,7 @@ func (t *nameTable) reset(n int) {
 	if cap(t.slots) < size {
 		t.slots = make([]uint64, size)
 	} else {
-		t.slots = t.slots[:size]
-		clear(t.slots)
+		t.slots = reuse(t.slots)[:size] // zeros beyond the length (see cut)
 	}
 }
 

@@ -47,13 +47,20 @@ func getWork() *work { return workPool.Get().(*work) }
 // one needs, and a small call never pays for a large one.
 const maxPooled = 64 << 10
 
-// reuse empties s and zeroes what it held. Every buffer of a work is
-// emptied this way, so that beyond its length it holds only zeros: zeroing
-// costs what the call wrote, and the pool keeps none of a caller's bytes.
-func reuse[T any](s []T) []T {
-	clear(s)
-	return s[:0]
+// cut returns s shortened to n elements, with the elements it drops
+// zeroed. Every buffer of a work is only ever shortened by cut (or reuse,
+// which is cut to 0; TestBuffersShortenOnlyByCut holds the source to it),
+// so that beyond its length a buffer holds only zeros: its length is the
+// high-water mark of what a call wrote in it, release zeroes as far as
+// that, zeroing costs what the call wrote, and the pool keeps none of a
+// caller's bytes.
+func cut[T any](s []T, n int) []T {
+	clear(s[n:])
+	return s[:n]
 }
+
+// reuse empties s and zeroes what it held (cut to 0).
+func reuse[T any](s []T) []T { return cut(s, 0) }
 
 // pooled returns s emptied for the pool, or nil when it is larger than
 // maxPooled bytes (size is the size of one element).
@@ -84,7 +91,7 @@ func (w *work) release() {
 	if w.diff.used { // only diffs use these
 		w.diff.release()
 	}
-	if len(w.eq.levels) > 0 || cap(w.eq.na) > 0 || cap(w.eq.nb) > 0 { // only comparisons use these
+	if w.eq.used || cap(w.eq.na) > 0 || cap(w.eq.nb) > 0 { // only comparisons use these
 		w.eq.release()
 	}
 	workPool.Put(w)

@@ -28,9 +28,11 @@ type Change struct {
 // 1.0 are equal) is no change, nor is a null for an absent key. The
 // changes come in the order of the merged document: those of stored
 // members in their order, then additions in the patch's order. No change
-// means the PATCH is a no-op that a service can skip writing, though the
-// merged bytes may differ in white space. On error it returns the errors
-// of Merge and nothing else.
+// means the merged document equals the stored one by meaning (D2), so a
+// service can skip writing; its bytes may still differ in text, for they
+// carry the patch's text of each value it sets: white space, number text
+// (1.0 for 1) and string escapes (\u00e9 for é). On error it returns the
+// errors of Merge and nothing else.
 func (r UserRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
 	return mergeWith(r, stored, patch, false, true)
 }
@@ -66,7 +68,7 @@ func (w *work) changesOf(out []byte, err error) ([]byte, []Change, error) {
 // change records a change at the pointer prefix followed, when name is
 // not nil, by name as a reference token.
 func (w *work) change(op ChangeOp, prefix string, name []byte) {
-	p := append(w.sc.pbuf[:0], prefix...)
+	p := append(reuse(w.sc.pbuf), prefix...)
 	if name != nil {
 		p = appendToken(append(p, '/'), name)
 	}
@@ -77,7 +79,7 @@ func (w *work) change(op ChangeOp, prefix string, name []byte) {
 // valueChange records replace at prefix/name unless the stored value old
 // and the new one are equal (D2).
 func (w *work) valueChange(prefix string, name, old, new []byte) {
-	if !w.eq.equal(old, new, 0) {
+	if !w.eq.equal(old, new) {
 		w.change(ChangeReplace, prefix, name)
 	}
 }

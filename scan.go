@@ -683,35 +683,3 @@ func stringEnd(doc []byte, i int) (int, bool) {
 		j += 2
 	}
 }
-
-// valueEnd returns the offset after the value that starts at doc[i], in
-// text the scanner has validated.
-func valueEnd(doc []byte, i int) int {
-	depth := 0
-	for {
-		switch doc[i] {
-		case '"':
-			i, _ = stringEnd(doc, i)
-			if depth == 0 {
-				return i
-			}
-			continue
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
-		default:
-			if depth == 0 { // a number or a literal
-				j := i
-				for j < len(doc) && doc[j] != ',' && doc[j] != '}' && doc[j] != ']' && !isSpace(doc[j]) {
-					j++
-				}
-				return j
-			}
-		}
-		i++
-	}
-}
