@@ -45,7 +45,7 @@ func ExampleReplayer_Check() {
 		fmt.Println(d)
 	}
 	// Output:
-	// step 2:
+	// step 2 at "/app_metadata/email":
 	// errors (-want +got):
 	//   - invalid_key at "/app_metadata/email"
 	//   + reserved_key at "/app_metadata/email"
