@@ -101,7 +101,7 @@ func (o outcome) account(got outcome) string {
 		}
 		c := conformance.Case{Want: conformance.Output{Result: o.result, Errors: violations(o.errors)}}
 		d := c.Check(conformance.Output{Result: got.result, Errors: violations(got.errors)})
-		return " at " + showPointer(o.member(got)) + ":\n" + d
+		return showMembers(o.members(got)) + ":\n" + d
 	}
 	if o.status == 0 {
 		return fmt.Sprintf(": no answer recorded; the implementation answered %d\n(record it with %s=1)", got.status, UpdateEnv)
@@ -125,7 +125,7 @@ func (o outcome) account(got outcome) string {
 			b.WriteString(c.Check(conformance.Output{Result: got.body}))
 		}
 		if o.body != nil && got.body != nil {
-			at = " at " + showPointer(firstDifference(o.body, got.body))
+			at = showMembers(firstDifference(o.body, got.body))
 		}
 	}
 	return at + ":\n" + strings.TrimSuffix(b.String(), "\n")
@@ -139,22 +139,23 @@ func (o outcome) form() string {
 	return "a result or errors"
 }
 
-// member returns the JSON Pointer of the member where the function
-// outcome got first differs from o: in the documents, the first member
-// whose text differs; in errors, the place of the first that differs.
-func (o outcome) member(got outcome) string {
+// members returns the JSON Pointers of the members where the function
+// outcome got first differs from o, in o and in got: in the documents,
+// the first member whose text differs; in errors, the place of the first
+// error that differs.
+func (o outcome) members(got outcome) (string, string) {
 	if o.errors == nil && got.errors == nil {
 		return firstDifference(o.result, got.result)
 	}
 	for i := range max(len(o.errors), len(got.errors)) {
 		switch {
 		case i >= len(o.errors):
-			return got.errors[i].Pointer
+			return got.errors[i].Pointer, got.errors[i].Pointer
 		case i >= len(got.errors) || o.errors[i] != got.errors[i]:
-			return o.errors[i].Pointer
+			return o.errors[i].Pointer, o.errors[i].Pointer
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // showPointer quotes a JSON Pointer for a person; one longer than
@@ -193,31 +194,53 @@ func violations(errs []Error) []conformance.Violation {
 	return out
 }
 
-// firstDifference returns the JSON Pointer of the member of two compact
-// JSON texts where they first differ: the innermost member or element
-// whose text holds the first differing byte, or, where one text ends an
-// object or array that the other goes on with, the member the other has
-// there. It takes time linear in the common prefix and memory in its
-// depth.
-func firstDifference(a, b []byte) string {
+// firstDifference returns the JSON Pointers of the members of two
+// compact JSON texts where they first differ, in a and in b: the innermost
+// member or element whose text holds the first differing byte; where one
+// text ends a value that the other goes on with, that value; where one
+// ends an object or array that the other goes on with, the member the
+// other has more (the same pointer twice). It takes time
+// linear in the common prefix and memory in its depth.
+func firstDifference(a, b []byte) (string, string) {
 	p := 0
 	for p < len(a) && p < len(b) && a[p] == b[p] {
 		p++
 	}
-	ptr, ended := pointerAt(a, p)
-	if ended {
-		if other, ended := pointerAt(b, p); !ended {
-			return other
-		}
+	pa, ka := pointerAt(a, p)
+	pb, kb := pointerAt(b, p)
+	switch {
+	case ka == inMember && kb != inMember: // b ends the value a goes on with
+		return pa, pa
+	case kb == inMember && ka != inMember:
+		return pb, pb
+	case ka == atComma: // and b ends the object or array: a has a member more
+		return pa, pa
+	case kb == atComma:
+		return pb, pb
 	}
-	return ptr
+	return pa, pb
+}
+
+// Where a byte falls in JSON text, for pointerAt.
+const (
+	inMember = iota // in a member's name or value, or an element
+	atComma         // at the comma before a member or element
+	atClose         // at the end of an object or array, or of the text
+)
+
+// showMembers names the members where two documents part, for a person.
+func showMembers(want, got string) string {
+	if want == got {
+		return " at " + showPointer(want)
+	}
+	return " at " + showPointer(want) + " (want) and " + showPointer(got) + " (got)"
 }
 
 // pointerAt returns the JSON Pointer of the member of the compact JSON
-// text doc that holds byte p, and whether p ends an object or array (or
-// the text) rather than falling in one of its members. At a comma it
-// names the member after it.
-func pointerAt(doc []byte, p int) (string, bool) {
+// text doc that holds byte p, and where p falls: in a member, at a comma
+// (the pointer then names the member after it), or at the end of an
+// object or array (the pointer names it).
+func pointerAt(doc []byte, p int) (string, int) {
 	type level struct {
 		obj   bool
 		key   []byte // the current member's name, quoted, in an object
@@ -248,27 +271,34 @@ func pointerAt(doc []byte, p int) (string, bool) {
 	if p < len(doc) {
 		at = doc[p]
 	}
-	ended := p >= len(doc) || at == '}' || at == ']'
-	if n := len(stack); n > 0 && at == ',' {
-		top := &stack[n-1]
+	where := inMember
+	switch {
+	case at == '"' && len(stack) > 0 && stack[len(stack)-1].obj && stack[len(stack)-1].key == nil:
+		stack[len(stack)-1].key = doc[p:stringEnd(doc, p)] // a name starts at p
+	case p >= len(doc) || at == '}' || at == ']':
+		where = atClose
+		if len(stack) > 0 {
+			stack = stack[:len(stack)-1]
+		}
+	case at == ',' && len(stack) > 0:
+		where = atComma
+		top := &stack[len(stack)-1]
 		top.key, top.index = doc[p+1:stringEnd(doc, p+1)], top.index+1
 		if !top.obj {
 			top.key = nil
 		}
 	}
-	if ended && len(stack) > 0 {
-		stack = stack[:len(stack)-1]
-	}
 	var b strings.Builder
 	for _, l := range stack {
-		b.WriteByte('/')
 		if !l.obj {
+			b.WriteByte('/')
 			b.WriteString(strconv.Itoa(l.index))
 			continue
 		}
 		if len(l.key) < 2 {
 			continue // not JSON text
 		}
+		b.WriteByte('/')
 		name := l.key[1 : len(l.key)-1]
 		if bytes.IndexByte(name, '\\') >= 0 {
 			var s string
@@ -287,5 +317,5 @@ func pointerAt(doc []byte, p int) (string, bool) {
 			}
 		}
 	}
-	return b.String(), ended
+	return b.String(), where
 }

@@ -37,7 +37,10 @@ func decodeFile(data []byte, f *File) error {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(f)
 	if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) && te.Field != "" {
-		ptr := "/" + strings.ReplaceAll(te.Field, ".", "/")
+		ptr := "/" + strings.ReplaceAll(te.Field, ".", "/") // without the indices
+		if te.Offset > 0 && te.Offset <= int64(len(data)) {
+			ptr, _ = pointerAt(data, int(te.Offset)-1) // the value's last byte
+		}
 		return fmt.Errorf("%s%s at %q: want %s, not %s", stepOf(data, ptr), "wrong type", ptr, te.Type, te.Value)
 	}
 	return err

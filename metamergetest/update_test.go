@@ -164,3 +164,34 @@ func TestReplayUnknownMemberNamesStep(t *testing.T) {
 		})
 	}
 }
+
+// TestReplayNamesMember checks that a failure names the file, the step
+// with its comment, and the member where the outcomes part.
+func TestReplayNamesMember(t *testing.T) {
+	t.Setenv(metamergetest.UpdateEnv, "")
+	b, err := os.ReadFile(filepath.Join("testdata", "profile.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := strings.Replace(string(b), `"theme": "dark",
+          "addresses"`, `"theme": "light",
+          "addresses"`, 1)
+	stale = strings.Replace(stale, `"pointer": "/user_metadata/prefs.lang"`, `"pointer": "/user_metadata/x"`, 1)
+	path := filepath.Join(t.TempDir(), "profile.json")
+	if err := os.WriteFile(path, []byte(stale), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := record(t, func(tb testing.TB) { metamergetest.Replay(tb, path) })
+	want := []string{
+		path + `: step 1 (a nested object is replaced whole (R3)) at "/user_metadata/theme":`,
+		path + `: step 2 (dotted names are rejected (R7) and the profile stays as it was) at "/user_metadata/x":`,
+	}
+	if len(r.errors) != len(want) {
+		t.Fatalf("failures %q", r.errors)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(r.errors[i], w) {
+			t.Errorf("failure %d:\n%s\nwant it to start %q", i+1, r.errors[i], w)
+		}
+	}
+}
