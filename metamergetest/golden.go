@@ -98,9 +98,14 @@ type Step struct {
 // [metamerge.Errors] gives them, or, for an error of a [Merger] that is
 // not the library's, its message alone.
 type Error struct {
-	Code    string `json:"code,omitempty"`
+	// Code is the violation's code, such as "invalid_key".
+	Code string `json:"code,omitempty"`
+	// Pointer is where it is, a JSON Pointer into the patch (or, with
+	// Stored, into the stored document).
 	Pointer string `json:"pointer"`
-	Stored  bool   `json:"stored,omitempty"`
+	// Stored is set when the violation is in the stored document.
+	Stored bool `json:"stored,omitempty"`
+	// Message is the text of an error known by nothing else.
 	Message string `json:"message,omitempty"`
 }
 
@@ -137,8 +142,9 @@ const (
 //
 // The implementation under test is Server when set, else Merge when set,
 // else the library with User and Client; setting both Server and Merge is
-// an error. A Replayer is safe for concurrent use when its Merge or
-// Server is.
+// an error. A Replayer is safe for concurrent use when its Merge is; two
+// files replayed at once against one Server share what it stores, so run
+// them one at a time unless Seed and Path keep them apart.
 type Replayer struct {
 	// User and Client are the library's rules: the implementation when no
 	// other is set, and the source of Computed expectations.
