@@ -96,6 +96,7 @@ func ExampleServer() {
 		fmt.Println(d)
 	}
 	// Output:
-	// step 2 (a dotted name):
+	// step 2 (a dotted name) at "/user_metadata/a.b":
 	// status: want 400, got 422
+	// the library refuses the patch: invalid_key at "/user_metadata/a.b"
 }

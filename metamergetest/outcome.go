@@ -107,10 +107,19 @@ func (o outcome) account(got outcome) string {
 		return fmt.Sprintf(": no answer recorded; the implementation answered %d\n(record it with %s=1)", got.status, UpdateEnv)
 	}
 	var b strings.Builder
+	at := ""
 	if o.status != got.status {
 		fmt.Fprintf(&b, "status: want %d, got %d\n", o.status, got.status)
+		if len(o.errors) > 0 { // Computed: the library refuses the patch
+			e := o.errors[0]
+			at = showMembers(e.Pointer, e.Pointer)
+			fmt.Fprintf(&b, "the library refuses the patch: %s at %s", e.Code, showPointer(e.Pointer))
+			if len(o.errors) > 1 {
+				fmt.Fprintf(&b, " and %d more", len(o.errors)-1)
+			}
+			b.WriteByte('\n')
+		}
 	}
-	at := ""
 	if !o.sameBody(got) {
 		if o.text != "" || got.text != "" {
 			fmt.Fprintf(&b, "text: want %s, got %s\n", quoteCut(o.text), quoteCut(got.text))
