@@ -142,9 +142,8 @@ const (
 //
 // The implementation under test is Server when set, else Merge when set,
 // else the library with User and Client; setting both Server and Merge is
-// an error. A Replayer is safe for concurrent use when its Merge is; two
-// files replayed at once against one Server share what it stores, so run
-// them one at a time unless Seed and Path keep them apart.
+// an error. Two files replayed at once against one Server share what it
+// stores, so run them one at a time unless Seed and Path keep them apart.
 type Replayer struct {
 	// User and Client are the library's rules: the implementation when no
 	// other is set, and the source of Computed expectations.

@@ -156,8 +156,22 @@ func TestReplayImplementations(t *testing.T) {
 				if f := failures(t, func(tb testing.TB) { right.Record(tb, path, h) }); f != "" {
 					t.Errorf("the right implementation: %s", f)
 				}
+				if expect == metamergetest.Computed {
+					t.Setenv(metamergetest.UpdateEnv, "1") // and nothing is written
+					if f := failures(t, func(tb testing.TB) { right.Record(tb, path, h) }); f != "" {
+						t.Errorf("the right implementation, under update: %s", f)
+					}
+					if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+						t.Errorf("Computed expectations wrote %s: %v", path, err)
+					}
+					t.Setenv(metamergetest.UpdateEnv, "")
+				}
 				f := failures(t, func(tb testing.TB) { wrong.Record(tb, path, h) })
-				for _, w := range []string{path + ": " + tt.wantAt, `"home": "1 Main St"`} {
+				wantAt := tt.wantAt
+				if tt.name != "Merger" && expect == metamergetest.Computed { // by meaning: the member more
+					wantAt = `step 1 (a nested object is replaced whole (R3)) at "/user_metadata/addresses/home":`
+				}
+				for _, w := range []string{path + ": " + wantAt, `"home": "1 Main St"`} {
 					if !strings.Contains(f, w) {
 						t.Errorf("the wrong implementation's failures lack %q:\n%s", w, f)
 					}
@@ -302,6 +316,7 @@ func TestServerSettings(t *testing.T) {
 		{"too long", metamergetest.Replayer{Server: &metamergetest.Server{Handler: big, Path: "/u", Seed: s.seed}}, "step 1 (a nested object is replaced whole (R3)): an answer longer than 67108864 bytes"},
 		{"panics", metamergetest.Replayer{Server: &metamergetest.Server{Handler: panics, Path: "/u", Seed: s.seed}}, "step 1 (a nested object is replaced whole (R3)): the handler panicked: boom"},
 		{"not JSON", metamergetest.Replayer{Merge: func(string, []byte, []byte) ([]byte, error) { return []byte("{"), nil }}, `the Merger returned a result that is not JSON: "{"`},
+		{"unreachable", metamergetest.Replayer{Server: &metamergetest.Server{URL: "http://127.0.0.1:1", Path: "/u", Seed: s.seed}}, "step 1 (a nested object is replaced whole (R3)): Patch \"http://127.0.0.1:1/u\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -324,5 +339,58 @@ func TestReplayWrongTypeNamesStep(t *testing.T) {
 	_, err := metamergetest.Replayer{}.Check(path)
 	if err == nil || !strings.Contains(err.Error(), `step 2 (c): wrong type at "/steps/1/status"`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestComputedByMeaning checks that with Computed expectations a server's
+// body is compared by meaning: a service that stores profiles in a map
+// answers its members sorted, and passes; one that rounds numbers through
+// float64 (H5) or changes a value fails, naming the member.
+func TestComputedByMeaning(t *testing.T) {
+	t.Setenv(metamergetest.UpdateEnv, "")
+	reencode := func(numbers bool, change string) func(stored, patch []byte) ([]byte, error) {
+		return func(stored, patch []byte) ([]byte, error) {
+			merged, err := metamerge.MergeUser(stored, patch)
+			if err != nil {
+				return nil, err
+			}
+			var v map[string]any
+			dec := json.NewDecoder(bytes.NewReader(merged))
+			if !numbers {
+				dec.UseNumber()
+			}
+			dec.Decode(&v)
+			if change != "" {
+				v["email"] = change
+			}
+			return json.Marshal(v)
+		}
+	}
+	tests := []struct {
+		reason string
+		merge  func(stored, patch []byte) ([]byte, error)
+		want   []string // the start of each difference
+	}{
+		{"members sorted: the same meaning", reencode(false, ""), nil},
+		{"12345678901234567890 rounded through float64", reencode(true, ""), []string{
+			`step 3 ({} removes app_metadata (R6); null removes a key (R3)) at "/user_metadata/score":`}},
+		{"an email changed", reencode(false, "eve@example.com"), []string{
+			`step 1 (a nested object is replaced whole (R3)) at "/email":`,
+			`step 3 ({} removes app_metadata (R6); null removes a key (R3)) at "/email":`}},
+	}
+	for _, tt := range tests {
+		s := &store{merge: tt.merge}
+		r := metamergetest.Replayer{Server: &metamergetest.Server{Handler: s, Path: "/u", Seed: s.seed}, Expect: metamergetest.Computed}
+		diffs, err := r.Check(filepath.Join("testdata", "profile.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := len(diffs) == len(tt.want)
+		for i := range tt.want {
+			ok = ok && strings.HasPrefix(diffs[i], tt.want[i])
+		}
+		if !ok {
+			t.Errorf("%s: differences\n%s\nwant them to start %q", tt.reason, strings.Join(diffs, "\n"), tt.want)
+		}
 	}
 }

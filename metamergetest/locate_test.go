@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestFirstDifference names the member where two documents part, for the
@@ -150,6 +152,46 @@ func TestFirstDifferenceGenerated(t *testing.T) {
 		}
 		if pa, pb := firstDifference(a, b); pa != p || pb != p {
 			t.Errorf("case %d: %s → %s: %s\n%s\ngot %q and %q, want %q", i, old, leaf.leaf, a, b, pa, pb, p)
+		}
+	}
+}
+
+// TestServerClient checks the client a Server uses: the caller's, or one
+// with a timeout of 30 seconds a request, as Server's doc says.
+func TestServerClient(t *testing.T) {
+	if c := (&Server{}).client(); c.Timeout != 30*time.Second {
+		t.Errorf("the default client's timeout is %v", c.Timeout)
+	}
+	mine := &http.Client{}
+	if c := (&Server{Client: mine}).client(); c != mine {
+		t.Error("the caller's client is not used")
+	}
+}
+
+// TestMeaningDifference names the member where two documents part by
+// meaning, whatever their order and spelling; each case gives a reason.
+func TestMeaningDifference(t *testing.T) {
+	deep := func(n int, leaf string) string { return strings.Repeat(`{"a":`, n) + leaf + strings.Repeat("}", n) }
+	tests := []struct {
+		reason, a, b, want string
+		located            bool
+	}{
+		{"order and spelling aside, one value", `{"a":1,"b":{"c":1.0,"d":2}}`, `{"b":{"d":2,"c":10e-1},"a":2}`, "/a", true},
+		{"nested", `{"a":1,"b":{"c":1.0,"d":2}}`, `{"b":{"d":3,"c":1},"a":1}`, "/b/d", true},
+		{"a member more", `{"a":1}`, `{"b":2,"a":1}`, "/b", true},
+		{"an element more", `[1,[2]]`, `[1,[2,3]]`, "/1/1", true},
+		{"names escaped", `{"x/y":{"~":1}}`, `{"x\/y":{"~":2}}`, "/x~1y/~0", true},
+		{"deeper than 32 levels: named to 32", deep(40, "1"), deep(40, "2"), strings.Repeat("/a", 32), true},
+		{"over the budget: not located", `{"a":1}`, `{"a":2}`, "", false},
+	}
+	for _, tt := range tests {
+		budget := 1 << 20
+		if !tt.located {
+			budget = 10
+		}
+		got, ok := meaningDifference([]byte(tt.a), []byte(tt.b), budget)
+		if got != tt.want || ok != tt.located {
+			t.Errorf("%s: got %q, %v; want %q, %v", tt.reason, got, ok, tt.want, tt.located)
 		}
 	}
 }

@@ -133,7 +133,12 @@ func (o outcome) account(got outcome) string {
 			}
 			b.WriteString(c.Check(conformance.Output{Result: got.body}))
 		}
-		if o.body != nil && got.body != nil {
+		switch {
+		case o.meaning && got.body != nil:
+			if p, ok := meaningDifference(o.body, got.body, maxMeaningBytes); ok {
+				at = showMembers(p, p)
+			}
+		case o.body != nil && got.body != nil:
 			at = showMembers(firstDifference(o.body, got.body))
 		}
 	}
@@ -236,6 +241,73 @@ const (
 	atComma         // at the comma before a member or element
 	atClose         // at the end of an object or array, or of the text
 )
+
+// maxMeaningBytes is the most bytes of two documents that
+// meaningDifference reads; past it a difference by meaning is not located.
+const maxMeaningBytes = 1 << 20
+
+// meaningDifference returns the JSON Pointer of the first member, by
+// name, or element where two JSON documents that differ by meaning
+// (metamerge.Equal) part, the members of an object taken in the order of
+// their names; false when the documents together exceed budget bytes,
+// which bounds the cost to a few times budget at each of 32 levels at
+// most.
+func meaningDifference(a, b []byte, budget int) (string, bool) {
+	if len(a)+len(b) > budget {
+		return "", false
+	}
+	var ptr strings.Builder
+	for range 32 {
+		var ma, mb map[string]json.RawMessage
+		var aa, ab []json.RawMessage
+		switch {
+		case json.Unmarshal(a, &ma) == nil && json.Unmarshal(b, &mb) == nil && ma != nil && mb != nil:
+			names := make([]string, 0, len(ma)+len(mb))
+			for k := range ma {
+				names = append(names, k)
+			}
+			for k := range mb {
+				if _, ok := ma[k]; !ok {
+					names = append(names, k)
+				}
+			}
+			slices.Sort(names)
+			next := false
+			for _, k := range names {
+				va, oka := ma[k]
+				vb, okb := mb[k]
+				if eq, err := metamerge.Equal(va, vb); oka && okb && err == nil && eq {
+					continue
+				}
+				ptr.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k))
+				if !oka || !okb {
+					return ptr.String(), true
+				}
+				a, b, next = va, vb, true
+				break
+			}
+			if !next {
+				return ptr.String(), true
+			}
+		case json.Unmarshal(a, &aa) == nil && json.Unmarshal(b, &ab) == nil && aa != nil && ab != nil:
+			i := 0
+			for i < len(aa) && i < len(ab) {
+				if eq, err := metamerge.Equal(aa[i], ab[i]); err != nil || !eq {
+					break
+				}
+				i++
+			}
+			ptr.WriteString("/" + strconv.Itoa(i))
+			if i >= len(aa) || i >= len(ab) {
+				return ptr.String(), true
+			}
+			a, b = aa[i], ab[i]
+		default:
+			return ptr.String(), true
+		}
+	}
+	return ptr.String(), true
+}
 
 // showMembers names the members where two documents part, for a person.
 func showMembers(want, got string) string {

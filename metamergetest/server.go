@@ -100,13 +100,17 @@ func (s *Server) apply(patch []byte) (o outcome, err error) {
 	return o, nil
 }
 
+// client returns the client that sends the requests.
+func (s *Server) client() *http.Client {
+	if s.Client != nil {
+		return s.Client
+	}
+	return &http.Client{Timeout: 30 * time.Second}
+}
+
 // send sends req to the server at URL.
 func (s *Server) send(req *http.Request) (int, []byte, error) {
-	client := s.Client
-	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
-	}
-	resp, err := client.Do(req)
+	resp, err := s.client().Do(req)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -145,6 +145,8 @@ func TestReplayUnknownMemberNamesStep(t *testing.T) {
 			[]string{"step 1", `"/steps/0/Result"`}},
 		{"at the root", `{"kind":"user","stored":{},"steps":[],"extra":1}`,
 			[]string{`"/extra"`}},
+		{"a duplicate name in a patch", `{"kind":"user","stored":{},"steps":[` + ok + `,{"comment":"twice","patch":{"user_metadata":{"a":1,"a":2}}}]}`,
+			[]string{"step 2 (twice)", `duplicate_key at "/steps/1/patch/user_metadata/a"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -156,7 +158,10 @@ func TestReplayUnknownMemberNamesStep(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			for _, w := range append(tt.want, path, "unknown member") {
+			if !strings.HasPrefix(tt.name, "a duplicate") {
+				tt.want = append(tt.want, "unknown member")
+			}
+			for _, w := range append(tt.want, path) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
