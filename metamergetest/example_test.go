@@ -100,3 +100,22 @@ func ExampleServer() {
 	// status: want 400, got 422
 	// the library refuses the patch: invalid_key at "/user_metadata/a.b"
 }
+
+// Record your own code's outcomes of a history kept in code: the golden
+// file holds the history and what each step gave, and
+// METAMERGETEST_UPDATE=1 go test writes it, creating it when missing.
+func ExampleReplayer_Record() {
+	myMerge := func(kind string, stored, patch []byte) ([]byte, error) {
+		return metamerge.MergeUser(stored, patch) // your own merge
+	}
+	_ = func(t *testing.T) { // func TestMyMerge(t *testing.T) in a _test.go file
+		metamergetest.Replayer{Merge: myMerge}.Record(t, "testdata/theme.json", metamergetest.File{
+			Kind:   "user",
+			Stored: []byte(`{"user_id":"auth0|42","user_metadata":{"theme":"dark"}}`),
+			Steps: []metamergetest.Step{
+				{Comment: "null removes a key", Patch: []byte(`{"user_metadata":{"theme":null}}`)},
+				{Comment: "dotted names are refused", Patch: []byte(`{"user_metadata":{"a.b":1}}`)},
+			},
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package metamergetest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -194,4 +195,24 @@ func TestMeaningDifference(t *testing.T) {
 			t.Errorf("%s: got %q, %v; want %q, %v", tt.reason, got, ok, tt.want, tt.located)
 		}
 	}
+}
+
+// FuzzFirstDifference checks that locating a difference never panics,
+// whatever the texts, JSON or not, and that two equal texts part nowhere
+// but at their end.
+func FuzzFirstDifference(f *testing.F) {
+	for _, s := range [][2]string{{`{"a":1}`, `{"a":12}`}, {`[1,`, `[1]`}, {`{"`, `{"a`}, {`{"a":{}}`, `{"a":{"b":1}}`}, {`,`, `}`}, {`"\`, `"\"`}} {
+		f.Add([]byte(s[0]), []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		firstDifference(a, b)
+		meaningDifference(a, b, 1<<20)
+		if json.Valid(a) {
+			var c bytes.Buffer
+			json.Compact(&c, a)
+			if pa, pb := firstDifference(c.Bytes(), c.Bytes()); pa != pb {
+				t.Errorf("a text differs from itself at %q and %q", pa, pb)
+			}
+		}
+	})
 }
