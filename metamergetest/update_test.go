@@ -12,7 +12,7 @@ import (
 	"github.com/metamerge/metamerge/metamergetest"
 )
 
-// recorder is a testing.TB that keeps what a helper reports instead of
+// recorder is a testing.TB that keeps what a replay reports instead of
 // failing the test that runs it, so that a test can check the failures of
 // another.
 type recorder struct {
