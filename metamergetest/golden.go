@@ -3,26 +3,32 @@ package metamergetest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"slices"
+	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/metamerge/metamerge"
-	"github.com/metamerge/metamerge/conformance"
 )
 
-// UpdateEnv is the environment variable that makes [Replay] rewrite the
-// expectations of golden files instead of comparing them: run
+// UpdateEnv is the environment variable that makes [Replay] and
+// [Replayer.Record] rewrite the expectations of golden files instead of
+// comparing them, and Record create the files that are missing: run
 //
 //	METAMERGETEST_UPDATE=1 go test ./...
 //
-// and review the diff. It is an environment variable, not a flag, so that
-// it cannot clash with another package's -update flag.
+// and review the diff. Its value is read with [strconv.ParseBool]: 1, t,
+// T, TRUE, true and True rewrite; unset, empty, 0, f, F, FALSE, false and
+// False compare; any other value fails the test, naming the value, rather
+// than compare silently. It is an environment variable, not a flag, so
+// that it cannot clash with another package's -update flag.
 const UpdateEnv = "METAMERGETEST_UPDATE"
 
-// A golden file holds a stored document, a sequence of PATCH bodies, and
-// after each one the expected document or errors:
+// File is a golden file: a stored document, a sequence of PATCH bodies
+// and, after each one, what it gave. Its JSON form, written indented:
 //
 //	{
 //	  "kind": "user",
@@ -36,76 +42,263 @@ const UpdateEnv = "METAMERGETEST_UPDATE"
 //	    {
 //	      "patch": {"user_metadata": {"a.b": 1}},
 //	      "errors": [{"code": "invalid_key", "pointer": "/user_metadata/a.b"}]
+//	    },
+//	    {
+//	      "comment": "an HTTP implementation's answer",
+//	      "patch": {"user_metadata": {"a.b": 1}},
+//	      "status": 400,
+//	      "body": {"statusCode": 400, "error": "Bad Request", "message": "…", "errorCode": "invalid_body"}
 //	    }
 //	  ]
 //	}
 //
 // kind is "user" (PATCH /api/v2/users/{id}) or "client" (PATCH
-// /api/v2/clients/{id}). Each step is merged into the document the step
-// before left; a step that fails leaves it as it was (H7). Documents are
-// JSON values, written indented (a value nested 16 levels deep in the file
-// on one line); number text and escapes are kept as written, and results
-// are compared byte for byte but for white space between tokens.
-type goldenFile struct {
-	Kind   string          `json:"kind"`
+// /api/v2/clients/{id}). Each step is applied to the document the step
+// before left; a step that fails leaves it as it was (H7). A step records
+// result or errors when the implementation is a function (the library, or
+// [Replayer.Merge]), and status with body or text when it is an HTTP
+// server ([Replayer.Server]); with [Computed] expectations a file needs no
+// more than kind, stored and the patches. Members not listed here are
+// refused, naming the step and the member's JSON Pointer in the file, and
+// so are duplicate names. Documents are JSON values, written indented (a
+// value nested 16 levels deep in the file on one line); number text and
+// escapes are kept as written, and recorded documents are compared byte
+// for byte but for white space between tokens.
+type File struct {
+	// Kind is "user" or "client".
+	Kind string `json:"kind"`
+	// Stored is the document before the first step.
 	Stored json.RawMessage `json:"stored"`
-	Steps  []goldenStep    `json:"steps"`
+	// Steps are the PATCH bodies, in order, with what each gave.
+	Steps []Step `json:"steps"`
 }
 
-type goldenStep struct {
-	Comment string          `json:"comment,omitempty"`
-	Patch   json.RawMessage `json:"patch"`
-	Result  json.RawMessage `json:"result,omitempty"`
-	Errors  []goldenError   `json:"errors,omitempty"`
+// Step is one PATCH of a [File] and what it gave. Only Patch and Comment
+// are input; the other fields are the recorded outcome, which
+// [Replayer.Record] and the rewriting of [UpdateEnv] fill in.
+type Step struct {
+	// Comment says what the step is for; failures quote it.
+	Comment string `json:"comment,omitempty"`
+	// Patch is the PATCH body.
+	Patch json.RawMessage `json:"patch"`
+	// Result is the document a function implementation returned.
+	Result json.RawMessage `json:"result,omitempty"`
+	// Errors are the violations a function implementation returned, in
+	// order.
+	Errors []Error `json:"errors,omitempty"`
+	// Status is an HTTP implementation's status code.
+	Status int `json:"status,omitempty"`
+	// Body is an HTTP implementation's answer when it is JSON.
+	Body json.RawMessage `json:"body,omitempty"`
+	// Text is an HTTP implementation's answer when it is not JSON.
+	Text string `json:"text,omitempty"`
 }
 
-// goldenError is a violation in a golden file: its code and place.
-type goldenError struct {
-	Code    string `json:"code"`
+// Error is a violation in a golden file: its code and place, as
+// [metamerge.Errors] gives them, or, for an error of a [Merger] that is
+// not the library's, its message alone.
+type Error struct {
+	// Code is the violation's code, such as "invalid_key".
+	Code string `json:"code,omitempty"`
+	// Pointer is where it is, a JSON Pointer into the patch (or, with
+	// Stored, into the stored document).
 	Pointer string `json:"pointer"`
-	Stored  bool   `json:"stored,omitempty"`
+	// Stored is set when the violation is in the stored document.
+	Stored bool `json:"stored,omitempty"`
+	// Message is the text of an error known by nothing else.
+	Message string `json:"message,omitempty"`
 }
 
-// Replayer replays golden files with its rules. The zero Replayer uses
-// Auth0's rules.
+// Merger is an implementation under test as a function: it applies patch
+// to stored, documents of the kind ("user" or "client"), and returns the
+// new document or an error. The violations of an error that wraps the
+// library's are recorded by code and pointer ([metamerge.Errors]); any
+// other error by its message.
+type Merger func(kind string, stored, patch []byte) ([]byte, error)
+
+// Expectations says where a [Replayer] takes the expected outcome of each
+// step from.
+type Expectations int
+
+const (
+	// Recorded expectations are the file's own: the outcomes recorded from
+	// the implementation under test, rewritten under [UpdateEnv].
+	Recorded Expectations = iota
+	// Computed expectations are the library's outcomes with the
+	// Replayer's User and Client rules (Auth0's, for the zero values), so
+	// that an implementation is checked against the rules with nothing
+	// recorded: the file's results, errors and answers are not read and
+	// never written. A function must give the library's result byte for
+	// byte, or its violations. A server must answer 200 with a body that
+	// means the same as the library's result ([metamerge.Equal], D2: key
+	// order and number spelling aside), or, where the library refuses the
+	// patch, 400 with any body.
+	Computed
+)
+
+// Replayer replays golden files against an implementation. The zero
+// Replayer replays them against the library with Auth0's rules, and
+// compares with the outcomes recorded in the files.
+//
+// The implementation under test is Server when set, else Merge when set,
+// else the library with User and Client; setting both Server and Merge is
+// an error. Two files replayed at once against one Server share what it
+// stores, so run them one at a time unless Seed and Path keep them apart.
 type Replayer struct {
+	// User and Client are the library's rules: the implementation when no
+	// other is set, and the source of Computed expectations.
 	User   metamerge.UserRules
 	Client metamerge.ClientRules
+	// Merge is an implementation under test as a function.
+	Merge Merger
+	// Server is an implementation under test over HTTP.
+	Server *Server
+	// Expect says where expected outcomes come from; the zero value is
+	// Recorded.
+	Expect Expectations
 }
 
-// Replay replays the golden file at path with Auth0's rules; see
-// [Replayer.Replay].
+// Replay replays the golden file at path against the library with
+// Auth0's rules; see [Replayer.Replay].
 func Replay(t testing.TB, path string) {
 	t.Helper()
 	Replayer{}.Replay(t, path)
 }
 
-// Replay replays the golden file at path and fails t with an indented
-// line diff for each step whose result or errors differ from the file.
-// With the environment variable named by [UpdateEnv] set to 1, it
-// rewrites the file's results and errors instead (keeping its stored
-// document, patches and comments) and fails nothing.
+// Replay replays the golden file at path, which holds the history and,
+// with Recorded expectations, the outcomes. It fails t, naming the file,
+// the step (its number and comment) and the member (its JSON Pointer) and
+// showing an indented line diff, for each step whose outcome differs from
+// the expected one; at most 10 steps are shown in full, the others named.
+// Under [UpdateEnv], with Recorded expectations, it rewrites the file's
+// outcomes instead (keeping its stored document, patches and comments) and
+// fails nothing. A file that cannot be read or is not in the format of
+// [File] fails t at once; a missing file cannot be created here, since the
+// history is in it: give the history to [Replayer.Record] instead.
 func (r Replayer) Replay(t testing.TB, path string) {
 	t.Helper()
-	update := os.Getenv(UpdateEnv) == "1"
+	update := updating(t) && r.Expect == Recorded
 	diffs, rewritten, err := r.replay(path, !update)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("%w (Replay reads the history from the file: write it, or give the history to Replayer.Record, which creates the file under %s=1)", err, UpdateEnv)
+		}
+		t.Fatal(err)
+	}
+	r.finish(t, path, diffs, rewritten)
+}
+
+// Record runs the history h (its kind, stored document, and each step's
+// comment and patch; the outcomes in h are ignored) against the
+// implementation, and compares each step's outcome with the golden file
+// at path, which holds h with the recorded outcomes; failures are those of
+// [Replayer.Replay], and a file that holds another history fails too.
+// Under [UpdateEnv], with Recorded expectations, it writes the file
+// instead, creating it and its directory when missing. With Computed
+// expectations the file is not read or written: path only names the
+// history in failures.
+func (r Replayer) Record(t testing.TB, path string, h File) {
+	t.Helper()
+	update := updating(t) && r.Expect == Recorded
+	f := File{Kind: h.Kind, Stored: h.Stored, Steps: make([]Step, len(h.Steps))}
+	for i, s := range h.Steps {
+		f.Steps[i] = Step{Comment: s.Comment, Patch: s.Patch}
+	}
+	if r.Expect == Recorded {
+		old, err := readFile(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && update:
+		case errors.Is(err, fs.ErrNotExist):
+			t.Fatalf("metamergetest: %s: no golden file; create it with %s=1 go test", path, UpdateEnv)
+		case err != nil:
+			t.Fatal(err)
+		default:
+			d := otherHistory(old, &f)
+			if d != "" && !update {
+				t.Fatalf("metamergetest: %s holds another history: %s\n(rewrite it with %s=1)", path, d, UpdateEnv)
+			}
+			if d == "" {
+				copy(f.Steps, old.Steps) // the same inputs, and the outcomes to compare with
+			}
+		}
+	}
+	diffs, err := r.run(path, &f, !update)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var rewritten []byte
 	if update {
+		b, err := marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rewritten = indentFile(b)
+	}
+	r.finish(t, path, diffs, rewritten)
+}
+
+// finish writes the rewritten file, or reports the differences.
+func (r Replayer) finish(t testing.TB, path string, diffs []string, rewritten []byte) {
+	t.Helper()
+	if rewritten != nil {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(path, rewritten, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
+	hint := fmt.Sprintf("rewrite the expectations with %s=1", UpdateEnv)
+	if r.Expect == Computed {
+		hint = "the expectations are the library's rules"
+	}
 	for _, d := range diffs {
-		t.Errorf("%s: %s\n(rewrite the expectations with %s=1)", path, d, UpdateEnv)
+		t.Errorf("%s: %s\n(%s)", path, d, hint)
 	}
 }
 
+// updating reads UpdateEnv, failing t when its value is not a boolean.
+func updating(t testing.TB) bool {
+	t.Helper()
+	v := os.Getenv(UpdateEnv)
+	if v == "" {
+		return false
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		t.Fatalf("metamergetest: %s=%q is not a boolean (1, t, true, TRUE to rewrite; 0, f, false, FALSE or unset to compare): neither done", UpdateEnv, v)
+	}
+	return b
+}
+
+// otherHistory says how the file old differs from the history f, or
+// returns "".
+func otherHistory(old, f *File) string {
+	switch {
+	case old.Kind != f.Kind:
+		return fmt.Sprintf("kind %q, not %q", old.Kind, f.Kind)
+	case !bytes.Equal(compact(old.Stored), compact(f.Stored)):
+		return "another stored document"
+	case len(old.Steps) != len(f.Steps):
+		return fmt.Sprintf("%d steps, not %d", len(old.Steps), len(f.Steps))
+	}
+	for i := range f.Steps {
+		o, s := &old.Steps[i], &f.Steps[i]
+		if o.Comment != s.Comment || !bytes.Equal(compact(o.Patch), compact(s.Patch)) {
+			return stepName(i, s.Comment) + " has another comment or patch"
+		}
+	}
+	return ""
+}
+
 // Check replays the golden file at path and returns an account of each
-// step that differs from it, or nothing when all match. It is what Replay
-// does, for use outside a test.
+// step that differs from its expectation, each naming the step and the
+// member as Replay's failures do (but not the file, which the caller
+// knows), or nothing when all match. It is what Replay does, for use
+// outside a test; it never rewrites the file. The error says why the file
+// could not be replayed: unreadable, not in the format of [File], or an
+// implementation that could not be reached.
 func (r Replayer) Check(path string) ([]string, error) {
 	diffs, _, err := r.replay(path, true)
 	return diffs, err
@@ -116,75 +309,106 @@ func (r Replayer) Check(path string) ([]string, error) {
 // costs what its documents cost, not that many diffs of them.
 const maxShown = 10
 
-// replay runs the file's steps; it returns the differences when compare
-// is set, else the file rewritten with what the library gave.
-func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten []byte, err error) {
+// readFile reads and decodes the golden file at path.
+func readFile(path string) (*File, error) {
 	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f File
+	if err := decodeFile(data, &f); err != nil {
+		return nil, fmt.Errorf("metamergetest: %s: %v", path, err)
+	}
+	return &f, nil
+}
+
+// replay runs the file's steps; it returns the differences when compare
+// is set, else the file rewritten with what the implementation gave.
+func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten []byte, err error) {
+	f, err := readFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	var f goldenFile
-	if err := decodeStrict(data, &f); err != nil {
-		return nil, nil, fmt.Errorf("metamergetest: %s: %v", path, err)
-	}
-	var merge func(stored, patch []byte) ([]byte, error)
-	switch f.Kind {
-	case "user":
-		merge = r.User.Merge
-	case "client":
-		merge = r.Client.Merge
-	default:
-		return nil, nil, fmt.Errorf("metamergetest: %s: kind must be user or client, not %q", path, f.Kind)
-	}
-	if len(f.Stored) == 0 {
-		return nil, nil, fmt.Errorf("metamergetest: %s: no stored document", path)
-	}
-	doc := compact(f.Stored)
-	for i := range f.Steps {
-		step := &f.Steps[i]
-		if len(step.Patch) == 0 {
-			return nil, nil, fmt.Errorf("metamergetest: %s: step %d has no patch", path, i+1)
-		}
-		result, err := merge(doc, compact(step.Patch))
-		var got []goldenError
-		for _, e := range metamerge.Errors(err) {
-			got = append(got, goldenError{Code: string(e.Code), Pointer: e.Pointer, Stored: e.Stored})
-		}
-		if err != nil && got == nil {
-			return nil, nil, fmt.Errorf("metamergetest: %s: step %d: %v", path, i+1, err)
-		}
-		name := fmt.Sprintf("step %d", i+1)
-		if step.Comment != "" {
-			name += " (" + step.Comment + ")"
-		}
-		if compare {
-			want := conformance.Case{Want: conformance.Output{Errors: errorsOf(step.Errors)}}
-			if step.Result != nil {
-				want.Want.Result = compact(step.Result)
-			}
-			switch {
-			case len(diffs) >= maxShown && (!bytes.Equal(want.Want.Result, result) || !slices.Equal(step.Errors, got)):
-				diffs = append(diffs, name+" differs too")
-			case len(diffs) < maxShown:
-				if d := want.Check(conformance.Output{Result: result, Errors: errorsOf(got)}); d != "" {
-					diffs = append(diffs, name+":\n"+d)
-				}
-			}
-		}
-		step.Result, step.Errors = nil, got
-		if err == nil {
-			doc = result
-			step.Result = result
-		}
+	if diffs, err = r.run(path, f, compare); err != nil {
+		return nil, nil, err
 	}
 	if compare {
 		return diffs, nil, nil
 	}
-	rewritten, err = marshal(f)
+	b, err := marshal(f)
 	if err != nil {
 		return nil, nil, err
 	}
-	return diffs, indentFile(rewritten), nil
+	return nil, indentFile(b), nil
+}
+
+// run runs f's steps against the implementation; with compare it returns
+// the differences from the expectations, else it records each step's
+// outcome in f.
+func (r Replayer) run(path string, f *File, compare bool) (diffs []string, err error) {
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("metamergetest: %s: "+format, append([]any{path}, args...)...)
+	}
+	if f.Kind != "user" && f.Kind != "client" {
+		return nil, fail("kind must be user or client, not %q", f.Kind)
+	}
+	if len(f.Stored) == 0 {
+		return nil, fail("no stored document")
+	}
+	impl, err := r.implementation(f.Kind, compact(f.Stored))
+	if err != nil {
+		return nil, fail("%v", err)
+	}
+	var ref implementation
+	if r.Expect == Computed {
+		ref = r.library(f.Kind, compact(f.Stored))
+	}
+	for i := range f.Steps {
+		step := &f.Steps[i]
+		name := stepName(i, step.Comment)
+		if len(step.Patch) == 0 {
+			return nil, fail("%s has no patch", name)
+		}
+		patch := compact(step.Patch)
+		got, err := impl.apply(patch)
+		if err != nil {
+			return nil, fail("%s: %v", name, err)
+		}
+		var want outcome
+		if ref != nil {
+			if want, err = ref.apply(patch); err != nil {
+				return nil, fail("%s: %v", name, err)
+			}
+			if got.http {
+				want = want.asAnswer()
+			}
+		} else {
+			want = recorded(step, got.http)
+		}
+		if compare {
+			switch {
+			case len(diffs) >= maxShown && !want.same(got):
+				diffs = append(diffs, name+" differs too")
+			case len(diffs) < maxShown:
+				if d := want.account(got); d != "" {
+					diffs = append(diffs, name+d)
+				}
+			}
+		}
+		if r.Expect == Recorded {
+			got.record(step)
+		}
+	}
+	return diffs, nil
+}
+
+// stepName names the step of index i for a person.
+func stepName(i int, comment string) string {
+	name := fmt.Sprintf("step %d", i+1)
+	if comment != "" {
+		name += " (" + comment + ")"
+	}
+	return name
 }
 
 // maxFileIndent is the depth past which a rewritten golden file writes a
@@ -277,18 +501,6 @@ func valueEnd(src []byte, i int) int {
 		}
 	}
 	return len(src)
-}
-
-// errorsOf turns a golden file's errors into a Case's.
-func errorsOf(errs []goldenError) []conformance.Violation {
-	out := make([]conformance.Violation, len(errs))
-	for i, e := range errs {
-		out[i] = conformance.Violation{Code: e.Code, Pointer: e.Pointer, Stored: e.Stored}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // compact removes the white space between tokens, keeping number text and

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -372,4 +373,56 @@ func TestRunHostileChild(t *testing.T) {
 		Run(t, func(in Input) Output { return Output{Result: answers[in.Name]} }, Cases(cases))
 	})
 	fmt.Printf("hostile run: %d bytes of answers, %d allocated\n", input, alloc)
+}
+
+// TestReplayBoundsHostileAnswers replays a one-step file against handlers
+// that answer the hostile documents, differing at their end from the
+// recorded answer, and against Auth0's rules: the failure is bounded, and
+// so is what the replay allocates, a small multiple of the file and the
+// answer.
+func TestReplayBoundsHostileAnswers(t *testing.T) {
+	var w worst
+	defer func() { t.Logf("Replay of hostile answers: worst %v", w) }()
+	for _, size := range hostileSizes() {
+		for _, h := range hostileDocs {
+			doc := h.gen(size)
+			answer := mutate(doc)
+			handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(answer) })
+			server := &Server{Handler: handler, Path: "/u", Seed: func(string, []byte) error { return nil }}
+			body := doc
+			if !json.Valid(doc) {
+				body, _ = json.Marshal(string(doc))
+			}
+			file := fmt.Sprintf(`{"kind":"user","stored":{},"steps":[{"comment":"c","patch":{},"status":200,"body":%s}]}`, body)
+			if !json.Valid(doc) {
+				file = fmt.Sprintf(`{"kind":"user","stored":{},"steps":[{"comment":"c","patch":{},"status":200,"text":%s}]}`, body)
+			}
+			path := filepath.Join(t.TempDir(), "golden.json")
+			if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, expect := range []Expectations{Recorded, Computed} {
+				name := fmt.Sprintf("%s %d, expectations %d (%s)", h.name, size, expect, h.reason)
+				var diffs []string
+				var err error
+				start := time.Now()
+				alloc := allocated(func() { diffs, err = Replayer{Server: server, Expect: expect}.Check(path) })
+				in := len(file) + len(answer)
+				w.see(name, alloc, in, time.Since(start))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				if limit := uint64(replayFactor*in + replaySlack); alloc > limit {
+					t.Errorf("%s: allocated %d bytes for %d of file and answer, more than %d", name, alloc, in, limit)
+				}
+				total := 0
+				for _, d := range diffs {
+					total += len(d)
+				}
+				if len(diffs) != 1 || !strings.HasPrefix(diffs[0], "step 1 (c)") || total > 2*maxAccount {
+					t.Errorf("%s: %d differences of %d bytes: %s", name, len(diffs), total, cutForLog(strings.Join(diffs, "\n")))
+				}
+			}
+		}
+	}
 }

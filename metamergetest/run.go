@@ -1,7 +1,19 @@
 // Package metamergetest helps other people's tests: it runs metamerge's
 // golden vectors against any Go implementation of the rules ([Run]), and
-// replays a user's own golden files of profile updates against the library
-// ([Replay]).
+// replays a team's own golden files of profile updates against their own
+// code ([Replayer]).
+//
+// A golden file ([File] documents the format) holds a stored profile or
+// client, a sequence of PATCH bodies and what each gave. A [Replayer]
+// replays it against the implementation under test: the library (the
+// zero Replayer, and [Replay]), a [Merger] function, or a [Server] (an
+// http.Handler or a base URL, each step a PATCH request). The expected
+// outcomes are either the ones recorded in the file from the caller's own
+// code ([Recorded], rewritten under [UpdateEnv], and created from a
+// history given in code by [Replayer.Record]), or the library's, computed
+// with Auth0's rules ([Computed]), so that a service is checked against
+// the rules without recording anything. A failure names the file, the
+// step (its number and comment) and the member (its JSON Pointer).
 //
 // The vectors are embedded in package conformance, so a module that
 // depends on metamerge runs them with no checkout; conformance is also
