@@ -71,7 +71,9 @@ func (s *Server) patch(api mgmt.Resource, docs *collection) http.HandlerFunc {
 			s.fail(w, r, api.Answer(err), err)
 			return
 		}
-		doc, err := s.update(r.Context(), docs, r.PathValue("id"), p)
+		doc, err := update(r.Context(), docs, r.PathValue("id"), func(stored []byte) ([]byte, bool, error) {
+			return p.Apply(stored, s.now())
+		})
 		if err != nil {
 			s.fail(w, r, p.Answer(err), err)
 			return
@@ -80,10 +82,10 @@ func (s *Server) patch(api mgmt.Resource, docs *collection) http.HandlerFunc {
 	}
 }
 
-// update applies p to the document with id: maxOptimistic times against
-// the other writers, then once with the collection held.
-func (s *Server) update(ctx context.Context, docs *collection, id string, p *mgmt.Patch) ([]byte, error) {
-	change := func(stored []byte) ([]byte, bool, error) { return p.Apply(stored, s.now()) }
+// update applies change to the document with id (see mgmt.Update):
+// maxOptimistic times against the other writers, then once with the
+// collection held, where no other write can come first.
+func update(ctx context.Context, docs *collection, id string, change func(stored []byte) ([]byte, bool, error)) ([]byte, error) {
 	doc, err := mgmt.Update(ctx, mgmt.Retry{Attempts: maxOptimistic}, docs, id, change)
 	if !errors.Is(err, mgmt.ErrContention) {
 		return doc, err
