@@ -107,10 +107,11 @@ func (s *Server) remove(docs *collection) http.HandlerFunc {
 	}
 }
 
-// fail sends a, the answer to err, and logs err when the answer is a 500:
-// no request causes one, so it is a fault of the fake or of its disk.
+// fail sends a, the answer to err, and logs err when the answer is a 500
+// to a client still there: no request causes one, so it is a fault of the
+// fake or of its disk (a client that hung up ends mgmt.Update early).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, a *mgmt.Answer, err error) {
-	if a.Status >= http.StatusInternalServerError {
+	if a.Status >= http.StatusInternalServerError && r.Context().Err() == nil {
 		s.logf("auth0fake: %s %s: %v", r.Method, r.URL.Path, err)
 	}
 	a.Write(w)

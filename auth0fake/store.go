@@ -144,16 +144,17 @@ func (c *collection) read(id string) ([]byte, uint64, error) {
 // when another write came first, a *mgmt.TakenError when doc holds a
 // unique value of another document, or the error of saving it.
 func (c *collection) Write(_ context.Context, id string, doc []byte, version uint64) error {
+	keys := c.keys(doc) // before the lock: it reads doc
 	defer c.writing()()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.replace(id, doc, version, true)
+	return c.replace(id, doc, keys, version, true)
 }
 
 // replace is Write; the caller holds writing and the lock, which, with
 // release, is let go while the document is saved to disk (writing keeps
 // every other writer out meanwhile).
-func (c *collection) replace(id string, doc []byte, version uint64, release bool) error {
+func (c *collection) replace(id string, doc []byte, keys []string, version uint64, release bool) error {
 	e, ok := c.byID[id]
 	switch {
 	case !ok:
@@ -161,7 +162,6 @@ func (c *collection) replace(id string, doc []byte, version uint64, release bool
 	case e.version != version:
 		return mgmt.ErrConflict
 	}
-	keys := c.keys(doc)
 	if err := c.taken(keys, id); err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (h held) Read(_ context.Context, id string) ([]byte, uint64, error) { retur
 
 // Write is collection.Write, under the lock held.
 func (h held) Write(_ context.Context, id string, doc []byte, version uint64) error {
-	return h.c.replace(id, doc, version, false)
+	return h.c.replace(id, doc, h.c.keys(doc), version, false)
 }
 
 // remove deletes the document with id, if there is one.
