@@ -109,3 +109,42 @@ func TestConcurrentDeleteAndPatch(t *testing.T) {
 		f.must(http.StatusNotFound, "GET", userPath(id), "")
 	}
 }
+
+// TestUpdateOutlastsRaces checks that a PATCH never gives up: a writer
+// that loses every race of its maxOptimistic attempts (another write
+// lands between its read and its write each time) then applies its
+// change with the collection held, in memory and on disk, and the other
+// writes are all kept.
+func TestUpdateOutlastsRaces(t *testing.T) {
+	for _, dir := range []string{"", t.TempDir()} {
+		f := newFake(t, Options{DataDir: dir})
+		id := f.createUser("busy@example.com", `"user_metadata":{}`)
+		docs := f.s.users
+		calls := 0
+		doc, err := update(context.Background(), docs, id, func(stored []byte) ([]byte, bool, error) {
+			calls++
+			if calls <= maxOptimistic { // a rival writes first, every time
+				rival := strings.Replace(string(stored), `"user_metadata":{`, fmt.Sprintf(`"user_metadata":{"rival%d":1,`, calls), 1)
+				rival = strings.Replace(rival, `,}`, `}`, 1)
+				_, version, err := docs.Read(context.Background(), id)
+				if err != nil {
+					return nil, false, err
+				}
+				if err := docs.Write(context.Background(), id, []byte(rival), version); err != nil {
+					return nil, false, err
+				}
+			}
+			return []byte(strings.Replace(string(stored), `"user_metadata":{`, `"user_metadata":{"mine":1,`, 1)), true, nil
+		})
+		if err != nil {
+			t.Fatalf("dir %q: update gave up after %d calls: %v", dir, calls, err)
+		}
+		if calls != maxOptimistic+1 {
+			t.Errorf("dir %q: change ran %d times, want %d", dir, calls, maxOptimistic+1)
+		}
+		got := gjson.Get(f.must(http.StatusOK, "GET", userPath(id), ""), "user_metadata").Map()
+		if len(got) != maxOptimistic+1 || !gjson.Valid(string(doc)) || got["mine"].Int() != 1 {
+			t.Errorf("dir %q: user_metadata %v, want mine and %d rivals", dir, got, maxOptimistic)
+		}
+	}
+}

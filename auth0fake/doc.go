@@ -1,7 +1,8 @@
 // Package auth0fake is a stateful fake of Auth0's Management API for
 // users and clients, and of the signup endpoint of its Authentication
-// API. It stores what it is sent and applies every PATCH with
-// [metamerge.MergeUser] or [metamerge.MergeClient], so a test can catch
+// API. It stores what it is sent and applies every POST and PATCH through
+// package [mgmt] (the endpoint contract M1–M7 on [metamerge.MergeUser]
+// and [metamerge.MergeClient]), so a test can catch
 // what static stubs never do: a PATCH that drops a user's nested
 // addresses, a {} that clears user_metadata, an eleventh client_metadata
 // key.
@@ -20,14 +21,14 @@
 //	                                 fields, include_fields, q, sort,
 //	                                 connection, search_engine            200
 //	GET    /api/v2/users/{id}        read: fields, include_fields         200
-//	PATCH  /api/v2/users/{id}        merge with metamerge.MergeUser       200
+//	PATCH  /api/v2/users/{id}        mgmt.Users: schema, merge, stamps    200
 //	DELETE /api/v2/users/{id}                                             204
 //	POST   /api/v2/clients           create (name required)               201
 //	GET    /api/v2/clients           list: as users, and is_global,
 //	                                 is_first_party, app_type,
 //	                                 external_client_id                   200
 //	GET    /api/v2/clients/{id}                                           200
-//	PATCH  /api/v2/clients/{id}      merge with metamerge.MergeClient     200
+//	PATCH  /api/v2/clients/{id}      mgmt.Clients: schema, merge          200
 //	DELETE /api/v2/clients/{id}                                           204
 //	POST   /dbconnections/signup     user_metadata checked by
 //	                                 metamerge.ValidateSignup (no token)  200
@@ -44,25 +45,28 @@
 //     "auth0|" and 24 hex digits (or "auth0|" and the user_id given),
 //     identities [{connection, user_id, provider "auth0", isSocial
 //     false}], created_at and updated_at as 2026-11-23T12:34:56.789Z
-//     (updated_at on every PATCH), email_verified false, name, nickname and
+//     (updated_at on every PATCH that changes something), email_verified
+//     false, name, nickname and
 //     a Gravatar picture from the email, last_password_reset when a PATCH
 //     sets a password; client_id of 32 letters and digits, client_secret of
 //     64 URL-safe characters, and the recorded defaults of a new client.
 //   - Emails stored and compared in lower case; one email and one
 //     username per connection: 409 "The user already exists." on create,
-//     400 "The specified new email already exists" on PATCH.
+//     400 "The specified new email already exists" (or "username") on
+//     PATCH, naming the value taken, the email when both are.
 //   - Request schemas: the members of each request as Auth0's API lists
 //     them (others: "Additional properties not allowed: x"), their types,
-//     required members, email format. password, verify_email and other
-//     instructions are never stored.
+//     required members, email format (package mgmt's schemas, M1).
+//     password, verify_email and other instructions are never stored (M2).
 //   - Error shapes, byte for byte: {"statusCode","error","message",
 //     "errorCode"} with invalid_body, invalid_query_string,
 //     inexistent_user, inexistent_client, auth0_idp_error, invalid_paging;
 //     401 "Missing authentication" and "Invalid token"; 413 past the body
 //     limit; signup's {"name","code","description","statusCode"}.
 //     Messages are Auth0's where known (the contract's "Auth0's error
-//     envelope", [metamerge.Error.Auth0Message]) and in the same
-//     validator's style where not (see "Decisions").
+//     envelope", [mgmt.Message]) and in the same validator's style where
+//     not (see "Decisions"); a body with several violations is answered
+//     with the first in document order (M5).
 //   - Lists: pages from 0, per_page at most 100 (default 50), the
 //     include_totals shapes of recorded answers ({"start","limit",
 //     "length","users","total"}; {"total","start","limit","clients"}),
@@ -143,12 +147,15 @@
 //
 // # Concurrency
 //
-// A Server is safe for concurrent use. Reads take a snapshot; a PATCH
-// merges the latest document outside the lock and commits only if no
-// other write came first (compare and swap; after a few lost races it
-// merges under the lock), so concurrent PATCHes of one document each
-// apply in full and none is lost. Saves to DataDir are serialized and
-// always write a document's latest state.
+// A Server is safe for concurrent use. Reads take a snapshot; a PATCH is
+// applied by [mgmt.Update] (M6): it merges the latest document outside
+// the lock and commits only if no other write came first (compare and
+// swap on a version the store keeps per write), so concurrent PATCHes of
+// one document each apply in full and none is lost. After 8 lost races
+// a PATCH merges with the collection held, so it never gives up with
+// mgmt's 409. A PATCH that changes nothing (D7) is not written: its
+// answer is the stored document, updated_at included. Saves to DataDir
+// are serialized and always write a document's latest state.
 //
 // # Security considerations
 //

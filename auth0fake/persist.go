@@ -97,7 +97,7 @@ func openCollection(dir, idPath string, keys func(doc []byte) []string) (*collec
 	if err != nil {
 		return nil, err
 	}
-	c := newCollection(&disk{dir: dir})
+	c := newCollection(keys, &disk{dir: dir})
 	var entries []*entry
 	for _, de := range names {
 		name := de.Name()
@@ -130,7 +130,7 @@ func openCollection(dir, idPath string, keys func(doc []byte) []string) (*collec
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].seq < entries[j].seq })
 	for _, e := range entries {
-		if _, ok := c.byID[e.id]; ok || c.taken(e.keys, "") {
+		if _, ok := c.byID[e.id]; ok || c.taken(e.keys, "") != nil {
 			return nil, fmt.Errorf("auth0fake: %s: %s %q or a unique value in it is taken by another file", filepath.Join(dir, fileName(e.seq)), idPath, e.id)
 		}
 		c.add(e)

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/metamerge/metamerge/mgmt"
 )
 
 // Bounds of the query string, so that no query costs more than a small
@@ -38,7 +40,7 @@ type listQuery struct {
 
 // getQuery reads the query of a request for one document: fields and
 // include_fields.
-func getQuery(values url.Values) (fieldSet, *apiError) {
+func getQuery(values url.Values) (fieldSet, *mgmt.Answer) {
 	p, err := readParams(values, map[string]param{"fields": stringParam, "include_fields": boolParam})
 	if err != nil {
 		return fieldSet{}, err
@@ -51,7 +53,7 @@ func getQuery(values url.Values) (fieldSet, *apiError) {
 // the wrong type or one over maxParamLen is a 400 invalid_query_string in
 // the schema validator's words (a repeated parameter arrives as an array
 // in Auth0's framework, and is reported so).
-func readParams(values url.Values, allowed map[string]param) (map[string]string, *apiError) {
+func readParams(values url.Values, allowed map[string]param) (map[string]string, *mgmt.Answer) {
 	out := make(map[string]string, len(values))
 	for name, vs := range values {
 		kind, ok := allowed[name]
@@ -87,7 +89,7 @@ func readParams(values url.Values, allowed map[string]param) (map[string]string,
 
 // pageParams reads page and per_page; a page too large to reach any
 // document is read as "past the end", never overflowing.
-func pageParams(p map[string]string) (page, perPage int, err *apiError) {
+func pageParams(p map[string]string) (page, perPage int, err *mgmt.Answer) {
 	perPage = defPerPage
 	if v, ok := p["per_page"]; ok {
 		n, convErr := strconv.Atoi(v)
@@ -162,7 +164,7 @@ func (fs fieldSet) apply(doc []byte) []byte {
 // (names to how they are read), of which page, per_page, include_totals,
 // fields, include_fields, q and sort are acted on; connection and the
 // client filters are turned into terms by the caller.
-func listParams(values url.Values, allowed map[string]param) (listQuery, map[string]string, *apiError) {
+func listParams(values url.Values, allowed map[string]param) (listQuery, map[string]string, *mgmt.Answer) {
 	p, err := readParams(values, allowed)
 	if err != nil {
 		return listQuery{}, nil, err

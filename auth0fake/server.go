@@ -2,23 +2,22 @@ package auth0fake
 
 import (
 	"crypto/subtle"
-	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/metamerge/metamerge/mgmt"
 	"github.com/tidwall/gjson"
 )
 
 // DefaultMaxBodyBytes is the request body limit when Options.MaxBodyBytes
-// is 0: 1 MiB, the default of the framework Auth0's API runs on.
-const DefaultMaxBodyBytes = 1 << 20
+// is 0: 1 MiB, the default of the framework Auth0's API runs on
+// (mgmt.DefaultMaxBodyBytes).
+const DefaultMaxBodyBytes = mgmt.DefaultMaxBodyBytes
 
 // Options configure a [Server]. The zero value is a server in memory that
 // takes any bearer token and bodies of up to 1 MiB.
@@ -85,8 +84,8 @@ func New(opts Options) (*Server, error) {
 		token:   opts.Token,
 		maxBody: cmpOr(opts.MaxBodyBytes, DefaultMaxBodyBytes),
 		budget:  cmpOr(opts.MaxWorkBytes, DefaultMaxWorkBytes),
-		users:   newCollection(nil),
-		clients: newCollection(nil),
+		users:   newCollection(mgmt.Users{}.Unique, nil),
+		clients: newCollection(mgmt.Clients{}.Unique, nil),
 		logf:    log.Printf,
 		now:     time.Now,
 	}
@@ -114,10 +113,10 @@ func (s *Server) open(dir string) error {
 	if s.lock, err = lockDir(dir); err != nil {
 		return err
 	}
-	if s.users, err = openCollection(filepath.Join(dir, "users"), "user_id", userKeys); err != nil {
+	if s.users, err = openCollection(filepath.Join(dir, "users"), "user_id", mgmt.Users{}.Unique); err != nil {
 		return err
 	}
-	s.clients, err = openCollection(filepath.Join(dir, "clients"), "client_id", noKeys)
+	s.clients, err = openCollection(filepath.Join(dir, "clients"), "client_id", mgmt.Clients{}.Unique)
 	return err
 }
 
@@ -143,18 +142,19 @@ func cmpOr(v, def int64) int64 {
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	m.HandleFunc("POST /api/v2/users", s.createUser)
+	users, clients := mgmt.Users{}, mgmt.Clients{}
+	m.HandleFunc("POST /api/v2/users", s.create(users, s.users))
 	m.HandleFunc("GET /api/v2/users", s.listUsers)
-	m.HandleFunc("GET /api/v2/users/{id}", s.getUser)
-	m.HandleFunc("PATCH /api/v2/users/{id}", s.patchUser)
-	m.HandleFunc("DELETE /api/v2/users/{id}", s.deleteUser)
-	m.HandleFunc("POST /api/v2/clients", s.createClient)
+	m.HandleFunc("GET /api/v2/users/{id}", s.get(users, s.users))
+	m.HandleFunc("PATCH /api/v2/users/{id}", s.patch(users, s.users))
+	m.HandleFunc("DELETE /api/v2/users/{id}", s.remove(s.users))
+	m.HandleFunc("POST /api/v2/clients", s.create(clients, s.clients))
 	m.HandleFunc("GET /api/v2/clients", s.listClients)
-	m.HandleFunc("GET /api/v2/clients/{id}", s.getClient)
-	m.HandleFunc("PATCH /api/v2/clients/{id}", s.patchClient)
-	m.HandleFunc("DELETE /api/v2/clients/{id}", s.deleteClient)
+	m.HandleFunc("GET /api/v2/clients/{id}", s.get(clients, s.clients))
+	m.HandleFunc("PATCH /api/v2/clients/{id}", s.patch(clients, s.clients))
+	m.HandleFunc("DELETE /api/v2/clients/{id}", s.remove(s.clients))
 	m.HandleFunc("POST /dbconnections/signup", s.signup)
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { errNoRoute.write(w) })
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { errNoRoute().Write(w) })
 	s.mux = m
 }
 
@@ -168,12 +168,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				panic(v)
 			}
 			s.logf("auth0fake: panic serving %s %s: %v", r.Method, r.URL.Path, v)
-			errInternal.write(w)
+			errInternal().Write(w)
 		}
 	}()
 	if strings.HasPrefix(r.URL.Path, "/api/v2/") {
-		if e := s.authorize(r); e != nil {
-			e.write(w)
+		if a := s.authorize(r); a != nil {
+			a.Write(w)
 			return
 		}
 	}
@@ -181,66 +181,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // authorize checks the bearer token, in constant time.
-func (s *Server) authorize(r *http.Request) *apiError {
+func (s *Server) authorize(r *http.Request) *mgmt.Answer {
 	h := r.Header.Get("Authorization")
 	scheme, token, _ := strings.Cut(h, " ")
 	token = strings.TrimSpace(token)
 	if h == "" || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return errMissingAuth
+		return errMissingAuth()
 	}
 	if s.token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.token)) != 1 {
-		return errBadToken
+		return errBadToken()
 	}
 	return nil
-}
-
-// readBody reads the request body, at most maxBody bytes: a larger one is
-// a 413 as soon as its declared length or its bytes say so.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, *apiError) {
-	tooLarge := &apiError{http.StatusRequestEntityTooLarge, "Payload content length greater than maximum allowed: " + strconv.FormatInt(s.maxBody, 10), ""}
-	if r.ContentLength > s.maxBody {
-		return nil, tooLarge
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return nil, tooLarge
-	case err != nil:
-		return nil, &apiError{http.StatusBadRequest, "Invalid request payload input", ""}
-	}
-	return body, nil
-}
-
-// fail answers err: an *apiError as it is, a store error as Auth0 would
-// (notFound and conflict as given), and anything else, which no request
-// can cause, with 500 after logging it.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, notFound, conflict *apiError) {
-	var ae *apiError
-	switch {
-	case errors.As(err, &ae):
-		ae.write(w)
-	case errors.Is(err, errNotFound):
-		notFound.write(w)
-	case errors.Is(err, errConflict):
-		conflict.write(w)
-	default:
-		s.logf("auth0fake: %s %s: %v", r.Method, r.URL.Path, err)
-		errInternal.write(w)
-	}
-}
-
-// checkMerge answers the error of a library call: the 400 of its first
-// violation, or, for an error that holds none (a wrong setting) or one in
-// the stored document, an error for fail to answer with 500.
-func checkMerge(err error) error {
-	if err == nil {
-		return nil
-	}
-	if ae := violation(err); ae != nil {
-		return ae
-	}
-	return fmt.Errorf("library: %w", err)
 }
 
 // writeList answers a list: a JSON array of docs, each projected by

@@ -5,25 +5,15 @@ import (
 	"net/http"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/mgmt"
 	"github.com/tidwall/gjson"
 )
 
-// signupFields are the members of POST /dbconnections/signup the fake
-// reads; others are ignored. email, password and connection are required.
-var signupFields = map[string]prop{
-	"client_id":     {kind: stringKind},
-	"email":         {kind: stringKind, email: true},
-	"password":      {kind: stringKind, minLen: 1},
-	"connection":    {kind: stringKind, minLen: 1},
-	"username":      {kind: stringKind, minLen: 1},
-	"given_name":    {kind: stringKind},
-	"family_name":   {kind: stringKind},
-	"name":          {kind: stringKind},
-	"nickname":      {kind: stringKind},
-	"picture":       {kind: stringKind},
-	"phone_number":  {kind: stringKind},
-	"user_metadata": {kind: anyKind}, // checked by metamerge.ValidateSignup
-}
+// signupMembers are the members of POST /dbconnections/signup that make
+// the user, each with the type POST /api/v2/users gives it; others, and
+// client_id, are ignored. email, password and connection are required.
+var signupMembers = []string{"email", "password", "connection", "username", "given_name",
+	"family_name", "name", "nickname", "picture", "phone_number", "user_metadata"}
 
 // signupEcho are the members the signup answer repeats when given.
 var signupEcho = []string{"given_name", "family_name", "name", "nickname", "picture", "user_metadata"}
@@ -32,94 +22,138 @@ var signupEcho = []string{"given_name", "family_name", "name", "nickname", "pict
 // and nothing else.
 var parseOnly = metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny}}
 
+// signupError is an answer of the Authentication API's signup endpoint:
+//
+//	{"name":"BadRequestError","code":"invalid_signup","description":"…","statusCode":400}
+func signupError(code, description string) *mgmt.Answer {
+	b := append([]byte(`{"name":"BadRequestError","code":`), jsonString(code)...)
+	b = append(append(b, `,"description":`...), jsonString(cut(description, 2048))...)
+	return &mgmt.Answer{Status: http.StatusBadRequest, Body: append(b, `,"statusCode":400}`...)}
+}
+
 // signup serves POST /dbconnections/signup, Auth0's Authentication API
-// endpoint that creates a database user: no token; user_metadata checked
-// by metamerge.ValidateSignup (S1–S3); errors in that API's shape; 200
-// and {"_id","email","email_verified":false,…} on success. The user is
-// then in the Management API like any other.
+// endpoint that creates a database user: no token; the members checked as
+// POST /api/v2/users checks them (mgmt.Users.Create), user_metadata by
+// metamerge.ValidateSignup (S1–S3); errors in that API's shape; 200 and
+// {"_id","email","email_verified":false,…} on success. The user is then
+// in the Management API like any other.
 func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
-	body, ae := s.readBody(w, r)
-	if ae != nil {
-		if ae.status == http.StatusRequestEntityTooLarge {
-			ae.write(w)
+	body, a := mgmt.ReadBody(w, r, s.maxBody)
+	if a != nil {
+		if a.Status == http.StatusRequestEntityTooLarge {
+			a.Write(w)
 			return
 		}
-		(&signupError{"invalid_body", ae.message}).write(w)
+		signupError("invalid_body", message(a)).Write(w)
 		return
 	}
 	if err := parseOnly.Validate(body); err != nil {
-		if v := violation(err); v != nil {
-			(&signupError{"invalid_body", v.message}).write(w)
+		if errs := metamerge.Errors(err); len(errs) > 0 && !errs[0].Stored {
+			text, _ := mgmt.Message(errs[0])
+			signupError("invalid_body", text).Write(w)
 			return
 		}
-		s.fail(w, r, err, errNoUser, errUserExists)
+		s.fail(w, r, errInternal(), err)
 		return
 	}
-	var members []member
-	var failure *apiError
+	// The members kept, in order; first without user_metadata and with a
+	// connection, so that Create reports only the types of the others,
+	// the first in document order.
+	var user, probe []byte
+	var metadata string // the raw user_metadata
+	given := map[string]bool{}
 	gjson.ParseBytes(body).ForEach(func(k, v gjson.Result) bool {
-		p, ok := signupFields[k.Str]
-		if !ok || k.Str == "client_id" {
+		name := k.String()
+		if !contains(signupMembers, name) {
 			return true
 		}
-		if failure = p.check(k.Str, v); failure != nil {
-			return false
+		given[name] = true
+		user = appendMember(user, name, v.Raw)
+		if name == "user_metadata" {
+			metadata = v.Raw
+		} else {
+			probe = appendMember(probe, name, v.Raw)
 		}
-		members = append(members, member{k.Str, v})
 		return true
 	})
-	for _, name := range []string{"email", "password", "connection"} {
-		if failure == nil && find(members, name) == nil {
-			failure = payloadError("Missing required property: "+name, "")
-		}
+	if !given["connection"] {
+		probe = appendMember(probe, "connection", `"-"`)
 	}
-	if failure != nil {
-		(&signupError{"invalid_body", failure.message}).write(w)
+	users, now := mgmt.Users{}, s.now()
+	if _, _, err := users.Create(append(probe, '}'), now); err != nil {
+		s.failSignup(w, r, "invalid_body", err)
 		return
 	}
-	if md := find(members, "user_metadata"); md != nil {
-		if errs := metamerge.Errors(metamerge.ValidateSignup([]byte(md.Raw))); len(errs) > 0 {
-			(&signupError{"invalid_signup", signupText(errs[0])}).write(w)
+	for _, name := range []string{"email", "password", "connection"} {
+		if !given[name] {
+			signupError("invalid_body", "Payload validation error: 'Missing required property: "+name+"'.").Write(w)
 			return
 		}
 	}
-	doc, err := s.newUser(members)
-	if err == nil {
-		err = s.users.insert(gjson.GetBytes(doc, "user_id").Str, doc, userKeys(doc))
+	if given["user_metadata"] {
+		if errs := metamerge.Errors(metamerge.ValidateSignup([]byte(metadata))); len(errs) > 0 {
+			signupError("invalid_signup", signupText(errs[0])).Write(w)
+			return
+		}
 	}
-	if errors.Is(err, errConflict) {
-		(&signupError{"invalid_signup", "Invalid sign up"}).write(w)
-		return
-	}
+	doc, id, err := users.Create(append(user, '}'), now)
 	if err != nil {
-		s.fail(w, r, err, errNoUser, errUserExists)
+		s.failSignup(w, r, "invalid_signup", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, signupAnswer(doc, members))
+	if err := s.users.insert(id, doc); errors.Is(err, mgmt.ErrTaken) {
+		signupError("invalid_signup", "Invalid sign up").Write(w)
+		return
+	} else if err != nil {
+		s.fail(w, r, errInternal(), err)
+		return
+	}
+	writeJSON(w, http.StatusOK, signupAnswer(doc, given))
+}
+
+// failSignup answers err, an error of mgmt.Users.Create: a 400 with code
+// and the Management API's message, or a 500.
+func (s *Server) failSignup(w http.ResponseWriter, r *http.Request, code string, err error) {
+	a := mgmt.Users{}.Answer(err)
+	if a.Status != http.StatusBadRequest {
+		s.fail(w, r, a, err)
+		return
+	}
+	signupError(code, message(a)).Write(w)
+}
+
+// message returns the message of an error answer.
+func message(a *mgmt.Answer) string { return gjson.GetBytes(a.Body, "message").Str }
+
+// appendMember appends the member name: raw to obj, an object without its
+// closing brace (nil: none yet).
+func appendMember(obj []byte, name, raw string) []byte {
+	if obj == nil {
+		obj = []byte{'{'}
+	} else {
+		obj = append(obj, ',')
+	}
+	obj = append(append(obj, jsonString(name)...), ':')
+	return append(obj, raw...)
 }
 
 // signupText words a user_metadata violation: Auth0's signup text where it
 // is known (S3); else the Management API's text for the same violation at
-// user_metadata, or this package's (see innerText).
+// user_metadata (mgmt.Message).
 func signupText(e *metamerge.Error) string {
 	if m := e.Auth0Message(); m != "" {
 		return m
 	}
 	at := *e
 	at.Signup, at.Pointer = false, "/user_metadata"+e.Pointer
-	if m := at.Auth0Message(); m != "" {
-		return m
-	}
-	if e.Code == metamerge.CodeInvalidJSON {
-		return errBadJSON.message
-	}
-	return validationText("Payload", innerText(&at), dotted(at.Pointer))
+	text, _ := mgmt.Message(&at)
+	return text
 }
 
 // signupAnswer is the body of a successful signup: the user's id without
 // its "auth0|" prefix as _id, the email, the username if any,
 // email_verified, and the profile members the request set.
-func signupAnswer(doc []byte, members []member) []byte {
+func signupAnswer(doc []byte, given map[string]bool) []byte {
 	r := gjson.GetManyBytes(doc, "identities.0.user_id", "email", "username")
 	out := []byte(`{"_id":`)
 	out = append(out, jsonString(r[0].Str)...)
@@ -131,7 +165,7 @@ func signupAnswer(doc []byte, members []member) []byte {
 	}
 	out = append(out, `,"email_verified":false`...)
 	for _, name := range signupEcho {
-		if find(members, name) == nil {
+		if !given[name] {
 			continue
 		}
 		if v := gjson.GetBytes(doc, name); v.Exists() {
@@ -142,4 +176,13 @@ func signupAnswer(doc []byte, members []member) []byte {
 		}
 	}
 	return append(out, '}')
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

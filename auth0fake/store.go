@@ -1,38 +1,35 @@
 package auth0fake
 
 import (
-	"errors"
+	"context"
 	"sort"
 	"sync"
-)
 
-// Errors of a collection, which the handlers answer with 404, 409 and 500.
-var (
-	errNotFound = errors.New("auth0fake: no such document")
-	errConflict = errors.New("auth0fake: id or unique value taken")
+	"github.com/metamerge/metamerge/mgmt"
 )
-
-// maxOptimistic is how many times update merges outside the lock before
-// it merges under it: enough for a burst of writers to one document, and
-// a bound on the work a writer can be made to repeat.
-const maxOptimistic = 8
 
 // collection holds the documents of one kind (users or clients) in
 // memory, in the order they were created, with an index of the values
-// that must be unique among them (a user's email in its connection).
+// that must be unique among them (mgmt.Users.Unique: a user's email and
+// username in its connection).
 //
-// Documents are immutable byte slices: an update stores a new slice, so a
-// reader holds on to what it read without a lock. Writes are atomic per
-// document: update merges a snapshot outside the lock and commits only if
-// the document did not change meanwhile (compare and swap on a version),
-// so concurrent PATCHes of one document lose nothing.
+// Documents are immutable byte slices: a write stores a new slice, so a
+// reader holds on to what it read without a lock. A collection is an
+// [mgmt.Store]: each document has a version, and Write replaces a
+// document only if its version is still the one read, which is what
+// [mgmt.Update] needs to apply a PATCH without losing a concurrent one.
 type collection struct {
 	mu      sync.RWMutex
 	byID    map[string]*entry
 	order   []*entry          // by seq, for listing in creation order
 	unique  map[string]string // unique value -> id
+	keys    func(doc []byte) []string
 	nextSeq uint64
-	disk    *disk // nil: memory only
+	// versions counts writes: each document written gets the next
+	// count as its version, so a document deleted and created again
+	// under its id never has a version a writer read before.
+	versions uint64
+	disk     *disk // nil: memory only
 }
 
 // entry is one document and what the collection knows about it.
@@ -40,12 +37,14 @@ type entry struct {
 	id      string
 	seq     uint64 // creation order; names its file on disk
 	doc     []byte
-	version uint64
+	version uint64   // see collection.versions
 	keys    []string // unique values it holds
 }
 
-func newCollection(d *disk) *collection {
-	return &collection{byID: map[string]*entry{}, unique: map[string]string{}, nextSeq: 1, disk: d}
+// newCollection returns an empty collection whose documents hold the
+// unique values keys returns, kept on d (nil: in memory only).
+func newCollection(keys func(doc []byte) []string, d *disk) *collection {
+	return &collection{byID: map[string]*entry{}, unique: map[string]string{}, keys: keys, nextSeq: 1, disk: d}
 }
 
 // get returns the document with id.
@@ -59,15 +58,21 @@ func (c *collection) get(id string) ([]byte, bool) {
 	return e.doc, true
 }
 
-// insert adds doc under id, holding the unique values keys; errConflict
-// when id or one of keys is taken. With a disk, the document is saved
-// before anyone can read it, and not added if the save fails.
-func (c *collection) insert(id string, doc []byte, keys []string) error {
+// insert adds doc under id; mgmt.ErrTaken (a *mgmt.TakenError naming the
+// value when it is a unique value of another document) when id or one of
+// doc's unique values is taken. With a disk, the document is saved before
+// anyone can read it, and not added if the save fails.
+func (c *collection) insert(id string, doc []byte) error {
 	defer c.writing()()
+	keys := c.keys(doc)
 	c.mu.Lock()
-	if _, ok := c.byID[id]; ok || c.taken(keys, "") {
+	if _, ok := c.byID[id]; ok {
 		c.mu.Unlock()
-		return errConflict
+		return mgmt.ErrTaken
+	}
+	if err := c.taken(keys, ""); err != nil {
+		c.mu.Unlock()
+		return err
 	}
 	e := &entry{id: id, seq: c.nextSeq, doc: doc, keys: keys}
 	c.nextSeq++
@@ -97,6 +102,8 @@ func (c *collection) writing() func() {
 
 // add links e in; the caller holds the lock.
 func (c *collection) add(e *entry) {
+	c.versions++
+	e.version = c.versions
 	c.byID[e.id] = e
 	c.order = append(c.order, e)
 	for _, k := range e.keys {
@@ -104,82 +111,101 @@ func (c *collection) add(e *entry) {
 	}
 }
 
-// taken reports whether one of keys belongs to a document other than id.
-func (c *collection) taken(keys []string, id string) bool {
+// taken returns a *mgmt.TakenError for the first of keys that belongs to
+// a document other than id, or nil; the caller holds the lock.
+func (c *collection) taken(keys []string, id string) error {
 	for _, k := range keys {
 		if owner, ok := c.unique[k]; ok && owner != id {
-			return true
+			return &mgmt.TakenError{Value: k}
 		}
 	}
-	return false
+	return nil
 }
 
-// update replaces the document with id by change(doc), whose unique values
-// are keys(new document). It returns the new document; errNotFound; the
-// error of change as it is; or errConflict when a unique value is taken.
-// change may run several times, each on the latest document, and must not
-// keep what it is given.
-func (c *collection) update(id string, change func(doc []byte) ([]byte, error), keys func(doc []byte) []string) ([]byte, error) {
-	defer c.writing()()
-	for try := 0; ; try++ {
-		locked := try >= maxOptimistic // then merge under the lock: progress is certain
-		if locked {
-			c.mu.Lock()
-		} else {
-			c.mu.RLock()
-		}
-		e, ok := c.byID[id]
-		var doc []byte
-		var version uint64
-		if ok {
-			doc, version = e.doc, e.version
-		}
-		if !locked {
-			c.mu.RUnlock()
-		}
-		if !ok {
-			if locked {
-				c.mu.Unlock()
-			}
-			return nil, errNotFound
-		}
-		next, err := change(doc)
-		if err != nil {
-			if locked {
-				c.mu.Unlock()
-			}
-			return nil, err
-		}
-		newKeys := keys(next)
-		if !locked {
-			c.mu.Lock()
-			if c.byID[id] != e || e.version != version {
-				c.mu.Unlock()
-				continue // someone wrote first: merge again into what they wrote
-			}
-		}
-		if c.taken(newKeys, id) {
-			c.mu.Unlock()
-			return nil, errConflict
-		}
-		if c.disk != nil { // no other writer runs (writing): save, then publish
-			c.mu.Unlock()
-			if err := c.disk.write(e.seq, next); err != nil {
-				return nil, err
-			}
-			c.mu.Lock()
-		}
-		for _, k := range e.keys {
-			delete(c.unique, k)
-		}
-		for _, k := range newKeys {
-			c.unique[k] = id
-		}
-		e.doc, e.keys = next, newKeys
-		e.version++
-		c.mu.Unlock()
-		return next, nil
+// Read returns the document with id and its version, or mgmt.ErrNotFound
+// (mgmt.Store).
+func (c *collection) Read(_ context.Context, id string) ([]byte, uint64, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.read(id)
+}
+
+// read is Read; the caller holds the lock.
+func (c *collection) read(id string) ([]byte, uint64, error) {
+	e, ok := c.byID[id]
+	if !ok {
+		return nil, 0, mgmt.ErrNotFound
 	}
+	return e.doc, e.version, nil
+}
+
+// Write replaces the document with id by doc if its version is still
+// version (mgmt.Store): mgmt.ErrNotFound when it is gone, mgmt.ErrConflict
+// when another write came first, a *mgmt.TakenError when doc holds a
+// unique value of another document, or the error of saving it.
+func (c *collection) Write(_ context.Context, id string, doc []byte, version uint64) error {
+	keys := c.keys(doc) // before the lock: it reads doc
+	defer c.writing()()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.replace(id, doc, keys, version, true)
+}
+
+// replace is Write; the caller holds writing and the lock, which, with
+// release, is let go while the document is saved to disk (writing keeps
+// every other writer out meanwhile).
+func (c *collection) replace(id string, doc []byte, keys []string, version uint64, release bool) error {
+	e, ok := c.byID[id]
+	switch {
+	case !ok:
+		return mgmt.ErrNotFound
+	case e.version != version:
+		return mgmt.ErrConflict
+	}
+	if err := c.taken(keys, id); err != nil {
+		return err
+	}
+	if c.disk != nil { // save, then publish
+		if release {
+			c.mu.Unlock()
+		}
+		err := c.disk.write(e.seq, doc)
+		if release {
+			c.mu.Lock()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, k := range e.keys {
+		delete(c.unique, k)
+	}
+	for _, k := range keys {
+		c.unique[k] = id
+	}
+	c.versions++
+	e.doc, e.keys, e.version = doc, keys, c.versions
+	return nil
+}
+
+// hold keeps every other reader and writer out of c until the function
+// it returns is called, and returns c as a store for that time: a
+// writer that lost too many races updates through it, and cannot lose.
+func (c *collection) hold() (held, func()) {
+	done := c.writing()
+	c.mu.Lock()
+	return held{c}, func() { c.mu.Unlock(); done() }
+}
+
+// held is a collection whose lock its user holds (see hold).
+type held struct{ c *collection }
+
+// Read is collection.Read, under the lock held.
+func (h held) Read(_ context.Context, id string) ([]byte, uint64, error) { return h.c.read(id) }
+
+// Write is collection.Write, under the lock held.
+func (h held) Write(_ context.Context, id string, doc []byte, version uint64) error {
+	return h.c.replace(id, doc, h.c.keys(doc), version, false)
 }
 
 // remove deletes the document with id, if there is one.

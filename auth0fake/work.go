@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+
+	"github.com/metamerge/metamerge/mgmt"
 )
 
 // DefaultMaxWorkBytes is the work budget of one list request: the bytes
@@ -81,17 +83,17 @@ func (w *work) alive() bool {
 // says the budget was spent, or nothing for a client that has gone.
 func (w *work) answer(rw http.ResponseWriter) {
 	if w.stop == overspent {
-		errTooCostly(w.budget).write(rw)
+		errTooCostly(w.budget).Write(rw)
 	}
 }
 
 // errTooCostly is the 400 of a request that would read more than budget
 // bytes of stored documents.
-func errTooCostly(budget int64) *apiError {
+func errTooCostly(budget int64) *mgmt.Answer {
 	size := strconv.FormatInt(budget, 10) + " bytes"
 	if budget%(1<<20) == 0 {
 		size = strconv.FormatInt(budget>>20, 10) + " MiB"
 	}
-	return &apiError{http.StatusBadRequest, "Request too costly for the fake: it would read more than " + size +
-		" of stored documents (narrow q, drop sort, or lower per_page)", "invalid_query_string"}
+	return mgmt.Envelope(http.StatusBadRequest, "Request too costly for the fake: it would read more than "+size+
+		" of stored documents (narrow q, drop sort, or lower per_page)", "invalid_query_string")
 }
