@@ -179,8 +179,8 @@
 // numbers never overflow. An error answer carries one message of at most
 // 2 KiB, whatever the violations. Names from requests (fields, q, sort,
 // metadata keys) are compared with decoded member names and never used as
-// gjson or sjson paths, whose syntax ("." "*" "?" "#" "@" "|") a key may
-// hold; gjson and sjson read and stamp fixed members only. Bad input is
+// gjson paths, whose syntax ("." "*" "?" "#" "@" "|") a key may hold; gjson
+// reads fixed members only, and server members are set by a merge. Bad input is
 // answered with 4xx, never 500; a recovered panic is logged and answered
 // with 500. Memory grows with what is stored: the signup endpoint, as
 // Auth0's, needs no token, so anyone who can reach the fake can add users.
