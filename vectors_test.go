@@ -136,6 +136,9 @@ func tagsOf(c metamergetest.Case) []string {
 	if slices.ContainsFunc(docs, func(d []byte) bool { return len(d) > 32*1024 }) {
 		tags = append(tags, "large")
 	}
+	if slices.Contains(c.Tags, "probe") { // a judgment, not derived: an open question of the contract
+		tags = append(tags, "probe")
+	}
 	return tags
 }
 
