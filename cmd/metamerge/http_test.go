@@ -124,6 +124,9 @@ func TestHTTPProfileAgainstTheFake(t *testing.T) {
 		t.Errorf("the report has %d lines, want one a case (%d)", lines, len(conformance.Vectors()))
 	}
 	checkNoSecrets(t, rc, data, out)
+	if strings.Contains(string(data), strings.TrimPrefix(ts.URL, "http://")) {
+		t.Errorf("the report names the server")
+	}
 }
 
 // checkNoSecrets fails if a text holds the token or anything the server
