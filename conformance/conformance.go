@@ -19,8 +19,9 @@ import "embed"
 // or documents change. A case's name is never reused for another case.
 const Version = "1.3.0"
 
-// FS holds the suite's files: vectors/*.json, vectors/README.md,
+// FS holds the suite's files: vectors/*.json, vectors/http/*.json (the
+// endpoint cases of the HTTP profile), vectors/README.md,
 // vectors/names.txt, vectors/VERSION and vectors.schema.json.
 //
-//go:embed vectors/*.json vectors/README.md vectors/names.txt vectors/VERSION vectors.schema.json
+//go:embed vectors/*.json vectors/http/*.json vectors/README.md vectors/names.txt vectors/VERSION vectors.schema.json
 var FS embed.FS

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -115,6 +116,21 @@ Examples:
 				selected = append(selected, c)
 			}
 		}
+		endpoints := conformance.EndpointVectors()
+		if *dir != "" {
+			endpoints = nil
+			if sub := filepath.Join(*dir, "http"); dirExists(sub) {
+				if endpoints, err = conformance.LoadEndpoint(os.DirFS(sub)); err != nil {
+					return ioError("conformance", err, io)
+				}
+			}
+		}
+		endpoints = slices.DeleteFunc(endpoints, func(c conformance.EndpointCase) bool {
+			if *tags != "" && !slices.ContainsFunc(strings.Split(*tags, ","), func(t string) bool { return slices.Contains(c.Tags, strings.TrimSpace(t)) }) {
+				return true
+			}
+			return !re.MatchString(c.Name)
+		})
 		if *report != "" {
 			f, err := os.Create(*report)
 			if err != nil {
@@ -126,7 +142,7 @@ Examples:
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		return h.runAll(ctx, selected)
+		return h.runAll(ctx, selected, endpoints)
 	}
 	r := &runner{argv: argv, timeout: *timeout, out: io.out, verbose: *verbose, allowSkip: *allowSkip}
 	if *report != "" {
@@ -153,6 +169,11 @@ Examples:
 		return exitViolations
 	}
 	return exitOK
+}
+
+func dirExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // withTags keeps the cases that carry one of tags.

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/metamerge/metamerge/conformance"
@@ -56,6 +57,7 @@ type httpRun struct {
 
 	runID  string
 	seq    int
+	paceMu sync.Mutex
 	next   time.Time         // when the next request may go (-rate)
 	live   map[string]bool   // paths of what was created and not yet deleted
 	secret map[string]string // text that must not reach the output, and what stands for it
@@ -116,7 +118,7 @@ func (h *httpRun) redact(s string) string {
 
 // runAll plays cases in order until ctx is done or a fatal answer, then
 // deletes what is left; it returns the exit status.
-func (h *httpRun) runAll(ctx context.Context, cases []conformance.Case) int {
+func (h *httpRun) runAll(ctx context.Context, cases []conformance.Case, endpoints []conformance.EndpointCase) int {
 	var fatal error
 	for _, c := range cases {
 		if ctx.Err() != nil {
@@ -144,6 +146,34 @@ func (h *httpRun) runAll(ctx context.Context, cases []conformance.Case) int {
 			h.record(c, "fail", why)
 		} else {
 			h.record(c, "pass", "")
+		}
+	}
+	for _, c := range endpoints {
+		if fatal != nil {
+			break
+		}
+		if ctx.Err() != nil {
+			fatal = &fatalError{"interrupted"}
+			break
+		}
+		rc := conformance.Case{Name: c.Name, File: "http/" + c.File, Rules: c.Rules, Comment: c.Comment}
+		if c.Pending != "" {
+			h.record(rc, "skip", "pending: "+c.Pending)
+			continue
+		}
+		why, err := h.playEndpoint(ctx, c)
+		if fe := (*fatalError)(nil); errors.As(err, &fe) {
+			fatal = err
+			break
+		}
+		if ctx.Err() != nil {
+			fatal = &fatalError{"interrupted"}
+			break
+		}
+		if why != "" {
+			h.record(rc, "fail", why)
+		} else {
+			h.record(rc, "pass", "")
 		}
 	}
 	h.cleanup()
@@ -205,7 +235,7 @@ func (h *httpRun) play(ctx context.Context, c conformance.Case) (string, error) 
 	}
 	fields := conformance.HTTPFields(in.Op)
 	h.seq++
-	create := h.createBody(in.Op, conformance.HTTPCreate(in.Op, in.Stored))
+	create, _ := h.createBody(in.Op, conformance.HTTPCreate(in.Op, in.Stored))
 	a, err := h.do(ctx, "POST", k.collection, create)
 	if err != nil {
 		return "create: " + err.Error(), fatalOrNil(err)
@@ -220,14 +250,7 @@ func (h *httpRun) play(ctx context.Context, c conformance.Case) (string, error) 
 	}
 	path := k.collection + "/" + url.PathEscape(id)
 	h.live[path] = true
-	h.hide(id, "{id}")
-	h.hide(url.PathEscape(id), "{id}")
-	if _, local, ok := strings.Cut(id, "|"); ok {
-		h.hide(local, "{id}") // the identity's user_id
-	}
-	if s, ok := conformance.Member(a.body, "client_secret"); ok {
-		h.hide(strings.Trim(string(s), `"`), "{client_secret}")
-	}
+	h.hideID(id, a.body)
 	defer h.remove(path)
 	if d := compareFields(fields, in.Stored, a.body, "the create stored"); d != "" {
 		return d, nil
@@ -336,15 +359,31 @@ func compareFields(fields []string, want, got []byte, what string) string {
 	return b.String()
 }
 
-// createBody returns the body of the create request: the members a server
-// needs (unique per run), then the stored metadata.
-func (h *httpRun) createBody(op string, metadata []byte) []byte {
+// hideID hides the id of a created user or client, in every spelling a
+// text may hold (escaped in a path, the identity's part after "|"), and
+// its client_secret.
+func (h *httpRun) hideID(id string, created []byte) {
+	h.hide(id, "{id}")
+	h.hide(url.PathEscape(id), "{id}")
+	if _, local, ok := strings.Cut(id, "|"); ok {
+		h.hide(local, "{id}") // the identity's user_id
+	}
+	if s, ok := conformance.Member(created, "client_secret"); ok {
+		h.hide(strings.Trim(string(s), `"`), "{client_secret}")
+	}
+}
+
+// createBody returns the body of the create request, the members a server
+// needs (unique per run) then those of members (an object's text, or
+// nil), and the email of the user it creates.
+func (h *httpRun) createBody(op string, members []byte) ([]byte, string) {
 	var b bytes.Buffer
+	var email string
 	if op == "merge_client" {
 		name := fmt.Sprintf("metamerge-conformance-%s-%d", h.runID, h.seq)
 		fmt.Fprintf(&b, `{"name":%q`, name)
 	} else {
-		email := fmt.Sprintf("metamerge-conformance-%s-%d@example.com", h.runID, h.seq)
+		email = fmt.Sprintf("metamerge-conformance-%s-%d@example.com", h.runID, h.seq)
 		var pw [12]byte
 		_, _ = rand.Read(pw[:])
 		password := "Mm1!" + hex.EncodeToString(pw[:])
@@ -352,13 +391,14 @@ func (h *httpRun) createBody(op string, metadata []byte) []byte {
 		h.hide(email, "{email}")
 		h.hide(password, "{password}")
 	}
-	if len(metadata) > 2 {
+	members = bytes.TrimSpace(members)
+	if len(members) > 2 {
 		b.WriteByte(',')
-		b.Write(metadata[1:])
+		b.Write(members[1:])
 	} else {
 		b.WriteByte('}')
 	}
-	return b.Bytes()
+	return b.Bytes(), email
 }
 
 // remove deletes what a case created; a failure is told, with the path, on
@@ -488,15 +528,15 @@ func (h *httpRun) pace(ctx context.Context) error {
 	if h.every <= 0 {
 		return nil
 	}
+	h.paceMu.Lock()
 	now := time.Now()
-	if err := sleep(ctx, h.next.Sub(now)); err != nil {
-		return err
-	}
 	if h.next.Before(now) {
 		h.next = now
 	}
+	at := h.next
 	h.next = h.next.Add(h.every)
-	return nil
+	h.paceMu.Unlock()
+	return sleep(ctx, at.Sub(now))
 }
 
 // retryAfter is how long to wait after a 429: Retry-After in seconds or
