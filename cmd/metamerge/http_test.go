@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -662,5 +664,42 @@ func TestEndpointCasesCanFail(t *testing.T) {
 		}
 		ts.Close()
 		srv.Close()
+	}
+}
+
+// TestHTTPSigint sends SIGINT to the command in the middle of a run: it
+// deletes what it created, then exits with status 2.
+func TestHTTPSigint(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send on Windows")
+	}
+	ts, rc := fakeServer(t)
+	var cmd *exec.Cmd
+	started := make(chan struct{})
+	var patches atomic.Int32
+	rc.hook = func(r *http.Request) {
+		if r.Method == "PATCH" && patches.Add(1) == 5 {
+			<-started
+			cmd.Process.Signal(os.Interrupt)
+			time.Sleep(100 * time.Millisecond) // the signal lands while this request is under way
+		}
+	}
+	argv := self(t)
+	cmd = exec.Command(argv[0], "conformance", "-http", ts.URL, "-token", testToken)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	close(started)
+	err := cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitUsage || !strings.Contains(out.String(), "metamerge conformance: interrupted") {
+		t.Errorf("exit %d (%v), want %d; out:\n%s", code, err, exitUsage, out.String())
+	}
+	if patches.Load() > 6 {
+		t.Errorf("%d PATCHes: the run went on after SIGINT", patches.Load())
+	}
+	if left := leftOn(t, ts.URL); left != "" {
+		t.Errorf("left behind:\n%s", left)
 	}
 }
