@@ -58,14 +58,15 @@ func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(rw.Body.Bytes())
 }
 
-// fakeServer starts the Auth0 fake behind a recorder.
-func fakeServer(t *testing.T) (*httptest.Server, *recorder) {
+// fakeServer starts the Auth0 fake behind a recorder, which calls hook
+// (if not nil) before each request.
+func fakeServer(t *testing.T, hook func(*http.Request)) (*httptest.Server, *recorder) {
 	t.Helper()
 	srv, err := auth0fake.New(auth0fake.Options{Token: testToken})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc := &recorder{next: srv}
+	rc := &recorder{next: srv, hook: hook}
 	ts := httptest.NewServer(rc)
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { srv.Close() })
@@ -107,7 +108,7 @@ func profileSize() int {
 // counted, nothing is left on the server, and the report holds neither
 // the token nor any id, email or secret the server gave out.
 func TestHTTPProfileAgainstTheFake(t *testing.T) {
-	ts, rc := fakeServer(t)
+	ts, rc := fakeServer(t, nil)
 	report := filepath.Join(t.TempDir(), "report.jsonl")
 	status, out, errOut := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-report", report)
 	n, pending := profileSize(), 0
@@ -376,7 +377,7 @@ func TestHTTPFailsADeepMerge(t *testing.T) {
 // TestHTTPRefusedToken: 401 and 403 end the run with status 2 and a
 // message that says what to do, after deleting what was created.
 func TestHTTPRefusedToken(t *testing.T) {
-	ts, _ := fakeServer(t)
+	ts, _ := fakeServer(t, nil)
 	status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", "wrong-token-123")
 	if status != exitUsage || !strings.Contains(out, "the server refused the token (401") || !strings.Contains(out, "check -token") {
 		t.Errorf("401: status %d, out:\n%s", status, out)
@@ -522,15 +523,14 @@ func TestHTTPBadAnswers(t *testing.T) {
 // TestHTTPInterrupted: an interruption (SIGINT cancels the context) in the
 // middle of a case ends the run after deleting what it created.
 func TestHTTPInterrupted(t *testing.T) {
-	ts, rc := fakeServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var patches atomic.Int32
-	rc.hook = func(r *http.Request) {
+	ts, _ := fakeServer(t, func(r *http.Request) {
 		if r.Method == "PATCH" && patches.Add(1) == 3 {
 			cancel()
 		}
-	}
+	})
 	h, err := newHTTPRun(ts.URL, testToken)
 	if err != nil {
 		t.Fatal(err)
@@ -551,7 +551,7 @@ func TestHTTPInterrupted(t *testing.T) {
 
 // TestHTTPRate: -rate spaces the requests.
 func TestHTTPRate(t *testing.T) {
-	ts, _ := fakeServer(t)
+	ts, _ := fakeServer(t, nil)
 	start := time.Now()
 	status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-rate", "20", "-run", "^(user-add-key|client-merge)$")
 	// 2 cases of 4 requests: 8 requests, 7 intervals of 50ms.
@@ -673,17 +673,16 @@ func TestHTTPSigint(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGINT to send on Windows")
 	}
-	ts, rc := fakeServer(t)
 	var cmd *exec.Cmd
 	started := make(chan struct{})
 	var patches atomic.Int32
-	rc.hook = func(r *http.Request) {
+	ts, _ := fakeServer(t, func(r *http.Request) {
 		if r.Method == "PATCH" && patches.Add(1) == 5 {
 			<-started
 			cmd.Process.Signal(os.Interrupt)
 			time.Sleep(100 * time.Millisecond) // the signal lands while this request is under way
 		}
-	}
+	})
 	argv := self(t)
 	cmd = exec.Command(argv[0], "conformance", "-http", ts.URL, "-token", testToken)
 	var out bytes.Buffer
