@@ -483,6 +483,9 @@ func TestHTTPBadAnswers(t *testing.T) {
 			case 2:
 				io.WriteString(w, "<html>not json</html>")
 				return
+			case 4: // deep: a million levels in 2 MB
+				io.WriteString(w, `{"user_metadata":{"a":`+strings.Repeat("[", 1e6)+strings.Repeat("]", 1e6)+`}}`)
+				return
 			case 3:
 				chunk := bytes.Repeat([]byte("x"), 1<<20)
 				for range maxResponse/len(chunk) + 2 {
@@ -499,13 +502,14 @@ func TestHTTPBadAnswers(t *testing.T) {
 	defer close(release)
 	start := time.Now()
 	status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-timeout", "500ms",
-		"-run", "^(user-add-key|user-replace-in-place|user-null-removes-key|user-null-absent-key)$")
-	if status != exitViolations || !strings.HasSuffix(out, "1 passed, 3 failed, 0 skipped\n") {
+		"-run", "^(user-add-key|user-replace-in-place|user-null-removes-key|user-null-absent-key|user-nested-object-replaced)$")
+	if status != exitViolations || !strings.HasSuffix(out, "1 passed, 4 failed, 0 skipped\n") {
 		t.Fatalf("status %d, out:\n%s", status, out)
 	}
 	for _, want := range []string{
 		"PATCH: no answer within 500ms (-timeout)",
-		"the PATCH answered no user_metadata",
+		"PATCH: want 200 and the merged document, got 200 <html>not json</html>",
+		`PATCH: want 200 and the merged document, got 200 {"user_metadata":{"a":[[[[`,
 		fmt.Sprintf("PATCH: 200 answer over %d bytes", maxResponse),
 	} {
 		if !strings.Contains(out, want) {
@@ -514,6 +518,9 @@ func TestHTTPBadAnswers(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %v", d)
+	}
+	if len(out) > 64<<10 {
+		t.Errorf("%d bytes of output for 4 failures", len(out))
 	}
 	if left := leftOn(t, ts.URL); left != "" {
 		t.Errorf("left behind:\n%s", left)
@@ -700,5 +707,21 @@ func TestHTTPSigint(t *testing.T) {
 	}
 	if left := leftOn(t, ts.URL); left != "" {
 		t.Errorf("left behind:\n%s", left)
+	}
+}
+
+// TestHTTPTags: -tags probe plays the probes, all of them in the profile,
+// and nothing else.
+func TestHTTPTags(t *testing.T) {
+	ts, _ := fakeServer(t, nil)
+	n := 0
+	for _, c := range conformance.Vectors() {
+		if slices.Contains(c.Tags, "probe") {
+			n++
+		}
+	}
+	status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-tags", "probe")
+	if want := fmt.Sprintf("%d passed, 0 failed, 0 skipped\n", n); status != exitOK || n < 15 || !strings.HasSuffix(out, want) {
+		t.Errorf("status %d, want the last line %q; out:\n%s", status, want, out)
 	}
 }
