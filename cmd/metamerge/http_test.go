@@ -36,12 +36,21 @@ type recorder struct {
 	hook    func(r *http.Request) // called before each request, if set
 }
 
-var secretMember = regexp.MustCompile(`"(?:user_id|client_id|client_secret|email)":"([^"]+)"`)
+var secretMember = regexp.MustCompile(`"(?:user_id|client_id|client_secret|email|password)":"([^"]+)"`)
 
 func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rc.hook != nil {
 		rc.hook(r)
 	}
+	body, _ := io.ReadAll(r.Body) // the request's secrets too: the password of a create
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	rc.mu.Lock()
+	for _, m := range secretMember.FindAllSubmatch(body, -1) {
+		if len(m[1]) >= minHidden {
+			rc.secrets = append(rc.secrets, string(m[1]))
+		}
+	}
+	rc.mu.Unlock()
 	rw := httptest.NewRecorder()
 	rc.next.ServeHTTP(rw, r)
 	rc.mu.Lock()
@@ -181,15 +190,20 @@ func TestHTTPReportHidesWhatAFailureShows(t *testing.T) {
 	}
 	defer srv.Close()
 	rc := &recorder{}
+	var lastCreate []byte
 	rc.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != "PATCH" {
+			if r.Method == "POST" {
+				lastCreate, _ = io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(lastCreate))
+			}
 			srv.ServeHTTP(w, r)
 			return
 		}
 		rw := httptest.NewRecorder()
 		srv.ServeHTTP(rw, r)
-		w.WriteHeader(http.StatusTeapot) // the merged profile, with every id, and the token
-		fmt.Fprintf(w, "%s %s", r.Header.Get("Authorization"), rw.Body.Bytes())
+		w.WriteHeader(http.StatusTeapot) // the token, the create's body with its password, the merged profile with every id
+		fmt.Fprintf(w, "%s %s %s", r.Header.Get("Authorization"), lastCreate, rw.Body.Bytes())
 	})
 	ts := httptest.NewServer(rc)
 	defer ts.Close()
@@ -199,7 +213,7 @@ func TestHTTPReportHidesWhatAFailureShows(t *testing.T) {
 		t.Fatalf("status %d, out:\n%s", status, out)
 	}
 	data, _ := os.ReadFile(report)
-	if !strings.Contains(string(data), `{id}`) || !strings.Contains(string(data), `{token}`) {
+	if !strings.Contains(string(data), `{token}`) || !strings.Contains(string(data), `{password}`) {
 		t.Errorf("the report does not show the hidden values as placeholders:\n%s", data)
 	}
 	checkNoSecrets(t, rc, data, out)
@@ -723,5 +737,29 @@ func TestHTTPTags(t *testing.T) {
 	status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-tags", "probe")
 	if want := fmt.Sprintf("%d passed, 0 failed, 0 skipped\n", n); status != exitOK || n < 15 || !strings.HasSuffix(out, want) {
 		t.Errorf("status %d, want the last line %q; out:\n%s", status, want, out)
+	}
+}
+
+// TestHTTPFiguresInTheDocs: the bounds HTTP.md and the README state are
+// the runner's.
+func TestHTTPFiguresInTheDocs(t *testing.T) {
+	if maxResponse != 8<<20 || maxRetryWait != 60*time.Second || maxRetries != 6 || eventualFor != 10*time.Second {
+		t.Fatalf("a bound changed: update HTTP.md and the README, then this test")
+	}
+	httpMD, err := os.ReadFile("../../conformance/HTTP.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Answers are read up to 8 MiB", "at most 60 seconds a wait and 6 times a request", "a second apart for up to 10 seconds", "(default 10s)"} {
+		if !strings.Contains(strings.Join(strings.Fields(string(httpMD)), " "), want) {
+			t.Errorf("HTTP.md does not say %q", want)
+		}
+	}
+	if !strings.Contains(strings.Join(strings.Fields(string(readme)), " "), "each answer (8 MiB)") {
+		t.Errorf("the README does not give the answer cap")
 	}
 }
