@@ -142,6 +142,10 @@ Examples:
 		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
+		go func() { // after the first signal the clean-up runs; a second one stops at once
+			<-ctx.Done()
+			stop()
+		}()
 		return h.runAll(ctx, selected, endpoints)
 	}
 	r := &runner{argv: argv, timeout: *timeout, out: io.out, verbose: *verbose, allowSkip: *allowSkip}
