@@ -219,8 +219,8 @@ func (h *httpRun) record(c conformance.Case, status, reason string) {
 	}
 }
 
-// kind is what a case creates: its collection, the member that holds its
-// id, and the members a create needs besides the metadata.
+// kind is what a case creates: its collection and the member that holds
+// its id.
 type kind struct {
 	collection, idMember string
 }
@@ -252,7 +252,7 @@ func (h *httpRun) play(ctx context.Context, c conformance.Case) (string, error) 
 	h.live[path] = true
 	h.hideID(id, a.body)
 	defer h.remove(path)
-	if d := compareFields(fields, in.Stored, a.body, "the create stored"); d != "" {
+	if d := h.compareFields(fields, in.Stored, a.body, "the create stored"); d != "" {
 		return d, nil
 	}
 
@@ -267,7 +267,7 @@ func (h *httpRun) play(ctx context.Context, c conformance.Case) (string, error) 
 	} else if a.status != http.StatusOK || !isObject(a.body) {
 		fmt.Fprintf(&why, "PATCH: want 200 and the merged document, got %s\n", h.show(a))
 	} else {
-		why.WriteString(compareFields(fields, want.Result, a.body, "the PATCH answered"))
+		why.WriteString(h.compareFields(fields, want.Result, a.body, "the PATCH answered"))
 	}
 
 	// Read back: the stored state is the merged result, or, after a
@@ -283,7 +283,7 @@ func (h *httpRun) play(ctx context.Context, c conformance.Case) (string, error) 
 	case a.status != http.StatusOK || !isObject(a.body):
 		fmt.Fprintf(&why, "GET: want 200 and the document, got %s\n", h.show(a))
 	default:
-		why.WriteString(compareFields(fields, after, a.body, "read back, the server holds"))
+		why.WriteString(h.compareFields(fields, after, a.body, "read back, the server holds"))
 	}
 	return why.String(), fatalOrNil(err)
 }
@@ -335,12 +335,16 @@ func hasTag(c conformance.Case, tag string) bool {
 }
 
 // compareFields compares the metadata fields of want and got (documents),
-// and shows each that differs as a line diff.
-func compareFields(fields []string, want, got []byte, what string) string {
+// and shows each that differs as a line diff. What the server sent is
+// shown with the hidden strings hidden, before any cut.
+func (h *httpRun) compareFields(fields []string, want, got []byte, what string) string {
 	var b strings.Builder
 	for _, f := range fields {
 		w, wok := conformance.Member(want, f)
 		g, gok := conformance.Member(got, f)
+		if gok {
+			g = []byte(h.redact(string(g)))
+		}
 		if !wok {
 			w = nil
 		}

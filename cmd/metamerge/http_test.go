@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -761,5 +762,51 @@ func TestHTTPFiguresInTheDocs(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(strings.Fields(string(readme)), " "), "each answer (8 MiB)") {
 		t.Errorf("the README does not give the answer cap")
+	}
+}
+
+// TestHTTPHidesIDsInMetadata: a server that writes the user's id into the
+// metadata it answers, where a diff shows it and long lines are cut,
+// still leaves no part of the id in the report.
+func TestHTTPHidesIDsInMetadata(t *testing.T) {
+	srv, err := auth0fake.New(auth0fake.Options{Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rc := &recorder{next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != "PATCH" {
+			srv.ServeHTTP(w, r)
+			return
+		}
+		id, _ := url.PathUnescape(strings.TrimPrefix(r.URL.EscapedPath(), "/api/v2/users/"))
+		// The id at every offset around the cut of a long line (240 bytes),
+		// and once whole.
+		fmt.Fprintf(w, `{"user_metadata":{"a":1,"b":2,"x":%q`, id)
+		for pad := 200; pad < 240; pad++ {
+			fmt.Fprintf(w, `,"x%d":%q`, pad, strings.Repeat("p", pad)+id)
+		}
+		io.WriteString(w, "}}")
+	})}
+	ts := httptest.NewServer(rc)
+	defer ts.Close()
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-report", report, "-run", "^user-add-key$")
+	if status != exitViolations || !strings.Contains(out, "the PATCH answered another user_metadata") {
+		t.Fatalf("status %d, out:\n%s", status, out)
+	}
+	data, _ := os.ReadFile(report)
+	checkNoSecrets(t, rc, data, out)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	for _, sec := range rc.secrets {
+		if strings.HasPrefix(sec, "auth0|") {
+			for n := 8; n < len(sec); n++ { // no prefix of it either, as a cut would leave
+				if strings.Contains(string(data), sec[:n]) && n > len("auth0|")+6 {
+					t.Errorf("the report holds %q, a part of an id", sec[:n])
+					break
+				}
+			}
+		}
 	}
 }
