@@ -18,8 +18,14 @@ type Case struct {
 	Rules   []string // the rule ids it covers: R3, C4, H2, …
 	Tags    []string // what it needs beyond the core: knob, opt_in, auth0_message, raw_bytes, large
 	File    string   // the file it came from, such as user.json
-	Input   Input    // what an implementation is given
-	Want    Output   // the answer
+	// HTTP is true for the cases of the HTTP profile, which a runner plays
+	// against a Management API server ([HTTPReason] is "" for them).
+	HTTP bool
+	// NoHTTP, when not empty, says why a case that HTTP could express is
+	// left out of the HTTP profile.
+	NoHTTP string
+	Input  Input  // what an implementation is given
+	Want   Output // the answer
 }
 
 // Input is what an implementation is given for one case: the operation, its
@@ -144,6 +150,8 @@ type vectorCase struct {
 	Comment string           `json:"comment"`
 	Rules   []string         `json:"rules"`
 	Tags    []string         `json:"tags,omitempty"`
+	HTTP    bool             `json:"http,omitempty"`
+	NoHTTP  string           `json:"no_http,omitempty"`
 	Result  json.RawMessage  `json:"result,omitempty"`
 	Changes []ReportedChange `json:"changes,omitempty"`
 	Errors  []Violation      `json:"errors,omitempty"`
@@ -188,7 +196,7 @@ func Load(fsys fs.FS) ([]Case, error) {
 
 // parse checks one case and turns it into a Case.
 func (vc vectorCase) parse(file string) (Case, error) {
-	c := Case{Name: vc.Name, Comment: vc.Comment, Rules: vc.Rules, Tags: vc.Tags, File: file}
+	c := Case{Name: vc.Name, Comment: vc.Comment, Rules: vc.Rules, Tags: vc.Tags, File: file, HTTP: vc.HTTP, NoHTTP: vc.NoHTTP}
 	if c.Name == "" {
 		return c, fmt.Errorf("no name")
 	}

@@ -17,10 +17,11 @@ import "embed"
 // number changes when an expected answer changes or a case is retired, the
 // minor number when cases are added, the patch number when only comments
 // or documents change. A case's name is never reused for another case.
-const Version = "1.2.0"
+const Version = "1.3.0"
 
-// FS holds the suite's files: vectors/*.json, vectors/README.md,
+// FS holds the suite's files: vectors/*.json, vectors/http/*.json (the
+// endpoint cases of the HTTP profile), vectors/README.md,
 // vectors/names.txt, vectors/VERSION and vectors.schema.json.
 //
-//go:embed vectors/*.json vectors/README.md vectors/names.txt vectors/VERSION vectors.schema.json
+//go:embed vectors/*.json vectors/http/*.json vectors/README.md vectors/names.txt vectors/VERSION vectors.schema.json
 var FS embed.FS

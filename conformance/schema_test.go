@@ -44,6 +44,10 @@ func TestSchemaRejects(t *testing.T) {
 		"text and base64":       `{"name":"a","comment":"c","rules":["R3"],"op":"merge_user","stored":"{}","stored_base64":"e30=","patch":"{}","result":"{}"}`,
 		"document as a value":   `{"name":"a","comment":"c","rules":["R3"],"op":"merge_user","stored":{},"patch":"{}","result":"{}"}`,
 		"signup with result":    `{"name":"a","comment":"c","rules":["S1"],"op":"validate_signup","metadata":"{}","result":null}`,
+		"http and no_http":      `{"name":"a","comment":"c","rules":["R3"],"op":"merge_user","http":true,"no_http":"why","stored":"{}","patch":"{}","result":"{}"}`,
+		"http on a diff":        `{"name":"a","comment":"c","rules":["D1"],"op":"diff_user","http":true,"before":"{}","after":"{}","result":"{}"}`,
+		"http false":            `{"name":"a","comment":"c","rules":["R3"],"op":"merge_user","http":false,"stored":"{}","patch":"{}","result":"{}"}`,
+		"empty no_http":         `{"name":"a","comment":"c","rules":["R3"],"op":"merge_user","no_http":"","stored":"{}","patch":"{}","result":"{}"}`,
 		"signup with options":   `{"name":"a","comment":"c","rules":["S1"],"op":"validate_signup","metadata":"{}","options":{"max_depth":2},"errors":[]}`,
 	} {
 		if err := schema.Validate(decode(t, `{"description":"d","cases":[`+c+`]}`)); err == nil {

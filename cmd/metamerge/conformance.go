@@ -3,16 +3,20 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/metamerge/metamerge/conformance"
@@ -28,14 +32,27 @@ func runConformance(args []string, io stdio) int {
 	report := fs.String("report", "", "also write one JSON line per case to this file: name, file, status (pass, fail, skip) and reason")
 	verbose := fs.Bool("v", false, "print every case, not only failures")
 	allowSkip := fs.Bool("allow-skip", false, "count a skipped case without tags as skipped, not failed (for a partial implementation)")
+	tags := fs.String("tags", "", "run only the cases that carry one of these comma-separated tags, such as probe")
+	base := fs.String("http", "", "play the HTTP profile against the Management API server at this root URL (http://127.0.0.1:PORT, https://TENANT.auth0.com) instead of a harness")
+	token := fs.String("token", "", "with -http: the bearer token (default: the environment variable METAMERGE_TOKEN)")
+	connection := fs.String("connection", "Username-Password-Authentication", "with -http: the database connection of the users it creates")
+	rate := fs.Float64("rate", 0, "with -http: at most this many requests a second (0: no limit)")
 	fs.Usage = func() {
 		fmt.Fprint(io.err, `Usage: metamerge conformance [flags] -- COMMAND [ARGS...]
+       metamerge conformance [flags] -http BASE -token TOKEN
 
 Runs every golden vector against the harness that COMMAND starts, speaking
 the harness protocol (conformance/PROTOCOL.md) on its standard input and
 output. Prints each failing case with a diff, then one line
 "N passed, M failed, K skipped". Exits 1 if a case failed. A harness that
 crashes or times out fails the case at hand and is started again.
+
+With -http, plays the HTTP profile (conformance/HTTP.md) against the
+Management API at BASE/api/v2/: for each case it creates a user or client
+holding the stored metadata, PATCHes it, reads it back, compares, and
+deletes it, also on SIGINT. -timeout is then the time of one request. A
+refused token (401, 403) or an interruption ends the run with status 2,
+after the clean-up.
 
 Flags:
 `)
@@ -45,13 +62,19 @@ Examples:
 
   metamerge conformance -- node conformance/js/harness.mjs
   metamerge conformance -run '^client-' -- metamerge harness
+  metamerge conformance -http http://127.0.0.1:8080 -token secret
+  METAMERGE_TOKEN=... metamerge conformance -http https://TENANT.auth0.com -tags probe -rate 2 -report probe.jsonl
 `)
 	}
 	if err := fs.Parse(args); err != nil {
 		return exitUsageOr(err)
 	}
 	argv := fs.Args()
-	if len(argv) == 0 {
+	if *base != "" && len(argv) > 0 {
+		fmt.Fprintln(io.err, "metamerge conformance: -http and a harness command exclude each other")
+		return exitUsage
+	}
+	if len(argv) == 0 && *base == "" {
 		fmt.Fprintln(io.err, "metamerge conformance: no harness command; give it after --")
 		fs.Usage()
 		return exitUsage
@@ -71,6 +94,59 @@ Examples:
 		}
 	} else {
 		cases = conformance.Vectors()
+	}
+	if *tags != "" {
+		cases = withTags(cases, strings.Split(*tags, ","))
+	}
+	if *base != "" {
+		if *token == "" {
+			*token = os.Getenv("METAMERGE_TOKEN")
+		}
+		h, err := newHTTPRun(*base, *token)
+		if err != nil {
+			return ioError("conformance", err, io)
+		}
+		h.connection, h.timeout, h.out, h.verbose = *connection, *timeout, io.out, *verbose
+		if *rate > 0 {
+			h.every = time.Duration(float64(time.Second) / *rate)
+		}
+		var selected []conformance.Case
+		for _, c := range cases {
+			if re.MatchString(c.Name) {
+				selected = append(selected, c)
+			}
+		}
+		endpoints := conformance.EndpointVectors()
+		if *dir != "" {
+			endpoints = nil
+			if sub := filepath.Join(*dir, "http"); dirExists(sub) {
+				if endpoints, err = conformance.LoadEndpoint(os.DirFS(sub)); err != nil {
+					return ioError("conformance", err, io)
+				}
+			}
+		}
+		endpoints = slices.DeleteFunc(endpoints, func(c conformance.EndpointCase) bool {
+			if *tags != "" && !slices.ContainsFunc(strings.Split(*tags, ","), func(t string) bool { return slices.Contains(c.Tags, strings.TrimSpace(t)) }) {
+				return true
+			}
+			return !re.MatchString(c.Name)
+		})
+		if *report != "" {
+			f, err := os.Create(*report)
+			if err != nil {
+				return ioError("conformance", err, io)
+			}
+			defer f.Close()
+			h.report = bufio.NewWriter(f)
+			defer h.report.Flush()
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		go func() { // after the first signal the clean-up runs; a second one stops at once
+			<-ctx.Done()
+			stop()
+		}()
+		return h.runAll(ctx, selected, endpoints)
 	}
 	r := &runner{argv: argv, timeout: *timeout, out: io.out, verbose: *verbose, allowSkip: *allowSkip}
 	if *report != "" {
@@ -97,6 +173,25 @@ Examples:
 		return exitViolations
 	}
 	return exitOK
+}
+
+func dirExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// withTags keeps the cases that carry one of tags.
+func withTags(cases []conformance.Case, tags []string) []conformance.Case {
+	var out []conformance.Case
+	for _, c := range cases {
+		for _, t := range tags {
+			if slices.Contains(c.Tags, strings.TrimSpace(t)) {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // runner runs cases against one harness at a time.

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import { runCase, OPS, OPTIONS } from './metamerge.mjs';
 
-const VERSION = '1.2.0';
+const VERSION = '1.3.0';
 
 function send(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
