@@ -28,6 +28,7 @@ func runConformance(args []string, io stdio) int {
 	fs.SetOutput(io.err)
 	dir := fs.String("vectors", "", "run the vector files in this directory instead of the suite built into this command")
 	filter := fs.String("run", "", "run only the cases whose name matches this regular expression")
+	skipRE := fs.String("skip", "", "leave out the cases whose name matches this regular expression, as go test -skip does")
 	timeout := fs.Duration("timeout", 10*time.Second, "the time a harness has to answer one case")
 	report := fs.String("report", "", "also write one JSON line per case to this file: name, file, status (pass, fail, skip) and reason")
 	verbose := fs.Bool("v", false, "print every case, not only failures")
@@ -83,6 +84,11 @@ Examples:
 	if err != nil {
 		return ioError("conformance", fmt.Errorf("-run: %v", err), io)
 	}
+	skip, err := regexp.Compile(*skipRE)
+	if err != nil {
+		return ioError("conformance", fmt.Errorf("-skip: %v", err), io)
+	}
+	wanted := func(name string) bool { return re.MatchString(name) && (*skipRE == "" || !skip.MatchString(name)) }
 	var cases []conformance.Case
 	if *dir != "" {
 		if _, err := os.Stat(*dir); err != nil {
@@ -112,7 +118,7 @@ Examples:
 		}
 		var selected []conformance.Case
 		for _, c := range cases {
-			if re.MatchString(c.Name) {
+			if wanted(c.Name) {
 				selected = append(selected, c)
 			}
 		}
@@ -129,7 +135,7 @@ Examples:
 			if *tags != "" && !slices.ContainsFunc(strings.Split(*tags, ","), func(t string) bool { return slices.Contains(c.Tags, strings.TrimSpace(t)) }) {
 				return true
 			}
-			return !re.MatchString(c.Name)
+			return !wanted(c.Name)
 		})
 		if *report != "" {
 			f, err := os.Create(*report)
@@ -159,7 +165,7 @@ Examples:
 		defer r.report.Flush()
 	}
 	for _, c := range cases {
-		if !re.MatchString(c.Name) {
+		if !wanted(c.Name) {
 			continue
 		}
 		if err := r.run(c); err != nil {

@@ -228,3 +228,34 @@ func TestHarnessDoesNotEscapeHTML(t *testing.T) {
 		t.Errorf("status %d, stdout:\n%s\nwant:\n%s\nstderr: %s", status, out, want, errOut)
 	}
 }
+
+// TestConformanceSkipFlag checks that -skip leaves out the cases whose
+// names match, with -run or without, as go test -skip does.
+func TestConformanceSkipFlag(t *testing.T) {
+	argv := append(self(t), "harness")
+	var user int
+	for _, c := range conformance.Vectors() {
+		if strings.HasPrefix(c.Name, "user-") {
+			user++
+		}
+	}
+	for _, tt := range []struct {
+		why  string
+		args []string
+		want int
+	}{
+		{"-skip alone leaves out the user cases", []string{"-skip", "^user-"}, len(conformance.Vectors()) - user},
+		{"-run and -skip together", []string{"-run", "^user-", "-skip", "^user-"}, 0},
+		{"an empty -skip leaves out nothing", []string{"-run", "^user-", "-skip", ""}, user},
+	} {
+		args := append(append([]string{"conformance"}, tt.args...), "--")
+		status, out, errOut := runCommand(t, "", append(args, argv...)...)
+		want := fmt.Sprintf("%d passed, 0 failed, 0 skipped\n", tt.want)
+		if status != exitOK || !strings.HasSuffix(out, want) {
+			t.Errorf("%s: status %d, stdout ends %q, want %q; stderr: %s", tt.why, status, out[max(0, len(out)-80):], want, errOut)
+		}
+	}
+	if status, _, errOut := runCommand(t, "", "conformance", "-skip", "(", "--", "true"); status != exitUsage || !strings.Contains(errOut, "-skip: ") {
+		t.Errorf("a bad -skip: status %d, stderr %q", status, errOut)
+	}
+}
