@@ -135,7 +135,12 @@
 // the API returns it, written atomically and durably before the request
 // is answered (a temporary file, fsync, rename, fsync of the directory);
 // a server started on the same directory loads them back in creation
-// order. One Server at a time holds a data directory: New locks it (an
+// order. A file is named by its sequence number, 16 lower-case hex
+// digits from 0000000000000001 to fffffffffffffffe and ".json"; New
+// refuses any other name of 16 hex digits and ".json" (an upper-case
+// seed would be saved under a second name), numbers never wrap (once
+// fffffffffffffffe is taken, a create is answered 500), and a new
+// document never takes the name of an existing file. One Server at a time holds a data directory: New locks it (an
 // flock on DataDir/lock, released by [Server.Close] or when the process
 // ends; where flock is missing, a lock file created exclusively and
 // removed by Close), and a second Server, in any process, is refused with
