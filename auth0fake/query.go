@@ -38,22 +38,29 @@ type listQuery struct {
 	sort          *sortKey
 }
 
-// getQuery reads the query of a request for one document: fields and
-// include_fields.
-func getQuery(values url.Values) (fieldSet, *mgmt.Answer) {
-	p, err := readParams(values, map[string]param{"fields": stringParam, "include_fields": boolParam})
+// getQuery reads the raw query of a request for one document: fields
+// and include_fields.
+func getQuery(raw string) (fieldSet, *mgmt.Answer) {
+	p, err := readParams(raw, map[string]param{"fields": stringParam, "include_fields": boolParam})
 	if err != nil {
 		return fieldSet{}, err
 	}
 	return newFieldSet(p["fields"], p["include_fields"] != "false"), nil
 }
 
-// readParams checks values against allowed (name → how it is read) and
-// returns each value given. An unknown name, a repeated one, a value of
-// the wrong type or one over maxParamLen is a 400 invalid_query_string in
-// the schema validator's words (a repeated parameter arrives as an array
-// in Auth0's framework, and is reported so).
-func readParams(values url.Values, allowed map[string]param) (map[string]string, *mgmt.Answer) {
+// readParams reads raw, a request's query string, checks it against
+// allowed (name → how it is read) and returns each value given. A query
+// string that does not parse (a ";" separator, a bad %-escape: Go's
+// parser would drop the parameter), an unknown name, a repeated one, a
+// value of the wrong type or one over maxParamLen characters is a 400
+// invalid_query_string in the schema validator's words (a repeated
+// parameter arrives as an array in Auth0's framework, and is reported
+// so): never a query read another way.
+func readParams(raw string, allowed map[string]param) (map[string]string, *mgmt.Answer) {
+	values, perr := url.ParseQuery(raw)
+	if perr != nil {
+		return nil, queryError("Query string is not valid: "+cut(perr.Error(), maxEcho), "")
+	}
 	out := make(map[string]string, len(values))
 	for name, vs := range values {
 		kind, ok := allowed[name]
@@ -160,12 +167,12 @@ func (fs fieldSet) apply(doc []byte) []byte {
 	return append(out, '}')
 }
 
-// listParams reads the query of a list request: the parameters in allowed
+// listParams reads raw, the query string of a list request: the parameters in allowed
 // (names to how they are read), of which page, per_page, include_totals,
 // fields, include_fields, q and sort are acted on; connection and the
 // client filters are turned into terms by the caller.
-func listParams(values url.Values, allowed map[string]param) (listQuery, map[string]string, *mgmt.Answer) {
-	p, err := readParams(values, allowed)
+func listParams(raw string, allowed map[string]param) (listQuery, map[string]string, *mgmt.Answer) {
+	p, err := readParams(raw, allowed)
 	if err != nil {
 		return listQuery{}, nil, err
 	}

@@ -14,7 +14,7 @@ var userListParams = map[string]param{
 // listUsers serves GET /api/v2/users: the users q and connection select,
 // in creation order or sorted, one page of them.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
-	lq, p, ae := listParams(r.URL.Query(), userListParams)
+	lq, p, ae := listParams(r.URL.RawQuery, userListParams)
 	if ae != nil {
 		ae.Write(w)
 		return
