@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/metamerge/metamerge/mgmt"
 )
@@ -72,7 +73,7 @@ func readParams(raw string, allowed map[string]param) (map[string]string, *mgmt.
 			return nil, queryError("Expected type "+want+" but found type array", name)
 		}
 		v := vs[0]
-		if n := len(v); n > maxParamLen {
+		if n := utf8.RuneCountInString(v); n > maxParamLen {
 			return nil, queryError("String is too long ("+strconv.Itoa(n)+" chars), maximum "+strconv.Itoa(maxParamLen), name)
 		}
 		switch kind {

@@ -202,3 +202,26 @@ func TestRawQueryStrict(t *testing.T) {
 		}
 	}
 }
+
+// TestParamLengthInCharacters: the 4096 limit of a query value counts
+// characters, as its message says, not bytes.
+func TestParamLengthInCharacters(t *testing.T) {
+	f := newFake(t, Options{})
+	for _, tc := range []struct {
+		value string
+		code  int
+	}{
+		{"name:" + strings.Repeat("€", 4091), 200},
+		{"name:" + strings.Repeat("€", 4092), 400},
+		{"name:" + strings.Repeat("x", 4091), 200},
+		{"name:" + strings.Repeat("😀", 4092), 400},
+	} {
+		code, body := f.do("GET", "/api/v2/users?q="+url.QueryEscape(tc.value), "")
+		if code != tc.code {
+			t.Errorf("q of %d characters (%d bytes): %d %.200s", len([]rune(tc.value)), len(tc.value), code, body)
+		}
+		if want := "String is too long (4097 chars)"; code == 400 && !strings.Contains(body, want) {
+			t.Errorf("q of %d characters: %s, want %q", len([]rune(tc.value)), body, want)
+		}
+	}
+}
