@@ -60,13 +60,13 @@ func getQuery(raw string) (fieldSet, *mgmt.Answer) {
 func readParams(raw string, allowed map[string]param) (map[string]string, *mgmt.Answer) {
 	values, perr := url.ParseQuery(raw)
 	if perr != nil {
-		return nil, queryError("Query string is not valid: "+cut(perr.Error(), maxEcho), "")
+		return nil, queryError("Query string is not valid: "+mgmt.Quote(perr.Error()), "")
 	}
 	out := make(map[string]string, len(values))
 	for name, vs := range values {
 		kind, ok := allowed[name]
 		if !ok {
-			return nil, queryError("Additional properties not allowed: "+cut(name, maxEcho), "")
+			return nil, queryError("Additional properties not allowed: "+mgmt.Quote(name), "")
 		}
 		want := [...]string{intParam: "integer", boolParam: "boolean", stringParam: "string"}[kind]
 		if len(vs) != 1 {
@@ -83,7 +83,7 @@ func readParams(raw string, allowed map[string]param) (map[string]string, *mgmt.
 				return nil, queryError("Expected type integer but found type string", name)
 			}
 			if digits != v {
-				return nil, queryError("Value "+cut(v, maxEcho)+" is less than minimum 0", name)
+				return nil, queryError("Value "+mgmt.Quote(v)+" is less than minimum 0", name)
 			}
 		case boolParam:
 			if v != "true" && v != "false" {
@@ -102,7 +102,7 @@ func pageParams(p map[string]string) (page, perPage int, err *mgmt.Answer) {
 	if v, ok := p["per_page"]; ok {
 		n, convErr := strconv.Atoi(v)
 		if convErr != nil || n > maxPerPage {
-			return 0, 0, queryError("Value "+cut(v, maxEcho)+" is greater than maximum "+strconv.Itoa(maxPerPage), "per_page")
+			return 0, 0, queryError("Value "+mgmt.Quote(v)+" is greater than maximum "+strconv.Itoa(maxPerPage), "per_page")
 		}
 		perPage = n
 	}

@@ -2,6 +2,8 @@ package auth0fake
 
 import (
 	"net/http"
+
+	"github.com/metamerge/metamerge/mgmt"
 )
 
 // userListParams are the query parameters of GET /api/v2/users.
@@ -20,7 +22,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v, ok := p["search_engine"]; ok && v != "v1" && v != "v2" && v != "v3" {
-		queryError("No enum match for: "+cut(v, maxEcho), "search_engine").Write(w)
+		queryError("No enum match for: "+mgmt.Quote(v), "search_engine").Write(w)
 		return
 	}
 	if lq.perPage > 0 && (lq.page+1)*lq.perPage > maxUserPages {
