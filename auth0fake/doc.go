@@ -140,11 +140,15 @@
 // refuses any other name of 16 hex digits and ".json" (an upper-case
 // seed would be saved under a second name), numbers never wrap (once
 // fffffffffffffffe is taken, a create is answered 500), and a new
-// document never takes the name of an existing file. One Server at a time holds a data directory: New locks it (an
-// flock on DataDir/lock, released by [Server.Close] or when the process
-// ends; where flock is missing, a lock file created exclusively and
-// removed by Close), and a second Server, in any process, is refused with
-// [ErrDataDirLocked] and the holder's process id. Plain files rather than
+// document never takes the name of an existing file. One Server at a
+// time holds a data directory: New locks it (an flock on the directory
+// itself and on DataDir/lock, released by [Server.Close] or when the
+// process ends, so that removing or replacing the lock file lets no
+// second server in; where flock is missing, a lock file created
+// exclusively and removed by Close), and a second Server, in any
+// process, is refused with [ErrDataDirLocked] and the holder's process
+// id. A lock file that is a symbolic link is refused, never followed.
+// Plain files rather than
 // an embedded database: the state of a
 // test fake should be something a person can read, diff, seed and keep
 // beside the tests, the write load is a test suite's, and files need no

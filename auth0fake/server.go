@@ -64,7 +64,7 @@ type Server struct {
 	logf    func(format string, args ...any)
 	now     func() time.Time
 	budget  int64       // bytes of stored documents one list request may read
-	lock    *os.File    // DataDir's lock, held until Close; nil in memory
+	lock    *dirLock    // DataDir's lock, held until Close; nil in memory
 	onDoc   func(n int) // tests: called before q reads the n-th stored document
 }
 
