@@ -295,3 +295,20 @@ func TestQueryRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestRawQueryRefused: a query string Go's parser cannot read whole (a
+// ";", a bad %-escape) is a 400 as well, never a GET answered as if the
+// query were empty, and a long parameter name is quoted in 64 bytes.
+func TestRawQueryRefused(t *testing.T) {
+	_, svc := newTargets(t)
+	for _, path := range []string{"/api/v2/users?;", "/api/v2/users?a;b", "/api/v2/users/auth0|ada?%zz", "/api/v2/clients?page=%"} {
+		status, body := svc.do(t, "GET", path, "", "")
+		if status != 400 || !strings.Contains(body, "Query string is not valid: ") || !strings.Contains(body, `"errorCode":"invalid_query_string"`) {
+			t.Errorf("%s: %d %s", path, status, body)
+		}
+	}
+	status, body := svc.do(t, "GET", "/api/v2/users?"+strings.Repeat("n", 1000)+"=1", "", "")
+	if want := "Query parameter " + strings.Repeat("n", 61) + "… is not implemented"; status != 400 || !strings.Contains(body, want) {
+		t.Errorf("a long name: %d %.200s, want %q", status, body, want)
+	}
+}

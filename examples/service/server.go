@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"log"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -106,10 +107,17 @@ func (c *collection) delete(w http.ResponseWriter, r *http.Request) {
 }
 
 // query refuses the query parameters this service does not read (fields,
-// paging, search): a 400 that says so, never a silent answer (M7).
+// paging, search): a 400 that says so, never a silent answer (M7). The
+// raw query is read, so that a parameter Go's parser drops (after a ";",
+// or with a bad %-escape) is refused too, as a query string not valid.
 func (c *collection) query(w http.ResponseWriter, r *http.Request) bool {
-	for name := range r.URL.Query() {
-		mgmt.Envelope(400, "Query parameter "+name+" is not implemented by this service", "invalid_query_string").Write(w)
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		mgmt.Envelope(400, "Query string is not valid: "+mgmt.Quote(err.Error()), "invalid_query_string").Write(w)
+		return false
+	}
+	for name := range values {
+		mgmt.Envelope(400, "Query parameter "+mgmt.Quote(name)+" is not implemented by this service", "invalid_query_string").Write(w)
 		return false
 	}
 	return true
