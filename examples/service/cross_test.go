@@ -312,3 +312,33 @@ func TestRawQueryRefused(t *testing.T) {
 		t.Errorf("a long name: %d %.200s, want %q", status, body, want)
 	}
 }
+
+// TestCorruptRowRead: a stored row the library cannot read, or that is no
+// object, is a 500 on GET of the document and on the list that holds it
+// (M5: a stored defect never reaches a client as a document); it was
+// served with 200.
+func TestCorruptRowRead(t *testing.T) {
+	_, svc := newTargets(t)
+	svc.do(t, "POST", "/api/v2/users", `{"connection":"db","user_id":"ada"}`, "")
+	for _, row := range []string{
+		`{"user_id":"auth0|ada","a":1,"a":2}`, `{"user_id":`, `{"user_id":"auth0|ada","name":"` + "\xff" + `"}`,
+		strings.Repeat("[", 10001) + strings.Repeat("]", 10001), `"auth0|ada"`, `[]`, ``, `{"user_id":"auth0|ada"} x`,
+	} {
+		if _, err := svc.db.Exec(`UPDATE docs SET doc = ? WHERE id = 'auth0|ada'`, row); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/api/v2/users/auth0|ada", "/api/v2/users"} {
+			if status, body := svc.do(t, "GET", path, "", ""); status != 500 || body != internalError {
+				t.Errorf("GET %s of stored %.40q: %d %.200s, want 500 %s", path, row, status, body, internalError)
+			}
+		}
+	}
+	if _, err := svc.db.Exec(`UPDATE docs SET doc = ? WHERE id = 'auth0|ada'`, `{"user_id":"auth0|ada"}`); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/v2/users/auth0|ada", "/api/v2/users"} {
+		if status, body := svc.do(t, "GET", path, "", ""); status != 200 {
+			t.Errorf("GET %s of a sound row: %d %s", path, status, body)
+		}
+	}
+}

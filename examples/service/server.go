@@ -1,14 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"database/sql"
+	"errors"
+	"fmt"
 	"log"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/metamerge/metamerge"
 	"github.com/metamerge/metamerge/mgmt"
 )
 
@@ -84,6 +88,9 @@ func (c *collection) patch(w http.ResponseWriter, r *http.Request) {
 func (c *collection) get(w http.ResponseWriter, r *http.Request) {
 	if c.query(w, r) {
 		doc, _, err := c.table.Read(r.Context(), r.PathValue("id"))
+		if err == nil {
+			err = corrupt(doc)
+		}
 		c.answer(w, http.StatusOK, doc, err, c.res.Answer)
 	}
 }
@@ -94,6 +101,11 @@ func (c *collection) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	docs, err := c.table.List(r.Context(), 50)
+	for _, d := range docs {
+		if err == nil {
+			err = corrupt(d)
+		}
+	}
 	body := append([]byte{'['}, bytesJoin(docs)...)
 	c.answer(w, http.StatusOK, append(body, ']'), err, c.res.Answer)
 }
@@ -133,6 +145,22 @@ func (c *collection) answer(w http.ResponseWriter, status int, doc []byte, err e
 		}
 	}
 	a.Write(w)
+}
+
+// corrupt returns an error when doc, a stored row, is not a document the
+// library reads (invalid JSON or UTF-8, duplicate names, too deep) or not
+// an object: a stored defect is a 500 (M5), on GET as on PATCH, never a
+// row served as it is. The error does not wrap the library's, which
+// would be answered as a fault of the request.
+func corrupt(doc []byte) error {
+	_, err := metamerge.Equal(doc, doc)
+	if err == nil && !bytes.HasPrefix(bytes.TrimLeft(doc, " \t\r\n"), []byte("{")) {
+		err = errors.New("not an object")
+	}
+	if err != nil {
+		return fmt.Errorf("service: a stored document is corrupt: %v", err)
+	}
+	return nil
 }
 
 func bytesJoin(docs [][]byte) []byte {
