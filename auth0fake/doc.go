@@ -170,7 +170,10 @@
 //
 // The fake is for tests: bind it to a loopback address. A request costs a
 // small multiple of its size, which Options.MaxBodyBytes caps (1 MiB by
-// default; larger bodies get 413 before they are read), except a list,
+// default; larger bodies get 413 before they are read): a PATCH of 1 MiB
+// allocates at most 32 times its size, also into a stored document as
+// large (25 times for 150,000 tiny members, 7 for one long string;
+// TestPatchBytes), except a list,
 // whose cost grows with what is stored: each list request has a work
 // budget, Options.MaxWorkBytes (128 MiB by default), of stored bytes it
 // may read, counting a document once for each q term, the sort key and
