@@ -342,3 +342,25 @@ func TestCorruptRowRead(t *testing.T) {
 		}
 	}
 }
+
+// TestUncleanPaths: paths Go's ServeMux would clean and redirect (a
+// doubled slash, a "." or ".." element) get the JSON 404, with or without
+// a token, on the service as on the fake; an id with escaped slashes and
+// dots still reaches its row.
+func TestUncleanPaths(t *testing.T) {
+	fake, svc := newTargets(t)
+	const notFound = `{"statusCode":404,"error":"Not Found","message":"Not Found"}`
+	for _, tg := range []*target{fake, svc} {
+		tg.do(t, "POST", "/api/v2/users", `{"connection":"db","user_id":"a/../b"}`, "")
+		if status, body := tg.do(t, "GET", "/api/v2/users/auth0%7Ca%2F..%2Fb", "", ""); status != 200 {
+			t.Errorf("%s: an id with escaped slashes: %d %s", tg.name, status, body)
+		}
+		for _, p := range []string{"//api/v2/users", "/./api/v2/users", "/api/v2/users/../../x", "/api/v2//users", "/api/v2/users/x/..", "/api/v2/users/.", "/x/../api/v2/users"} {
+			for _, auth := range []string{"", "-"} {
+				if status, body := tg.do(t, "GET", p, "", auth); status != 404 || body != notFound {
+					t.Errorf("%s: GET %s (auth %q): %d %s", tg.name, p, auth, status, body)
+				}
+			}
+		}
+	}
+}

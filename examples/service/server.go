@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -45,6 +46,8 @@ func newServer(db *sql.DB, token string) http.Handler {
 		}()
 		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		switch got = strings.TrimSpace(got); {
+		case unclean(r.URL.EscapedPath()): // the mux would answer a 307 redirect in HTML
+			mgmt.Envelope(404, "Not Found", "").Write(w)
 		case !strings.EqualFold(scheme, "Bearer") || got == "":
 			mgmt.Envelope(401, "Missing authentication", "").Write(w)
 		case subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1:
@@ -145,6 +148,21 @@ func (c *collection) answer(w http.ResponseWriter, status int, doc []byte, err e
 		}
 	}
 	a.Write(w)
+}
+
+// unclean reports whether p, an escaped request path, holds what
+// http.ServeMux cleans: a doubled slash, a "." or ".." element. Such a
+// path is not one of the API: it is answered 404, as Auth0 does, with or
+// without a token. Escaped slashes and dots belong to an id.
+func unclean(p string) bool {
+	if !strings.HasPrefix(p, "/") {
+		return false
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c != p
 }
 
 // corrupt returns an error when doc, a stored row, is not a document the
