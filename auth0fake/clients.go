@@ -16,7 +16,7 @@ var clientListParams = map[string]param{
 // select, in creation order, one page of them. No client of the fake is a
 // global client, so is_global=true selects none.
 func (s *Server) listClients(w http.ResponseWriter, r *http.Request) {
-	lq, p, ae := listParams(r.URL.Query(), clientListParams)
+	lq, p, ae := listParams(r.URL.RawQuery, clientListParams)
 	if ae != nil {
 		ae.Write(w)
 		return

@@ -135,11 +135,20 @@
 // the API returns it, written atomically and durably before the request
 // is answered (a temporary file, fsync, rename, fsync of the directory);
 // a server started on the same directory loads them back in creation
-// order. One Server at a time holds a data directory: New locks it (an
-// flock on DataDir/lock, released by [Server.Close] or when the process
-// ends; where flock is missing, a lock file created exclusively and
-// removed by Close), and a second Server, in any process, is refused with
-// [ErrDataDirLocked] and the holder's process id. Plain files rather than
+// order. A file is named by its sequence number, 16 lower-case hex
+// digits from 0000000000000001 to fffffffffffffffe and ".json"; New
+// refuses any other name of 16 hex digits and ".json" (an upper-case
+// seed would be saved under a second name), numbers never wrap (once
+// fffffffffffffffe is taken, a create is answered 500), and a new
+// document never takes the name of an existing file. One Server at a
+// time holds a data directory: New locks it (an flock on the directory
+// itself and on DataDir/lock, released by [Server.Close] or when the
+// process ends, so that removing or replacing the lock file lets no
+// second server in; where flock is missing, a lock file created
+// exclusively and removed by Close), and a second Server, in any
+// process, is refused with [ErrDataDirLocked] and the holder's process
+// id. A lock file that is a symbolic link is refused, never followed.
+// Plain files rather than
 // an embedded database: the state of a
 // test fake should be something a person can read, diff, seed and keep
 // beside the tests, the write load is a test suite's, and files need no
@@ -161,7 +170,10 @@
 //
 // The fake is for tests: bind it to a loopback address. A request costs a
 // small multiple of its size, which Options.MaxBodyBytes caps (1 MiB by
-// default; larger bodies get 413 before they are read), except a list,
+// default; larger bodies get 413 before they are read): a PATCH of 1 MiB
+// allocates at most 32 times its size, also into a stored document as
+// large (25 times for 150,000 tiny members, 7 for one long string;
+// TestPatchBytes), except a list,
 // whose cost grows with what is stored: each list request has a work
 // budget, Options.MaxWorkBytes (128 MiB by default), of stored bytes it
 // may read, counting a document once for each q term, the sort key and

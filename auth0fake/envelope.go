@@ -4,14 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/metamerge/metamerge/mgmt"
 )
-
-// maxEcho is the most bytes of a request's own text (a query value, an
-// unknown parameter's name) that a message quotes.
-const maxEcho = 64
 
 // The answers of the fake that are not the endpoints' of package mgmt:
 // authentication, routes, paging. Each call makes a new answer.
@@ -54,15 +49,25 @@ func jsonString(s string) []byte {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
-// cut shortens s to at most n bytes, at a character boundary, marking the
-// cut with "…".
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
+// maxMessage is the most bytes of a message, as escaped in the JSON
+// body, that an answer of the signup endpoint carries (as mgmt's).
+const maxMessage = 2048
+
+// boundedString is jsonString with the escaped text cut to at most n
+// bytes, at a character, and marked with "…": the bound holds after
+// escaping, control characters (six bytes each) included.
+func boundedString(s string, n int) []byte {
+	b := jsonString(s)
+	if len(b)-2 <= n {
+		return b
 	}
-	i := n - len("…")
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
+	b = append(b[:0:0], '"')
+	for _, r := range s { // an invalid byte is U+FFFD, as jsonString makes it
+		e := jsonString(string(r))
+		if len(b)-1+len(e)-2 > n-len("…") {
+			break
+		}
+		b = append(b, e[1:len(e)-1]...)
 	}
-	return s[:i] + "…"
+	return append(append(b, "…"...), '"')
 }

@@ -20,11 +20,32 @@ const lockFile = "lock"
 
 func lockPath(dir string) string { return filepath.Join(dir, lockFile) }
 
+// dirLock is the lock a Server holds on its data directory: the open
+// files whose locks it holds (the directory itself where it can be
+// locked, and the lock file).
+type dirLock struct {
+	dir  *os.File // nil where directories cannot be locked
+	file *os.File
+}
+
+// readPID returns what the lock file at path holds, at most 32 bytes,
+// without following a symbolic link.
+func readPID(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|noFollow, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, 32)
+	n, err := f.Read(b)
+	return b[:n], err
+}
+
 // lockedError is the error for dir, whose lock file at path is held: it
 // names the holder by the process id the file holds.
 func lockedError(dir, path string) error {
 	holder := "another process"
-	if b, err := os.ReadFile(path); err == nil {
+	if b, err := readPID(path); err == nil {
 		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
 			holder = "process " + strconv.Itoa(pid)
 			if pid == os.Getpid() {

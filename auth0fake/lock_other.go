@@ -8,11 +8,15 @@ import (
 	"os"
 )
 
+// noFollow is 0 where open has no O_NOFOLLOW: the lock file is created
+// exclusively, so a symbolic link is refused as "held".
+const noFollow = 0
+
 // lockDir takes the lock of a data directory where flock is not
 // available: the lock file is created exclusively and removed by Close.
 // A server that crashed leaves it behind; the error says to remove it
 // when its process is gone.
-func lockDir(dir string) (*os.File, error) {
+func lockDir(dir string) (*dirLock, error) {
 	path := lockPath(dir)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, os.ErrExist) {
@@ -26,13 +30,13 @@ func lockDir(dir string) (*os.File, error) {
 		os.Remove(path)
 		return nil, err
 	}
-	return f, nil
+	return &dirLock{file: f}, nil
 }
 
 // unlockDir releases a lock lockDir took, removing its file.
-func unlockDir(f *os.File) error {
-	err := f.Close()
-	if rerr := os.Remove(f.Name()); err == nil {
+func unlockDir(l *dirLock) error {
+	err := l.file.Close()
+	if rerr := os.Remove(l.file.Name()); err == nil {
 		err = rerr
 	}
 	return err

@@ -90,3 +90,62 @@ func TestDataDirLocked(t *testing.T) {
 		s.Close()
 	})
 }
+
+// TestLockTampering tampers with the lock of a held data directory: the
+// lock file removed, or replaced, must let no second Server in (two
+// servers overwrite each other's files); a lock file that is a symbolic
+// link is refused, and its target left as it was, not truncated to a
+// process id.
+func TestLockTampering(t *testing.T) {
+	for _, tamper := range []struct {
+		name string
+		do   func(path string) error
+	}{
+		{"removed", os.Remove},
+		{"replaced", func(path string) error {
+			if err := os.Remove(path); err != nil {
+				return err
+			}
+			return os.WriteFile(path, []byte("1\n"), 0o644)
+		}},
+	} {
+		t.Run(tamper.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s, err := New(Options{DataDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := tamper.do(filepath.Join(dir, "lock")); err != nil {
+				t.Fatal(err)
+			}
+			s2, err := New(Options{DataDir: dir})
+			if !errors.Is(err, ErrDataDirLocked) || !strings.HasPrefix(err.Error(), "auth0fake: data directory in use: "+dir+" is held by ") {
+				t.Errorf("lock file %s: New: %v, want ErrDataDirLocked", tamper.name, err)
+			}
+			if s2 != nil {
+				s2.Close()
+			}
+		})
+	}
+	t.Run("symlink", func(t *testing.T) {
+		dir := t.TempDir()
+		victim := filepath.Join(t.TempDir(), "victim.txt")
+		if err := os.WriteFile(victim, []byte("important content\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(victim, filepath.Join(dir, "lock")); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+		s, err := New(Options{DataDir: dir})
+		if err == nil {
+			s.Close()
+		}
+		if want := "auth0fake: lock file " + filepath.Join(dir, "lock") + " is a symbolic link; remove it"; err == nil || err.Error() != want {
+			t.Errorf("New: %v, want %q", err, want)
+		}
+		if b, _ := os.ReadFile(victim); string(b) != "important content\n" {
+			t.Errorf("the link's target now holds %q", b)
+		}
+	})
+}

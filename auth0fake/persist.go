@@ -1,7 +1,9 @@
 package auth0fake
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -38,8 +40,45 @@ type disk struct {
 // fileName returns the name of the file of document seq.
 func fileName(seq uint64) string { return fmt.Sprintf("%016x.json", seq) }
 
-// write replaces the file of document seq by doc, atomically and durably.
-func (d *disk) write(seq uint64, doc []byte) error {
+// maxSeq is the last sequence number a document may have: sequence
+// numbers never wrap, so a new document's name is never one in use.
+const maxSeq = 1<<64 - 2
+
+// errSeqSpent is the error of a create in a collection whose sequence
+// numbers are spent (a seeded file near maxSeq): refusing it is the only
+// way not to reuse a name.
+var errSeqSpent = errors.New("auth0fake: no sequence number left for a new document (a file is named fffffffffffffffe.json); rename the files to lower numbers")
+
+// seqOf returns the sequence number a file name stands for, and whether
+// the name is one this package writes: exactly fileName(seq) for a seq in
+// 1..maxSeq. looksOurs reports a name of 16 hex digits (either case) and
+// ".json", which is refused at start unless ok: the fake would write the
+// same document under another name.
+func seqOf(name string) (seq uint64, ok, looksOurs bool) {
+	hex, found := strings.CutSuffix(name, ".json")
+	if !found || len(hex) != 16 {
+		return 0, false, false
+	}
+	seq, err := strconv.ParseUint(hex, 16, 64)
+	if err != nil {
+		return 0, false, false
+	}
+	return seq, seq >= 1 && seq <= maxSeq && fileName(seq) == name, true
+}
+
+// write replaces the file of document seq by doc, atomically and durably;
+// with create, seq is a new document's and its name must not be in use
+// (a file the collection does not know is never overwritten).
+func (d *disk) write(seq uint64, doc []byte, create bool) error {
+	final := filepath.Join(d.dir, fileName(seq))
+	if create {
+		if _, err := os.Lstat(final); !errors.Is(err, fs.ErrNotExist) {
+			if err == nil {
+				err = fmt.Errorf("auth0fake: %s exists; a new document never takes the name of another", final)
+			}
+			return err
+		}
+	}
 	f, err := os.CreateTemp(d.dir, ".tmp-*")
 	if err != nil {
 		return err
@@ -52,7 +91,7 @@ func (d *disk) write(seq uint64, doc []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, filepath.Join(d.dir, fileName(seq)))
+		err = os.Rename(tmp, final)
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -88,7 +127,11 @@ func syncDir(dir string) error {
 // client_id) and keys gives its unique values. A file that is not a JSON
 // object with a string id (checked with the library's strict parser), or
 // whose id or unique value is already taken, is an error that names it;
-// leftover temporary files of an interrupted write are removed.
+// so is a name of 16 hex digits and ".json" other than one this package
+// writes (upper case, 0000000000000000, ffffffffffffffff) or a file so
+// named that is not a regular file: the fake would save that document
+// under a second name. Other names are left alone; leftover temporary
+// files of an interrupted write are removed.
 func openCollection(dir, idPath string, keys func(doc []byte) []string) (*collection, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
@@ -105,15 +148,17 @@ func openCollection(dir, idPath string, keys func(doc []byte) []string) (*collec
 			os.Remove(filepath.Join(dir, name))
 			continue
 		}
-		hex, ok := strings.CutSuffix(name, ".json")
-		if !ok || len(hex) != 16 || !de.Type().IsRegular() {
+		seq, ok, looksOurs := seqOf(name)
+		if !looksOurs {
 			continue // not ours
 		}
-		seq, err := strconv.ParseUint(hex, 16, 64)
-		if err != nil || seq == 0 || seq == 1<<64-1 {
-			continue
-		}
 		path := filepath.Join(dir, name)
+		if !ok {
+			return nil, fmt.Errorf("auth0fake: %s: not a name this package writes (16 lower-case hex digits from 0000000000000001 to fffffffffffffffe, then .json); rename it", path)
+		}
+		if !de.Type().IsRegular() {
+			return nil, fmt.Errorf("auth0fake: %s: not a regular file", path)
+		}
 		doc, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err

@@ -141,3 +141,108 @@ func (f *fake) doStatus(method, path, body string) (int, string) {
 	f.s.ServeHTTP(w, r)
 	return w.Code, w.Body.String()
 }
+
+// seedUsers writes files (name -> content) in dir/users.
+func seedUsers(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	users := filepath.Join(dir, "users")
+	if err := os.MkdirAll(users, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(users, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSequenceNeverWraps seeds files at the top of the sequence numbers:
+// a new user must never take the name of another's file, every user
+// must survive a restart, and a DELETE removes the user it names. Each
+// seed is a highest file: below the last number creates have room, and
+// at it they must be refused, not wrap to 0000000000000000 or onto the
+// first file.
+func TestSequenceNeverWraps(t *testing.T) {
+	const last uint64 = 1<<64 - 2 // maxSeq
+	for _, top := range []uint64{last - 3, last - 1, last, 1 << 63} {
+		t.Run(fileName(top), func(t *testing.T) {
+			dir := t.TempDir()
+			seedUsers(t, dir, map[string]string{
+				"0000000000000001.json": `{"user_id":"auth0|seedA","identities":[{"connection":"c"}],"email":"a@x.co"}`,
+				fileName(top):           `{"user_id":"auth0|seedMax","identities":[{"connection":"c"}]}`,
+			})
+			f := newFake(t, Options{DataDir: dir})
+			var created []string
+			for _, u := range []string{"n1", "n2", "n3"} {
+				code, body := f.doStatus("POST", "/api/v2/users", `{"connection":"c","user_id":"`+u+`"}`)
+				switch {
+				case code == http.StatusCreated:
+					created = append(created, "auth0|"+u)
+				case code != http.StatusInternalServerError || top+uint64(len(created)) < last:
+					t.Fatalf("create %s after %s: %d %s", u, fileName(top), code, body)
+				}
+			}
+			if want := int(min(3, last-top)); len(created) != want {
+				t.Errorf("after %s, %d creates succeeded, want %d", fileName(top), len(created), want)
+			}
+			want := append([]string{"auth0|seedA", "auth0|seedMax"}, created...)
+			if len(created) > 1 {
+				f.must(http.StatusNoContent, "DELETE", userPath(created[1]), "")
+				want = append(want[:3], want[4:]...)
+			}
+			check := func(g *fake, when string) {
+				got := g.must(http.StatusOK, "GET", "/api/v2/users?fields=user_id", "")
+				var ids []string
+				for _, id := range want {
+					ids = append(ids, `{"user_id":"`+id+`"}`)
+				}
+				if w := "[" + strings.Join(ids, ",") + "]"; got != w {
+					t.Errorf("%s: users %s, want %s", when, got, w)
+				}
+			}
+			check(f, "before a restart")
+			if err := f.s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			check(newFake(t, Options{DataDir: dir}), "after a restart")
+		})
+	}
+}
+
+// TestOnlyOurNames: every name of 16 hex digits and ".json" that the fake
+// would not write itself (upper or mixed case, the two sequence numbers
+// it never uses) is refused at start, naming the file, instead of being
+// loaded and then saved under a second name; other names are left alone.
+func TestOnlyOurNames(t *testing.T) {
+	doc := `{"user_id":"auth0|seedU","identities":[{"connection":"c"}],"name":"old"}`
+	for _, name := range []string{"000000000000000A.json", "00000000000000aB.json", "FFFFFFFFFFFFFFFE.json", "0000000000000000.json", "ffffffffffffffff.json"} {
+		dir := t.TempDir()
+		seedUsers(t, dir, map[string]string{name: doc})
+		_, err := New(Options{DataDir: dir})
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "users", name)+": not a name this package writes") {
+			t.Errorf("%s: error %v, want one naming the file", name, err)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "users", "000000000000000a.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "000000000000000a.json: not a regular file") {
+		t.Errorf("a directory with our name: %v", err)
+	}
+	// What upperhex.sh did: with the lower-case name, a PATCH and a DELETE
+	// are saved to the file loaded, and a restart sees both.
+	dir = t.TempDir()
+	seedUsers(t, dir, map[string]string{
+		"000000000000000a.json": doc, "000000000000000b.json": `{"user_id":"auth0|seedD","identities":[{"connection":"c"}]}`,
+		"000000000000000A.txt": "not ours", "README": "not ours",
+	})
+	f := newFake(t, Options{DataDir: dir})
+	f.must(http.StatusOK, "PATCH", userPath("auth0|seedU"), `{"name":"new"}`)
+	f.must(http.StatusNoContent, "DELETE", userPath("auth0|seedD"), "")
+	f.s.Close()
+	g := newFake(t, Options{DataDir: dir})
+	if got := g.must(http.StatusOK, "GET", "/api/v2/users?fields=user_id,name", ""); got != `[{"user_id":"auth0|seedU","name":"new"}]` {
+		t.Errorf("after a restart: %s", got)
+	}
+}

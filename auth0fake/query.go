@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/metamerge/metamerge/mgmt"
 )
@@ -38,34 +39,41 @@ type listQuery struct {
 	sort          *sortKey
 }
 
-// getQuery reads the query of a request for one document: fields and
-// include_fields.
-func getQuery(values url.Values) (fieldSet, *mgmt.Answer) {
-	p, err := readParams(values, map[string]param{"fields": stringParam, "include_fields": boolParam})
+// getQuery reads the raw query of a request for one document: fields
+// and include_fields.
+func getQuery(raw string) (fieldSet, *mgmt.Answer) {
+	p, err := readParams(raw, map[string]param{"fields": stringParam, "include_fields": boolParam})
 	if err != nil {
 		return fieldSet{}, err
 	}
 	return newFieldSet(p["fields"], p["include_fields"] != "false"), nil
 }
 
-// readParams checks values against allowed (name → how it is read) and
-// returns each value given. An unknown name, a repeated one, a value of
-// the wrong type or one over maxParamLen is a 400 invalid_query_string in
-// the schema validator's words (a repeated parameter arrives as an array
-// in Auth0's framework, and is reported so).
-func readParams(values url.Values, allowed map[string]param) (map[string]string, *mgmt.Answer) {
+// readParams reads raw, a request's query string, checks it against
+// allowed (name → how it is read) and returns each value given. A query
+// string that does not parse (a ";" separator, a bad %-escape: Go's
+// parser would drop the parameter), an unknown name, a repeated one, a
+// value of the wrong type or one over maxParamLen characters is a 400
+// invalid_query_string in the schema validator's words (a repeated
+// parameter arrives as an array in Auth0's framework, and is reported
+// so): never a query read another way.
+func readParams(raw string, allowed map[string]param) (map[string]string, *mgmt.Answer) {
+	values, perr := url.ParseQuery(raw)
+	if perr != nil {
+		return nil, queryError("Query string is not valid: "+mgmt.Quote(perr.Error()), "")
+	}
 	out := make(map[string]string, len(values))
 	for name, vs := range values {
 		kind, ok := allowed[name]
 		if !ok {
-			return nil, queryError("Additional properties not allowed: "+cut(name, maxEcho), "")
+			return nil, queryError("Additional properties not allowed: "+mgmt.Quote(name), "")
 		}
 		want := [...]string{intParam: "integer", boolParam: "boolean", stringParam: "string"}[kind]
 		if len(vs) != 1 {
 			return nil, queryError("Expected type "+want+" but found type array", name)
 		}
 		v := vs[0]
-		if n := len(v); n > maxParamLen {
+		if n := utf8.RuneCountInString(v); n > maxParamLen {
 			return nil, queryError("String is too long ("+strconv.Itoa(n)+" chars), maximum "+strconv.Itoa(maxParamLen), name)
 		}
 		switch kind {
@@ -75,7 +83,7 @@ func readParams(values url.Values, allowed map[string]param) (map[string]string,
 				return nil, queryError("Expected type integer but found type string", name)
 			}
 			if digits != v {
-				return nil, queryError("Value "+cut(v, maxEcho)+" is less than minimum 0", name)
+				return nil, queryError("Value "+mgmt.Quote(v)+" is less than minimum 0", name)
 			}
 		case boolParam:
 			if v != "true" && v != "false" {
@@ -94,7 +102,7 @@ func pageParams(p map[string]string) (page, perPage int, err *mgmt.Answer) {
 	if v, ok := p["per_page"]; ok {
 		n, convErr := strconv.Atoi(v)
 		if convErr != nil || n > maxPerPage {
-			return 0, 0, queryError("Value "+cut(v, maxEcho)+" is greater than maximum "+strconv.Itoa(maxPerPage), "per_page")
+			return 0, 0, queryError("Value "+mgmt.Quote(v)+" is greater than maximum "+strconv.Itoa(maxPerPage), "per_page")
 		}
 		perPage = n
 	}
@@ -160,12 +168,12 @@ func (fs fieldSet) apply(doc []byte) []byte {
 	return append(out, '}')
 }
 
-// listParams reads the query of a list request: the parameters in allowed
+// listParams reads raw, the query string of a list request: the parameters in allowed
 // (names to how they are read), of which page, per_page, include_totals,
 // fields, include_fields, q and sort are acted on; connection and the
 // client filters are turned into terms by the caller.
-func listParams(values url.Values, allowed map[string]param) (listQuery, map[string]string, *mgmt.Answer) {
-	p, err := readParams(values, allowed)
+func listParams(raw string, allowed map[string]param) (listQuery, map[string]string, *mgmt.Answer) {
+	p, err := readParams(raw, allowed)
 	if err != nil {
 		return listQuery{}, nil, err
 	}

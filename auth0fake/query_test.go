@@ -172,3 +172,56 @@ func TestSortSyntax(t *testing.T) {
 		}
 	}
 }
+
+// TestRawQueryStrict sends, to every endpoint that reads a query, query
+// strings Go's parser cannot read whole (a ";" separator, a bad
+// %-escape, in a value, a name, or after a good parameter): each must be
+// a 400 invalid_query_string, never a query with the parameter dropped
+// (q=email:alice@x.co; once listed every user).
+func TestRawQueryStrict(t *testing.T) {
+	f := newFake(t, Options{})
+	user := f.createUser("alice@x.co", "")
+	f.createUser("bob@x.co", "")
+	app := f.createClient("")
+	for _, path := range []string{"/api/v2/users", "/api/v2/clients", userPath(user), clientPath(app)} {
+		for _, raw := range []struct{ query, why string }{
+			{"q=email:alice@x.co;", "invalid semicolon separator in query"},
+			{"q=email:alice%zz", `invalid URL escape "%zz"`},
+			{"per_page=1;", "invalid semicolon separator in query"},
+			{"q=email:bob@x.co&bogus;=1", "invalid semicolon separator in query"},
+			{"fields=email;include_fields=true", "invalid semicolon separator in query"},
+			{"fields=email&x%=1", `invalid URL escape "%"`},
+			{"fields=email&%g0", `invalid URL escape "%g0"`},
+		} {
+			code, body := f.do("GET", path+"?"+raw.query, "")
+			want := `{"statusCode":400,"error":"Bad Request","message":"Query validation error: 'Query string is not valid: ` +
+				strings.ReplaceAll(raw.why, `"`, `\"`) + `'.","errorCode":"invalid_query_string"}`
+			if code != http.StatusBadRequest || body != want {
+				t.Errorf("GET %s?%s: %d %s\nwant 400 %s", path, raw.query, code, body, want)
+			}
+		}
+	}
+}
+
+// TestParamLengthInCharacters: the 4096 limit of a query value counts
+// characters, as its message says, not bytes.
+func TestParamLengthInCharacters(t *testing.T) {
+	f := newFake(t, Options{})
+	for _, tc := range []struct {
+		value string
+		code  int
+	}{
+		{"name:" + strings.Repeat("€", 4091), 200},
+		{"name:" + strings.Repeat("€", 4092), 400},
+		{"name:" + strings.Repeat("x", 4091), 200},
+		{"name:" + strings.Repeat("😀", 4092), 400},
+	} {
+		code, body := f.do("GET", "/api/v2/users?q="+url.QueryEscape(tc.value), "")
+		if code != tc.code {
+			t.Errorf("q of %d characters (%d bytes): %d %.200s", len([]rune(tc.value)), len(tc.value), code, body)
+		}
+		if want := "String is too long (4097 chars)"; code == 400 && !strings.Contains(body, want) {
+			t.Errorf("q of %d characters: %s, want %q", len([]rune(tc.value)), body, want)
+		}
+	}
+}

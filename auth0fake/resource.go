@@ -42,7 +42,7 @@ func (s *Server) create(api mgmt.Resource, docs *collection) http.HandlerFunc {
 // members.
 func (s *Server) get(api mgmt.Resource, docs *collection) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		fields, a := getQuery(r.URL.Query())
+		fields, a := getQuery(r.URL.RawQuery)
 		if a != nil {
 			a.Write(w)
 			return

@@ -6,6 +6,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -63,7 +64,7 @@ type Server struct {
 	logf    func(format string, args ...any)
 	now     func() time.Time
 	budget  int64       // bytes of stored documents one list request may read
-	lock    *os.File    // DataDir's lock, held until Close; nil in memory
+	lock    *dirLock    // DataDir's lock, held until Close; nil in memory
 	onDoc   func(n int) // tests: called before q reads the n-th stored document
 }
 
@@ -160,7 +161,8 @@ func (s *Server) routes() {
 
 // ServeHTTP answers one request. Requests under /api/v2/ need the bearer
 // token (401 without it); paths and methods the fake does not serve get
-// Auth0's 404. A panic is answered with 500 and logged, never passed on.
+// Auth0's 404, as do paths that are not clean ("//", "/./", "/../"), with
+// or without a token. A panic is answered with 500 and logged, never passed on.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -171,6 +173,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			errInternal().Write(w)
 		}
 	}()
+	if p := r.URL.EscapedPath(); p != cleanPath(p) {
+		errNoRoute().Write(w) // not a path of the API: Auth0's 404, not the mux's redirect
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/v2/") {
 		if a := s.authorize(r); a != nil {
 			a.Write(w)
@@ -178,6 +184,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// cleanPath returns p, an escaped request path, as http.ServeMux cleans
+// it before matching: "." and ".." elements and doubled slashes removed,
+// a trailing slash kept. The mux redirects (307, text/html) a path that
+// is not clean; the fake answers 404 instead, as it does for any path it
+// does not serve. Escaped slashes and dots (%2F, %2E) are part of an
+// element, and of an id: they are not cleaned.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // authorize checks the bearer token, in constant time.

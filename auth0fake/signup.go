@@ -27,7 +27,7 @@ var parseOnly = metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.N
 //	{"name":"BadRequestError","code":"invalid_signup","description":"…","statusCode":400}
 func signupError(code, description string) *mgmt.Answer {
 	b := append([]byte(`{"name":"BadRequestError","code":`), jsonString(code)...)
-	b = append(append(b, `,"description":`...), jsonString(cut(description, 2048))...)
+	b = append(append(b, `,"description":`...), boundedString(description, maxMessage)...)
 	return &mgmt.Answer{Status: http.StatusBadRequest, Body: append(b, `,"statusCode":400}`...)}
 }
 

@@ -74,11 +74,15 @@ func (c *collection) insert(id string, doc []byte) error {
 		c.mu.Unlock()
 		return err
 	}
+	if c.nextSeq > maxSeq {
+		c.mu.Unlock()
+		return errSeqSpent
+	}
 	e := &entry{id: id, seq: c.nextSeq, doc: doc, keys: keys}
 	c.nextSeq++
 	if c.disk != nil { // no other writer runs (writing): save, then publish
 		c.mu.Unlock()
-		if err := c.disk.write(e.seq, doc); err != nil {
+		if err := c.disk.write(e.seq, doc, true); err != nil {
 			return err
 		}
 		c.mu.Lock()
@@ -169,7 +173,7 @@ func (c *collection) replace(id string, doc []byte, keys []string, version uint6
 		if release {
 			c.mu.Unlock()
 		}
-		err := c.disk.write(e.seq, doc)
+		err := c.disk.write(e.seq, doc, false)
 		if release {
 			c.mu.Lock()
 		}

@@ -2,6 +2,8 @@ package auth0fake
 
 import (
 	"net/http"
+
+	"github.com/metamerge/metamerge/mgmt"
 )
 
 // userListParams are the query parameters of GET /api/v2/users.
@@ -14,13 +16,13 @@ var userListParams = map[string]param{
 // listUsers serves GET /api/v2/users: the users q and connection select,
 // in creation order or sorted, one page of them.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
-	lq, p, ae := listParams(r.URL.Query(), userListParams)
+	lq, p, ae := listParams(r.URL.RawQuery, userListParams)
 	if ae != nil {
 		ae.Write(w)
 		return
 	}
 	if v, ok := p["search_engine"]; ok && v != "v1" && v != "v2" && v != "v3" {
-		queryError("No enum match for: "+cut(v, maxEcho), "search_engine").Write(w)
+		queryError("No enum match for: "+mgmt.Quote(v), "search_engine").Write(w)
 		return
 	}
 	if lq.perPage > 0 && (lq.page+1)*lq.perPage > maxUserPages {

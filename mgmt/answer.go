@@ -28,26 +28,34 @@ func (a *Answer) Error() string {
 	return "mgmt: " + strconv.Itoa(a.Status) + " " + a.message()
 }
 
-// maxMessage is the most bytes of a message an error answer carries.
-// Messages name properties, and a property path is as long as the names
-// in the request: cut, an error answer stays small whatever the body.
+// maxMessage is the most bytes of a message an error answer carries, as
+// escaped in the JSON body: an error answer stays small whatever the
+// request, control characters (six bytes each once escaped) included.
 const maxMessage = 2048
 
-// maxEcho is the most bytes of the request's own text (a member name, an
-// email) that a message quotes.
+// maxEcho is the most bytes of the request's own text (a member name, a
+// property path, an email) that a message quotes: see [Quote].
 const maxEcho = 64
+
+// Quote returns s, text taken from a request (a member name, a property
+// path, a query value), as an error message may quote it: s itself when
+// it has at most 64 bytes, otherwise its first bytes up to a UTF-8
+// boundary followed by "…", 64 bytes in all. Every message of this
+// package, and of the fake, quotes the request through Quote.
+func Quote(s string) string { return cut(s, maxEcho) }
 
 // Envelope returns the error answer with status, message and errorCode
 // (left out when empty, as Auth0 does for 401, 413 and 500), for the
 // answers of a service that are not this package's, such as 401 Missing
 // authentication. The members come in Auth0's order; nothing is
-// HTML-escaped; a message over 2 KiB is cut.
+// HTML-escaped; a message whose escaped text is over 2 KiB is cut to
+// 2 KiB, at a character, and marked with "…".
 func Envelope(status int, message, errorCode string) *Answer {
 	b := append([]byte(`{"statusCode":`), strconv.Itoa(status)...)
 	b = append(b, `,"error":`...)
 	b = appendString(b, http.StatusText(status))
 	b = append(b, `,"message":`...)
-	b = appendString(b, cut(message, maxMessage))
+	b = appendBounded(b, message, maxMessage)
 	if errorCode != "" {
 		b = append(b, `,"errorCode":`...)
 		b = appendString(b, errorCode)
@@ -80,7 +88,7 @@ type TakenError struct {
 }
 
 // Error returns "mgmt: a unique value is taken: " and the value.
-func (e *TakenError) Error() string { return ErrTaken.Error() + ": " + cut(e.Value, maxEcho) }
+func (e *TakenError) Error() string { return ErrTaken.Error() + ": " + Quote(e.Value) }
 
 // Is reports whether target is ErrTaken.
 func (e *TakenError) Is(target error) bool { return target == ErrTaken }
@@ -142,7 +150,22 @@ func Violation(e *metamerge.Error) *Answer {
 // not_object, not_string, too_many_keys and value_too_long. Ours, in the
 // validator's style: duplicate names, too deep, too large, other invalid
 // names, reserved names, names too long, a cut list, an unreachable diff.
+// The property path, the request's own names, is quoted through [Quote].
 func Message(e *metamerge.Error) (text string, auth0 bool) {
+	text, auth0 = message(e)
+	// Auth0's texts name the property in full: quote it as ours do. It
+	// is the last time the path occurs in the text.
+	if p := fullDotted(e.Pointer); len(p) > maxEcho {
+		if i := strings.LastIndex(text, p); i >= 0 {
+			text = text[:i] + Quote(p) + text[i+len(p):]
+		}
+	}
+	return text, auth0
+}
+
+// message is Message, with the property path not yet quoted in Auth0's
+// texts.
+func message(e *metamerge.Error) (text string, auth0 bool) {
 	if e.Code == metamerge.CodeInvalidJSON {
 		return "Invalid request payload JSON format", true
 	}
@@ -179,7 +202,7 @@ func Message(e *metamerge.Error) (text string, auth0 bool) {
 	case metamerge.CodeUnreachable:
 		inner = "No request gives this document"
 	default:
-		inner = "Invalid value (" + cut(string(e.Code), maxEcho) + ")"
+		inner = "Invalid value (" + Quote(string(e.Code)) + ")"
 	}
 	return payloadText(inner, dotted(e.Pointer)), false
 }
@@ -199,8 +222,11 @@ func payloadText(inner, property string) string {
 }
 
 // dotted turns the JSON Pointer "/a/b~1c" into "a.b/c", Auth0's way of
-// naming a property; "" stays "".
-func dotted(p string) string {
+// naming a property, quoted (see [Quote]); "" stays "".
+func dotted(p string) string { return Quote(fullDotted(p)) }
+
+// fullDotted is dotted, in full.
+func fullDotted(p string) string {
 	if p == "" {
 		return ""
 	}
@@ -208,7 +234,7 @@ func dotted(p string) string {
 	for i, s := range parts {
 		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
 	}
-	return cut(strings.Join(parts, "."), maxMessage/2)
+	return strings.Join(parts, ".")
 }
 
 // appendString appends s as a JSON string, without HTML escaping; invalid
@@ -226,6 +252,27 @@ func appendString(b []byte, s string) []byte {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(s) // a string always encodes
 	return append(b, strings.TrimSuffix(sb.String(), "\n")...)
+}
+
+// appendBounded appends s as appendString does, its escaped text cut to
+// at most n bytes (at a character, marked with "…"): the bound holds
+// after escaping, whatever s holds.
+func appendBounded(b []byte, s string, n int) []byte {
+	start := len(b)
+	if b = appendString(b, s); len(b)-start-2 <= n {
+		return b
+	}
+	b = append(b[:start], '"')
+	for _, r := range s { // an invalid byte is U+FFFD, as appendString makes it
+		mark := len(b)
+		b = appendString(b, string(r))
+		b = append(b[:mark], b[mark+1:len(b)-1]...) // the escaped rune, without its quotes
+		if len(b)-start-1 > n-len("…") {
+			b = b[:mark]
+			break
+		}
+	}
+	return append(append(b, "…"...), '"')
 }
 
 // cut shortens s to at most n bytes, at a character boundary, marking the

@@ -48,7 +48,11 @@
 // # Security
 //
 // Every answer is bounded: messages quote at most 64 bytes of the request
-// and are cut at 2 KiB, whatever the names in it. A user's key is never
+// ([Quote]) and are cut at 2 KiB once escaped, whatever the names in it.
+// A whole PATCH (Patch, Apply, Answer) allocates at most 24 times the
+// size of its body and the stored document: 20 times for a body of
+// 150,000 tiny members, about 4 for strings and arrays (TestPatchBytes).
+// A user's key is never
 // used as a gjson path: root members are iterated, and server
 // members are set by a merge. Nothing panics on input. Everything here is
 // safe for concurrent use; the values Users and Clients hold only rules.

@@ -169,7 +169,7 @@ func (sc *schema) check(body []byte) (members, *Answer, int) {
 		name := k.String()
 		p, ok := sc.props[name]
 		if !ok {
-			failure = payloadError("Additional properties not allowed: "+cut(name, maxEcho), "")
+			failure = payloadError("Additional properties not allowed: "+Quote(name), "")
 			return false
 		}
 		if failure = p.check(name, v); failure != nil {
@@ -263,7 +263,7 @@ func (p prop) check(name string, v gjson.Result) *Answer {
 		return payloadError("String is too long ("+strconv.Itoa(n)+" chars), maximum "+strconv.Itoa(p.maxLen), name)
 	}
 	if p.email && !looksLikeEmail(s) {
-		return payloadError("Object didn't pass validation for format email: "+cut(s, maxEcho), name)
+		return payloadError("Object didn't pass validation for format email: "+Quote(s), name)
 	}
 	return nil
 }

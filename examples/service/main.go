@@ -50,7 +50,7 @@ func run(addr, token, file string) error {
 		return err
 	}
 	fmt.Printf("listening on http://%s\n", ln.Addr())
-	srv := &http.Server{Handler: newServer(db, token), ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(newServer(db, token), defaultTimeouts)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	served := make(chan error, 1)
@@ -69,4 +69,21 @@ func run(addr, token, file string) error {
 		return err
 	}
 	return nil
+}
+
+// timeouts bound what a slow or stalled client can hold: the request
+// headers, the whole request (a body that never ends is cut off, and the
+// handler answers 400), the answer, and an idle connection.
+type timeouts struct {
+	header, read, write, idle time.Duration
+}
+
+// defaultTimeouts are the service's, those of the serve command of
+// metamerge, except that writing has 5 s more than reading: a body read
+// up to the read deadline is still answered with its 400.
+var defaultTimeouts = timeouts{header: 5 * time.Second, read: 30 * time.Second, write: 35 * time.Second, idle: 2 * time.Minute}
+
+// newHTTPServer returns the HTTP server of handler h with timeouts t.
+func newHTTPServer(h http.Handler, t timeouts) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.header, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle, MaxHeaderBytes: 64 << 10}
 }

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"database/sql"
+	"errors"
+	"fmt"
 	"log"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 
+	"github.com/metamerge/metamerge"
 	"github.com/metamerge/metamerge/mgmt"
 )
 
@@ -40,6 +46,8 @@ func newServer(db *sql.DB, token string) http.Handler {
 		}()
 		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 		switch got = strings.TrimSpace(got); {
+		case unclean(r.URL.EscapedPath()): // the mux would answer a 307 redirect in HTML
+			mgmt.Envelope(404, "Not Found", "").Write(w)
 		case !strings.EqualFold(scheme, "Bearer") || got == "":
 			mgmt.Envelope(401, "Missing authentication", "").Write(w)
 		case subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1:
@@ -83,6 +91,9 @@ func (c *collection) patch(w http.ResponseWriter, r *http.Request) {
 func (c *collection) get(w http.ResponseWriter, r *http.Request) {
 	if c.query(w, r) {
 		doc, _, err := c.table.Read(r.Context(), r.PathValue("id"))
+		if err == nil {
+			err = corrupt(doc)
+		}
 		c.answer(w, http.StatusOK, doc, err, c.res.Answer)
 	}
 }
@@ -93,6 +104,11 @@ func (c *collection) list(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	docs, err := c.table.List(r.Context(), 50)
+	for _, d := range docs {
+		if err == nil {
+			err = corrupt(d)
+		}
+	}
 	body := append([]byte{'['}, bytesJoin(docs)...)
 	c.answer(w, http.StatusOK, append(body, ']'), err, c.res.Answer)
 }
@@ -106,10 +122,17 @@ func (c *collection) delete(w http.ResponseWriter, r *http.Request) {
 }
 
 // query refuses the query parameters this service does not read (fields,
-// paging, search): a 400 that says so, never a silent answer (M7).
+// paging, search): a 400 that says so, never a silent answer (M7). The
+// raw query is read, so that a parameter Go's parser drops (after a ";",
+// or with a bad %-escape) is refused too, as a query string not valid.
 func (c *collection) query(w http.ResponseWriter, r *http.Request) bool {
-	for name := range r.URL.Query() {
-		mgmt.Envelope(400, "Query parameter "+name+" is not implemented by this service", "invalid_query_string").Write(w)
+	values, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		mgmt.Envelope(400, "Query string is not valid: "+mgmt.Quote(err.Error()), "invalid_query_string").Write(w)
+		return false
+	}
+	for name := range values {
+		mgmt.Envelope(400, "Query parameter "+mgmt.Quote(name)+" is not implemented by this service", "invalid_query_string").Write(w)
 		return false
 	}
 	return true
@@ -125,6 +148,37 @@ func (c *collection) answer(w http.ResponseWriter, status int, doc []byte, err e
 		}
 	}
 	a.Write(w)
+}
+
+// unclean reports whether p, an escaped request path, holds what
+// http.ServeMux cleans: a doubled slash, a "." or ".." element. Such a
+// path is not one of the API: it is answered 404, as Auth0 does, with or
+// without a token. Escaped slashes and dots belong to an id.
+func unclean(p string) bool {
+	if !strings.HasPrefix(p, "/") {
+		return false
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c != p
+}
+
+// corrupt returns an error when doc, a stored row, is not a document the
+// library reads (invalid JSON or UTF-8, duplicate names, too deep) or not
+// an object: a stored defect is a 500 (M5), on GET as on PATCH, never a
+// row served as it is. The error does not wrap the library's, which
+// would be answered as a fault of the request.
+func corrupt(doc []byte) error {
+	_, err := metamerge.Equal(doc, doc)
+	if err == nil && !bytes.HasPrefix(bytes.TrimLeft(doc, " \t\r\n"), []byte("{")) {
+		err = errors.New("not an object")
+	}
+	if err != nil {
+		return fmt.Errorf("service: a stored document is corrupt: %v", err)
+	}
+	return nil
 }
 
 func bytesJoin(docs [][]byte) []byte {
