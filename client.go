@@ -29,12 +29,36 @@ func (r ClientRules) Merge(stored, patch []byte) ([]byte, error) {
 	return out, err
 }
 
+// MergeReport merges as [ClientRules.Merge] does and reports what the
+// merge changed, as [UserRules.MergeReport] does.
+func (r ClientRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
+	return mergeWith(r, stored, patch, false, true)
+}
+
 // Check checks patch, the body of a client PATCH, before the stored client
 // is at hand, as [UserRules.Check] does for a user PATCH: the key count is
 // that of the patch (C4), not of the merged result.
 func (r ClientRules) Check(patch []byte) error {
 	_, _, err := mergeWith(r, nil, patch, true, false)
 	return err
+}
+
+// DiffClient returns the PATCH body that turns the client before into
+// after under Auth0's rules (the zero [ClientRules]). See [UserRules.Diff].
+func DiffClient(before, after []byte) ([]byte, error) {
+	return ClientRules{}.Diff(before, after)
+}
+
+// Diff returns the PATCH body that turns the client before into after
+// under r, as [UserRules.Diff] does for a profile.
+func (r ClientRules) Diff(before, after []byte) ([]byte, error) {
+	return diffWith(r, nil, before, after)
+}
+
+// Diff3 returns the PATCH body that brings desired to the client live
+// without undoing what others wrote there, as [UserRules.Diff3] does.
+func (r ClientRules) Diff3(base, desired, live []byte) ([]byte, error) {
+	return diffWith(r, base, live, desired)
 }
 
 // fields checks r's settings and returns its field, held in w, with its

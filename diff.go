@@ -5,73 +5,6 @@ import (
 	"slices"
 )
 
-// DiffUser returns the PATCH body that turns the user profile before into
-// after under Auth0's rules (the zero [UserRules]): merging it into before
-// with [MergeUser] gives after. See [UserRules.Diff].
-func DiffUser(before, after []byte) ([]byte, error) {
-	return UserRules{}.Diff(before, after)
-}
-
-// DiffClient returns the PATCH body that turns the client before into
-// after under Auth0's rules (the zero [ClientRules]). See [UserRules.Diff].
-func DiffClient(before, after []byte) ([]byte, error) {
-	return ClientRules{}.Diff(before, after)
-}
-
-// Diff returns the PATCH body that turns the profile before into after
-// under r: merging it into before with r.Merge gives after (D1), value for
-// value as [Equal] compares them, each value with the text it has in after.
-//
-// It is minimal (D3): a root member appears only if it changes; in
-// user_metadata and app_metadata only the keys that change appear, each
-// sent whole with its value in after (R3 merges at the root only). A key
-// or a root member that after lacks is sent as null (D4), so the diff
-// never touches a key it does not name. {} is sent for a field only where
-// nothing else reaches after: app_metadata that after lacks (R6), or a
-// field that must be created empty. When nothing changes the diff is {}.
-//
-// The diff lists the members that after sets in after's order, then the
-// deletions in before's order, written without white space.
-//
-// Where no PATCH gives after (D5), Diff returns the errors the merge of
-// the nearest PATCH would, located in after: a new name with "." (R7), a
-// reserved name (R8), a field over its size (R9), and so on; not_object
-// for a metadata field that after lacks and that no PATCH can remove, or
-// that is not an object; unreachable for a root member or a key of a field
-// whose value in after is null and that before lacks or holds with another
-// value (a PATCH's null removes). Errors in before have Stored
-// set. A setting out of range is an error that names it.
-func (r UserRules) Diff(before, after []byte) ([]byte, error) {
-	return diffWith(r, nil, before, after)
-}
-
-// Diff3 returns the PATCH body that brings desired to live, the profile
-// the server holds now, without undoing what others wrote there (D6): base
-// is what the caller last applied. Keys of a metadata field and root
-// members that live has and the caller never set (absent from base and
-// desired) are left alone; those the caller removed (in base, not in
-// desired) are deleted where live still has them; those of desired that
-// live lacks or holds with another value are set. A metadata field that
-// desired lacks but base had counts as emptied by the caller: its keys
-// from base are deleted. Errors are those of [UserRules.Diff], located in
-// desired. The documents are parsed live first (its errors have Stored
-// set), then desired, then base.
-func (r UserRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	return diffWith(r, base, live, desired)
-}
-
-// Diff returns the PATCH body that turns the client before into after
-// under r, as [UserRules.Diff] does for a profile.
-func (r ClientRules) Diff(before, after []byte) ([]byte, error) {
-	return diffWith(r, nil, before, after)
-}
-
-// Diff3 returns the PATCH body that brings desired to the client live
-// without undoing what others wrote there, as [UserRules.Diff3] does.
-func (r ClientRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	return diffWith(r, base, live, desired)
-}
-
 // diffWith runs diffDoc with the rules r.
 func diffWith[R docRules](r R, base, before, after []byte) ([]byte, error) {
 	w := getWork()
@@ -443,37 +376,6 @@ func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bo
 		return false
 	}
 	return true
-}
-
-// Diff returns the patch of one metadata field that turns before, its
-// stored value, into after, under the policy: merging it into before with
-// [FieldRules.Merge] gives after, as [UserRules.Diff] says. A nil or empty
-// before or after means the field is absent. It returns nil when nothing
-// changes: send no patch for the field, since {} would clear it. A field
-// that after lacks takes {} under [EmptyRemoves], and is not_object at ""
-// otherwise: no patch removes it.
-func (r FieldRules) Diff(before, after []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	p, err := r.policy(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.diffField(nil, before, after, p, r.Limits)
-}
-
-// Diff3 returns the patch of one metadata field that brings desired to
-// live without undoing what others wrote there, as [UserRules.Diff3] says
-// of a profile; a nil or empty document means the field is absent, and
-// the result is nil when nothing changes.
-func (r FieldRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	p, err := r.policy(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.diffField(base, live, desired, p, r.Limits)
 }
 
 // diffField is diffDoc for one metadata object.

@@ -1,5 +1,19 @@
 package metamerge
 
+// policy checks p, or takes def when p is the zero Policy and def is not
+// nil, and returns a copy held in w.pols[i], so that the caller's rules do
+// not escape to the heap.
+func (w *work) policy(i int, p, def *Policy, name string) (*Policy, error) {
+	if def != nil && p.isZero() {
+		return def, nil
+	}
+	if err := p.check(name); err != nil {
+		return nil, err
+	}
+	w.pols[i] = *p
+	return &w.pols[i], nil
+}
+
 // FieldRules are the rules of one metadata object merged, checked or
 // validated on its own, for services that store a metadata field apart
 // from the profile. Policy must be set (start from [UserMetadata],
@@ -49,6 +63,21 @@ func (r FieldRules) Merge(existing, patch []byte) ([]byte, error) {
 	return w.mergeField(existing, patch, p, r.Limits, opMerge, false)
 }
 
+// MergeReport merges as [FieldRules.Merge] does and reports what the merge
+// changed, as [UserRules.MergeReport] does, with pointers relative to the
+// field: "" for the field itself.
+func (r FieldRules) MergeReport(existing, patch []byte) ([]byte, []Change, error) {
+	w := getWork()
+	defer w.release()
+	p, err := r.policy(w)
+	if err != nil {
+		return nil, nil, err
+	}
+	w.track = true
+	out, err := w.mergeField(existing, patch, p, r.Limits, opMerge, false)
+	return w.changesOf(out, err)
+}
+
 // Check checks patch, the value of one metadata field in a PATCH body,
 // before the stored value is at hand: the steps of [FieldRules.Merge] that
 // concern the patch alone, without the rules that need the merged result
@@ -84,23 +113,40 @@ func (r FieldRules) Validate(metadata []byte) error {
 	return err
 }
 
+// Diff returns the patch of one metadata field that turns before, its
+// stored value, into after, under the policy: merging it into before with
+// [FieldRules.Merge] gives after, as [UserRules.Diff] says. A nil or empty
+// before or after means the field is absent. It returns nil when nothing
+// changes: send no patch for the field, since {} would clear it. A field
+// that after lacks takes {} under [EmptyRemoves], and is not_object at ""
+// otherwise: no patch removes it.
+func (r FieldRules) Diff(before, after []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	p, err := r.policy(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffField(nil, before, after, p, r.Limits)
+}
+
+// Diff3 returns the patch of one metadata field that brings desired to
+// live without undoing what others wrote there, as [UserRules.Diff3] says
+// of a profile; a nil or empty document means the field is absent, and
+// the result is nil when nothing changes.
+func (r FieldRules) Diff3(base, desired, live []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	p, err := r.policy(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffField(base, live, desired, p, r.Limits)
+}
+
 func (r *FieldRules) policy(w *work) (*Policy, error) {
 	if err := r.Limits.check("FieldRules"); err != nil {
 		return nil, err
 	}
 	return w.policy(0, &r.Policy, nil, "FieldRules.Policy")
-}
-
-// policy checks p, or takes def when p is the zero Policy and def is not
-// nil, and returns a copy held in w.pols[i], so that the caller's rules do
-// not escape to the heap.
-func (w *work) policy(i int, p, def *Policy, name string) (*Policy, error) {
-	if def != nil && p.isZero() {
-		return def, nil
-	}
-	if err := p.check(name); err != nil {
-		return nil, err
-	}
-	w.pols[i] = *p
-	return &w.pols[i], nil
 }

@@ -615,37 +615,29 @@ func (w *work) name(doc []byte, m *member) []byte {
 	return w.tmp
 }
 
-// rootChange records the change a patch root member of value pv makes to
-// the stored root member sm (nil: absent) (R10).
-func (w *work) rootChange(name []byte, sm *member, stored, pv []byte) {
-	switch {
-	case sm == nil && pv[0] != 'n':
-		w.change(ChangeAdd, "", name)
-	case sm != nil && pv[0] == 'n':
-		w.change(ChangeRemove, "", name)
-	case sm != nil:
-		w.valueChange("", name, sm.value(stored), pv)
-	}
-}
-
-// fieldChange records what a patch does to a metadata field as a whole:
-// sv is its stored value (nil: absent), empty tells a patch of {}. The
-// changes of its keys are recorded as they are merged.
-func (w *work) fieldChange(p *Policy, sv []byte, empty bool) {
-	obj := len(sv) > 0 && sv[skipSpace(sv, 0)] == '{'
-	switch {
-	case !empty && len(sv) == 0, empty && len(sv) == 0 && p.Empty == EmptyClears:
-		w.change(ChangeAdd, w.prefix, nil)
-	case len(sv) > 0 && !obj && (!empty || p.Empty == EmptyClears):
-		w.change(ChangeReplace, w.prefix, nil) // R2: a legacy value becomes an object
-	case empty && len(sv) > 0 && p.Empty == EmptyRemoves:
-		w.change(ChangeRemove, w.prefix, nil)
-	case empty && obj && p.Empty == EmptyClears && !isEmptyObject(sv):
-		w.change(ChangeClear, w.prefix, nil)
-	}
-}
-
 // isEmptyObject reports whether the valid object text v has no members.
 func isEmptyObject(v []byte) bool {
 	return v[skipSpace(v, skipSpace(v, 0)+1)] == '}'
+}
+
+// docRules are the rules of a whole document: UserRules and ClientRules.
+// A type parameter, not an interface value, so that the rules do not
+// escape to the heap.
+type docRules interface {
+	UserRules | ClientRules
+	fields(w *work) ([]field, Limits, int, error)
+}
+
+// mergeWith merges, checks (checkOnly) or merges and reports (track) with
+// the rules r.
+func mergeWith[R docRules](r R, stored, patch []byte, checkOnly, track bool) ([]byte, []Change, error) {
+	w := getWork()
+	defer w.release()
+	fields, l, maxProfile, err := r.fields(w)
+	if err != nil {
+		return nil, nil, err
+	}
+	w.track = track
+	out, err := w.mergeDoc(stored, patch, l, maxProfile, fields, checkOnly)
+	return w.changesOf(out, err)
 }

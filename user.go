@@ -50,6 +50,24 @@ func (r UserRules) Merge(stored, patch []byte) ([]byte, error) {
 	return out, err
 }
 
+// MergeReport merges as [UserRules.Merge] does and also reports what the
+// merge changed (D7), found in the same single pass: for each root member
+// and each key of a metadata field, add, replace or remove; for a field,
+// add when it is created, clear when {} empties it, remove when {} removes
+// it (app_metadata), replace when a stored value that is not an object is
+// replaced. A member set to a value equal to the stored one (D2: 1 and
+// 1.0 are equal) is no change, nor is a null for an absent key. The
+// changes come in the order of the merged document: those of stored
+// members in their order, then additions in the patch's order. No change
+// means the merged document equals the stored one by meaning (D2), so a
+// service can skip writing; its bytes may still differ in text, for they
+// carry the patch's text of each value it sets: white space, number text
+// (1.0 for 1) and string escapes (\u00e9 for é). On error it returns the
+// errors of Merge and nothing else.
+func (r UserRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
+	return mergeWith(r, stored, patch, false, true)
+}
+
 // Check checks patch, the body of a user PATCH, before the stored profile
 // is at hand: the stages of [UserRules.Merge] that concern the patch alone,
 // without the rules that need the merged result (the key count after the
@@ -58,6 +76,55 @@ func (r UserRules) Merge(stored, patch []byte) ([]byte, error) {
 func (r UserRules) Check(patch []byte) error {
 	_, _, err := mergeWith(r, nil, patch, true, false)
 	return err
+}
+
+// DiffUser returns the PATCH body that turns the user profile before into
+// after under Auth0's rules (the zero [UserRules]): merging it into before
+// with [MergeUser] gives after. See [UserRules.Diff].
+func DiffUser(before, after []byte) ([]byte, error) {
+	return UserRules{}.Diff(before, after)
+}
+
+// Diff returns the PATCH body that turns the profile before into after
+// under r: merging it into before with r.Merge gives after (D1), value for
+// value as [Equal] compares them, each value with the text it has in after.
+//
+// It is minimal (D3): a root member appears only if it changes; in
+// user_metadata and app_metadata only the keys that change appear, each
+// sent whole with its value in after (R3 merges at the root only). A key
+// or a root member that after lacks is sent as null (D4), so the diff
+// never touches a key it does not name. {} is sent for a field only where
+// nothing else reaches after: app_metadata that after lacks (R6), or a
+// field that must be created empty. When nothing changes the diff is {}.
+//
+// The diff lists the members that after sets in after's order, then the
+// deletions in before's order, written without white space.
+//
+// Where no PATCH gives after (D5), Diff returns the errors the merge of
+// the nearest PATCH would, located in after: a new name with "." (R7), a
+// reserved name (R8), a field over its size (R9), and so on; not_object
+// for a metadata field that after lacks and that no PATCH can remove, or
+// that is not an object; unreachable for a root member or a key of a field
+// whose value in after is null and that before lacks or holds with another
+// value (a PATCH's null removes). Errors in before have Stored
+// set. A setting out of range is an error that names it.
+func (r UserRules) Diff(before, after []byte) ([]byte, error) {
+	return diffWith(r, nil, before, after)
+}
+
+// Diff3 returns the PATCH body that brings desired to live, the profile
+// the server holds now, without undoing what others wrote there (D6): base
+// is what the caller last applied. Keys of a metadata field and root
+// members that live has and the caller never set (absent from base and
+// desired) are left alone; those the caller removed (in base, not in
+// desired) are deleted where live still has them; those of desired that
+// live lacks or holds with another value are set. A metadata field that
+// desired lacks but base had counts as emptied by the caller: its keys
+// from base are deleted. Errors are those of [UserRules.Diff], located in
+// desired. The documents are parsed live first (its errors have Stored
+// set), then desired, then base.
+func (r UserRules) Diff3(base, desired, live []byte) ([]byte, error) {
+	return diffWith(r, base, live, desired)
 }
 
 // fields checks r's settings and returns its fields, held in w, with its
@@ -79,42 +146,4 @@ func (r UserRules) fields(w *work) ([]field, Limits, int, error) {
 	}
 	w.fields = [2]field{{"user_metadata", um}, {"app_metadata", am}}
 	return w.fields[:], r.Limits, r.MaxProfileBytes, nil
-}
-
-// docRules are the rules of a whole document: UserRules and ClientRules.
-// A type parameter, not an interface value, so that the rules do not
-// escape to the heap.
-type docRules interface {
-	UserRules | ClientRules
-	fields(w *work) ([]field, Limits, int, error)
-}
-
-// mergeWith merges, checks (checkOnly) or merges and reports (track) with
-// the rules r.
-func mergeWith[R docRules](r R, stored, patch []byte, checkOnly, track bool) ([]byte, []Change, error) {
-	w := getWork()
-	defer w.release()
-	fields, l, maxProfile, err := r.fields(w)
-	if err != nil {
-		return nil, nil, err
-	}
-	w.track = track
-	out, err := w.mergeDoc(stored, patch, l, maxProfile, fields, checkOnly)
-	return w.changesOf(out, err)
-}
-
-// ValidateSignup checks userMetadata, the user_metadata object of a signup
-// request (POST /dbconnections/signup), with the [Signup] policy: an object
-// (not_object, pointer ""), at most 10 members (too_many_keys, pointer ""),
-// names of at most 100 characters without "." or "$" (key_too_long,
-// invalid_key), string values of at most 500 characters (not_string,
-// value_too_long). It returns nil, the parse error of userMetadata, or
-// every violation joined in document order, cut at DefaultMaxErrors. Its
-// errors have Signup set, for Auth0's wording in [Error.Auth0Message]
-// (S3); otherwise they are those of FieldRules{Policy: Signup()}.Validate.
-func ValidateSignup(userMetadata []byte) error {
-	w := getWork()
-	defer w.release()
-	_, err := w.mergeField(nil, userMetadata, &defaultSignup, Limits{}, opValidate, true)
-	return err
 }
