@@ -1,19 +1,5 @@
 package metamerge
 
-// policy checks p, or takes def when p is the zero Policy and def is not
-// nil, and returns a copy held in w.pols[i], so that the caller's rules do
-// not escape to the heap.
-func (w *work) policy(i int, p, def *Policy, name string) (*Policy, error) {
-	if def != nil && p.isZero() {
-		return def, nil
-	}
-	if err := p.check(name); err != nil {
-		return nil, err
-	}
-	w.pols[i] = *p
-	return &w.pols[i], nil
-}
-
 // FieldRules are the rules of one metadata object merged, checked or
 // validated on its own, for services that store a metadata field apart
 // from the profile. Policy must be set (start from [UserMetadata],

@@ -97,14 +97,6 @@ func (w *work) release() {
 	workPool.Put(w)
 }
 
-// docTooLarge returns too_large (H10) if doc is over the limit of l.
-func docTooLarge(doc []byte, l Limits, stored bool) *Error {
-	if most := l.docBytes(); len(doc) > most {
-		return &Error{Code: CodeTooLarge, Stored: stored, Offset: -1, Limit: most, Actual: len(doc)}
-	}
-	return nil
-}
-
 // parse runs the first stages of every call: the sizes (H10), then the
 // parse of stored, unless it is nil, and of patch (H9, stages 1 and 2).
 // Members are recorded down to level record, where the fields are: 1, the
