@@ -86,17 +86,6 @@ func (d *differ) start() {
 	d.docs, d.out, d.absent, d.used = d.docs[:0], reuse(d.out), nil, true
 }
 
-// release empties d for the pool (see work.release).
-func (d *differ) release() {
-	d.out, d.docs, d.absent, d.used = pooled(d.out, 1), nil, nil, false
-	d.targets, d.places = pooled(d.targets, 16), pooled(d.places, 8)
-	for k := range d.mem {
-		d.mem[k] = pooled(d.mem[k], memberSize)
-		d.roots[k].release()
-		d.fields[k].release()
-	}
-}
-
 // write appends b to out, doubling the capacity when it must grow, so
 // that out allocates at most twice its final size.
 func (d *differ) write(b ...byte) {

@@ -69,16 +69,6 @@ type eqPair struct {
 	resume       bool
 }
 
-// release empties c for the pool (see work.release).
-func (c *comparer) release() {
-	c.na, c.nb = pooled(c.na, 1), pooled(c.nb, 1)
-	c.boxes[0], c.boxes[1] = pooled(c.boxes[0], 8), pooled(c.boxes[1], 8)
-	c.open, c.ords, c.todo = pooled(c.open, 4), pooled(c.ords, 4), pooled(c.todo, 20)
-	c.mem = pooled(c.mem, memberSize)
-	c.idx.release()
-	c.used = false
-}
-
 // equal reports whether the valid JSON values a and b, without white space
 // around them, mean the same.
 func (c *comparer) equal(a, b []byte) bool {
