@@ -252,16 +252,6 @@ func (d *differ) object(w *work, fields []field) error {
 	return nil
 }
 
-// fieldPolicy returns the policy of the field named name, or nil.
-func fieldPolicy(fields []field, name []byte) *Policy {
-	for i := range fields {
-		if string(name) == fields[i].name {
-			return fields[i].pol
-		}
-	}
-	return nil
-}
-
 // field writes the diff of one metadata field: a is its member in after
 // (-1: after has emptied it, 3-way only), b in before (live), c in base.
 func (d *differ) field(w *work, pol *Policy, a, b, c int32) {

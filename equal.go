@@ -31,15 +31,6 @@ func Equal(a, b []byte) (bool, error) {
 	return w.eq.equal(trimSpace(a), trimSpace(b)), nil
 }
 
-// trimSpace returns doc without the white space around its value.
-func trimSpace(doc []byte) []byte {
-	i, j := skipSpace(doc, 0), len(doc)
-	for j > i && isSpace(doc[j-1]) {
-		j--
-	}
-	return doc[i:j]
-}
-
 // comparer compares valid JSON values by meaning in time and memory
 // linear in their size, at any depth: one pass over each value finds the
 // end of every array and object in it, and the comparison then walks the
@@ -97,8 +88,6 @@ func (c *comparer) equal(a, b []byte) bool {
 	}
 	return true
 }
-
-func isContainer(c byte) bool { return c == '{' || c == '[' }
 
 // containers returns in t, at its exact size, the arrays and objects of
 // the valid value doc in the order they open, with their ends; open is
@@ -267,16 +256,4 @@ func (c *comparer) scalar(a, b []byte) bool {
 		return false // not the same text, or not the same kind
 	}
 	return c.equalNumbers(a, b)
-}
-
-func isNumberStart(c byte) bool { return c == '-' || '0' <= c && c <= '9' }
-
-// nextElement returns the offset of the next element or member after a
-// value that ended at i, or of the closing bracket.
-func nextElement(doc []byte, i int) int {
-	i = skipSpace(doc, i)
-	if doc[i] == ',' {
-		return skipSpace(doc, i+1)
-	}
-	return i
 }

@@ -268,16 +268,6 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	w.checkMembers(pol, patch, pmem, false)
 }
 
-// children returns the recorded members of the object that is the value of
-// the root member record p: they follow it, up to the next root member.
-func children(mem []member, p int32) []member {
-	end := int(p) + 1
-	for end < len(mem) && !mem[end].top {
-		end++
-	}
-	return mem[p+1 : end]
-}
-
 // fieldOp is what a call on one metadata object does.
 type fieldOp int
 
@@ -349,48 +339,6 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		return w.writeMembers(make([]byte, 0, size), existing, smem, w.match, patch, w.pmem, w.used), nil
 	}
 	return nil, w.report(patch, signup)
-}
-
-// appendMember appends ,"key":value (without the comma after '{').
-func appendMember(out, key, value []byte) []byte {
-	if out[len(out)-1] != '{' {
-		out = append(out, ',')
-	}
-	out = append(out, key...)
-	out = append(out, ':')
-	return append(out, value...)
-}
-
-// keeper appends the kept members of one stored object to the output.
-// Neighbours written compactly (only "," between them, ":" right after
-// each name) are copied in one piece: the bytes are the same as member by
-// member.
-type keeper struct{ lo, hi uint32 } // the pending run of the stored document
-
-func (k *keeper) keep(out, doc []byte, m *member) []byte {
-	if !m.compact() { // white space around the colon: rewrite
-		out = k.flush(out, doc)
-		return appendMember(out, doc[m.key.lo:m.key.hi], m.value(doc))
-	}
-	if k.hi > 0 && k.hi+1 == m.key.lo { // only the comma in between
-		k.hi = m.vhi
-		return out
-	}
-	out = k.flush(out, doc)
-	k.lo, k.hi = m.key.lo, m.vhi
-	return out
-}
-
-// flush appends the pending run.
-func (k *keeper) flush(out, doc []byte) []byte {
-	if k.hi > 0 {
-		if out[len(out)-1] != '{' {
-			out = append(out, ',')
-		}
-		out = append(out, doc[k.lo:k.hi]...)
-		k.lo, k.hi = 0, 0
-	}
-	return out
 }
 
 // planMembers plans the merge of the patch members pmem into the stored
@@ -465,59 +413,6 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 		}
 	}
 	return n, 2 + size + max(n-1, 0) // the braces and the commas
-}
-
-// memberLen returns the size of a member written compactly: name, colon,
-// value.
-func memberLen(doc []byte, m *member) int {
-	return int(m.key.hi-m.key.lo) + 1 + int(m.vhi-m.valLo(doc)) // the name, the colon, the value
-}
-
-// writeMembers appends to out the object that planMembers planned.
-func (w *work) writeMembers(out, stored []byte, smem []member, match []int32, patch []byte, pmem []member, used []bool) []byte {
-	out = append(out, '{')
-	for i := 0; i < len(smem); {
-		m := &smem[i]
-		k := match[i]
-		if k < 0 { // a run of kept members
-			end := int(-1 - k)
-			if !m.compact() { // white space around the colon: rewrite
-				out = appendMember(out, stored[m.key.lo:m.key.hi], m.value(stored))
-			} else {
-				if out[len(out)-1] != '{' {
-					out = append(out, ',')
-				}
-				out = append(out, stored[m.key.lo:smem[end-1].vhi]...)
-			}
-			i = end
-			continue
-		}
-		if val := pmem[k].value(patch); val[0] != 'n' {
-			out = appendMember(out, stored[m.key.lo:m.key.hi], val)
-		}
-		i++
-	}
-	for k := range pmem {
-		m := &pmem[k]
-		if !used[k] && patch[m.valLo(patch)] != 'n' {
-			out = appendMember(out, patch[m.key.lo:m.key.hi], m.value(patch))
-		}
-	}
-	return append(out, '}')
-}
-
-// name returns the decoded name of m, in w.tmp when it has escapes.
-func (w *work) name(doc []byte, m *member) []byte {
-	if !m.esc {
-		return m.keyText(doc)
-	}
-	w.tmp = appendUnescaped(reuse(w.tmp), m.keyText(doc))
-	return w.tmp
-}
-
-// isEmptyObject reports whether the valid object text v has no members.
-func isEmptyObject(v []byte) bool {
-	return v[skipSpace(v, skipSpace(v, 0)+1)] == '}'
 }
 
 // mergeWith merges, checks (checkOnly) or merges and reports (track) with

@@ -261,3 +261,20 @@ func (p *Policy) reserved(name []byte) bool {
 	}
 	return false
 }
+
+// field names a root member of a profile or client that is merged with a
+// policy instead of being replaced.
+type field struct {
+	name string
+	pol  *Policy
+}
+
+// fieldPolicy returns the policy of the field named name, or nil.
+func fieldPolicy(fields []field, name []byte) *Policy {
+	for i := range fields {
+		if string(name) == fields[i].name {
+			return fields[i].pol
+		}
+	}
+	return nil
+}

@@ -27,13 +27,6 @@ type work struct {
 	tmp, nbuf  []byte
 }
 
-// field names a root member of a profile or client that is merged with a
-// policy instead of being replaced.
-type field struct {
-	name string
-	pol  *Policy
-}
-
 // docRules are the rules of a whole document: UserRules and ClientRules.
 // A type parameter, not an interface value, so that the rules do not
 // escape to the heap.
