@@ -1,5 +1,7 @@
 package metamerge
 
+// What text does Auth0 send for a violation? Error.Auth0Message.
+
 import (
 	"strconv"
 	"strings"

@@ -1,5 +1,7 @@
 package metamerge
 
+// What did a merge change? The change records of MergeReport (D7).
+
 import "slices"
 
 // ChangeOp says what a merge did at one place.

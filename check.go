@@ -1,5 +1,7 @@
 package metamerge
 
+// Which rules of a policy does a patch break? The checks of names, values and sizes.
+
 import "bytes"
 
 // notObject is the error of stage 3 (H9): the document doc, whose value

@@ -1,5 +1,7 @@
 package metamerge
 
+// What can be done with a client PATCH? ClientRules and every verb of it.
+
 // ClientRules are the rules of a client PATCH (PATCH /api/v2/clients/{id}).
 // The zero value is Auth0's rules: a zero Policy stands for
 // [ClientMetadata], zero Limits for the defaults.

@@ -1,5 +1,7 @@
 package metamerge
 
+// Are two JSON numbers the same value? Exact decimal comparison, any length.
+
 import "bytes"
 
 // equalNumbers compares two valid numbers by exact decimal value.

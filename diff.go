@@ -1,5 +1,7 @@
 package metamerge
 
+// Which PATCH turns one document into another? The engine of Diff and Diff3 (D1-D6).
+
 import (
 	"cmp"
 	"slices"

@@ -1,5 +1,7 @@
 package metamerge
 
+// Do two JSON documents mean the same? Equal and its linear comparer (D2).
+
 import (
 	"bytes"
 	"slices"

@@ -1,5 +1,7 @@
 package metamerge
 
+// How is a violation reported? Code, Error, Errors and the joined list.
+
 import (
 	"bytes"
 	"encoding/json"

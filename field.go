@@ -1,5 +1,7 @@
 package metamerge
 
+// What can be done with one metadata object on its own? FieldRules and every verb of it.
+
 // FieldRules are the rules of one metadata object merged, checked or
 // validated on its own, for services that store a metadata field apart
 // from the profile. Policy must be set (start from [UserMetadata],

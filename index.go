@@ -1,5 +1,7 @@
 package metamerge
 
+// Which member has this name? The name index of one object's members.
+
 import (
 	"bytes"
 	"encoding/binary"

@@ -1,5 +1,7 @@
 package metamerge
 
+// Stateless helpers over JSON text: white space, strings, escapes, numbers.
+
 import (
 	"bytes"
 	"unicode/utf8"

@@ -1,5 +1,7 @@
 package metamerge
 
+// How large, deep and long may a call's inputs and reports be? Limits (H3, H8, H10).
+
 import "fmt"
 
 // Defaults and ceilings of the per-document [Limits].

@@ -1,5 +1,7 @@
 package metamerge
 
+// Where is a member in its document? The member records the scanner keeps.
+
 // span is the byte range [lo, hi) of a document. Offsets fit in 32 bits
 // because no input is larger than MaxDocumentBytes (H10).
 type span struct{ lo, hi uint32 }

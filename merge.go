@@ -1,5 +1,7 @@
 package metamerge
 
+// How is a patch merged? The plan stage of a merge and the merge of one field.
+
 import (
 	"bytes"
 	"slices"

@@ -1,5 +1,7 @@
 package metamerge
 
+// Where is an offset, as a JSON Pointer? The only place pointers are built.
+
 import (
 	"bytes"
 	"slices"

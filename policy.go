@@ -1,5 +1,7 @@
 package metamerge
 
+// What are the rules of one metadata field? Policy, its enums and name rules.
+
 import (
 	"bytes"
 	"fmt"

@@ -1,5 +1,7 @@
 package metamerge
 
+// Is a document JSON within the limits? The validating scanner (H1-H3).
+
 import (
 	"bytes"
 	"encoding/binary"

@@ -1,5 +1,7 @@
 package metamerge
 
+// What can be done with a user PATCH? UserRules and every verb of it.
+
 import "fmt"
 
 // UserRules are the rules of a user PATCH (PATCH /api/v2/users/{id}). The

@@ -1,5 +1,7 @@
 package metamerge
 
+// Is this document valid? The validation entry points.
+
 // ValidateSignup checks userMetadata, the user_metadata object of a signup
 // request (POST /dbconnections/signup), with the [Signup] policy: an object
 // (not_object, pointer ""), at most 10 members (too_many_keys, pointer ""),

@@ -1,5 +1,7 @@
 package metamerge
 
+// Which violations are reported, and how many? The bounded list of H8.
+
 import (
 	"cmp"
 	"slices"

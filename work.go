@@ -1,5 +1,7 @@
 package metamerge
 
+// What does one call keep, and what goes back to the pool? Per-call state.
+
 import "sync"
 
 // work is the state of one call. Its buffers are pooled between calls.

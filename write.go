@@ -1,5 +1,7 @@
 package metamerge
 
+// How are the merged bytes written? The second pass of a merge.
+
 // appendMember appends ,"key":value (without the comma after '{').
 func appendMember(out, key, value []byte) []byte {
 	if out[len(out)-1] != '{' {
