@@ -6,6 +6,7 @@
 //	merged, err := metamerge.MergeClient(storedClient, patchBody)  // PATCH /api/v2/clients/{id}
 //	err := metamerge.ValidateSignup(userMetadata)                  // POST /dbconnections/signup
 //	err := metamerge.UserRules{}.Check(patchBody)                  // before the profile is read
+//	err := metamerge.Valid(doc)                                    // any JSON document (H1–H3, H10)
 //	merged, err := metamerge.FieldRules{Policy: p}.Merge(old, new) // one metadata object
 //	for _, e := range metamerge.Errors(err) { ... }                // every violation, in order
 //

@@ -2,6 +2,30 @@ package metamerge
 
 // Is this document valid? The validation entry points.
 
+// Valid checks that doc is one JSON document this package reads (H1-H3,
+// H10), at the default limits: RFC 8259 text in UTF-8 with nothing after
+// the value, no duplicate member names at any depth, no escape that leaves
+// a lone surrogate, at most DefaultMaxDepth levels deep, and at most
+// MaxDocumentBytes long. Any JSON value passes, not only an object. It
+// returns nil or a single *Error: too_large (H10), else the first defect
+// met reading doc once from the start (H9): invalid_json at the byte
+// where the text stops being JSON, too_deep at the opening bracket of the
+// container past the limit, or duplicate_key at the first member whose
+// name repeats an earlier one. It never modifies doc and allocates only
+// for an error.
+func Valid(doc []byte) error {
+	if err := docTooLarge(doc, Limits{}, false); err != nil {
+		return err
+	}
+	w := getWork()
+	defer w.release()
+	var err *Error
+	if w.smem, err = w.sc.scan(doc, DefaultMaxDepth, 0, w.smem); err != nil {
+		return err
+	}
+	return nil
+}
+
 // ValidateSignup checks userMetadata, the user_metadata object of a signup
 // request (POST /dbconnections/signup), with the [Signup] policy: an object
 // (not_object, pointer ""), at most 10 members (too_many_keys, pointer ""),
