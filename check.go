@@ -6,8 +6,8 @@ import "bytes"
 
 // notObject is the error of stage 3 (H9): the document doc, whose value
 // starts at at, is not an object.
-func notObject(doc []byte, at int, stored, signup bool) *Error {
-	return &Error{Code: CodeNotObject, Stored: stored, Offset: at, Found: typeName(doc[at]), Signup: signup}
+func notObject(doc []byte, at int, stored bool) *Error {
+	return &Error{Code: CodeNotObject, Stored: stored, Offset: at, Found: typeName(doc[at])}
 }
 
 // checkObject records the violations of policy p by an object as a whole,

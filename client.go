@@ -27,21 +27,21 @@ func MergeClient(stored, patch []byte) ([]byte, error) {
 // be an object in the patch, so null does not remove it. Every other
 // member of patch replaces the stored one, or removes it when null (R10).
 func (r ClientRules) Merge(stored, patch []byte) ([]byte, error) {
-	out, _, err := mergeWith(r, stored, patch, false, false)
+	out, _, err := mergeWith(r, stored, patch, modeMerge)
 	return out, err
 }
 
 // MergeReport merges as [ClientRules.Merge] does and reports what the
 // merge changed, as [UserRules.MergeReport] does.
 func (r ClientRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
-	return mergeWith(r, stored, patch, false, true)
+	return mergeWith(r, stored, patch, modeReport)
 }
 
 // Check checks patch, the body of a client PATCH, before the stored client
 // is at hand, as [UserRules.Check] does for a user PATCH: the key count is
 // that of the patch (C4), not of the merged result.
 func (r ClientRules) Check(patch []byte) error {
-	_, _, err := mergeWith(r, nil, patch, true, false)
+	_, _, err := mergeWith(r, nil, patch, modeCheck)
 	return err
 }
 
@@ -63,16 +63,16 @@ func (r ClientRules) Diff3(base, desired, live []byte) ([]byte, error) {
 	return diffWith(r, base, live, desired)
 }
 
-// fields checks r's settings and returns its field, held in w, with its
-// limits (a client has no whole-document cap).
-func (r ClientRules) fields(w *work) ([]field, Limits, int, error) {
+// settings checks r's settings and returns them, its field held in w (a
+// client has no whole-document cap).
+func (r ClientRules) settings(w *work) (docSettings, error) {
 	if err := r.Limits.check("ClientRules"); err != nil {
-		return nil, r.Limits, 0, err
+		return docSettings{}, err
 	}
 	cm, err := w.policy(0, &r.ClientMetadata, &defaultClient, "ClientRules.ClientMetadata")
 	if err != nil {
-		return nil, r.Limits, 0, err
+		return docSettings{}, err
 	}
 	w.fields[0] = field{"client_metadata", cm}
-	return w.fields[:1], r.Limits, 0, nil
+	return docSettings{fields: w.fields[:1], limits: r.Limits}, nil
 }

@@ -11,18 +11,19 @@ import (
 func diffWith[R docRules](r R, base, before, after []byte) ([]byte, error) {
 	w := getWork()
 	defer w.release()
-	fields, l, maxProfile, err := r.fields(w)
+	s, err := r.settings(w)
 	if err != nil {
 		return nil, err
 	}
-	return w.diffDoc(base, before, after, l, maxProfile, fields)
+	return w.diffDoc(base, before, after, &s)
 }
 
 // diffDoc builds the PATCH body that turns the document before into
 // after, or, with base not nil, the three-way PATCH that brings after
 // (desired) to before (live). It then merges it into before with the same
 // rules, whose errors are the diff's, moved to after.
-func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fields []field) ([]byte, error) {
+func (w *work) diffDoc(base, before, after []byte, s *docSettings) ([]byte, error) {
+	l, fields := s.limits, s.fields
 	d := &w.diff
 	docs := d.begin(w, base, before, after, l)
 	if err := d.parse(w, l, 2, false); err != nil {
@@ -31,7 +32,7 @@ func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fie
 	var errs []*Error
 	for k, doc := range docs {
 		if at := skipSpace(doc, 0); doc[at] != '{' {
-			errs = append(errs, notObject(doc, at, k == 0, false))
+			errs = append(errs, notObject(doc, at, k == 0))
 		}
 	}
 	if len(errs) > 0 {
@@ -43,7 +44,7 @@ func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fie
 	patch := slices.Clone(d.out)
 	v := getWork()
 	defer v.release()
-	_, err := v.mergeDoc(before, patch, l, maxProfile, fields, false)
+	_, err := v.mergeDoc(before, patch, s, modeMerge)
 	return d.verified(patch, err, func() { d.begin(w, base, before, after, l); _ = d.object(w, fields) })
 }
 
@@ -248,7 +249,7 @@ func (d *differ) object(w *work, fields []field) error {
 	}
 	d.write('}')
 	if len(d.absent) > 0 || w.viol.total > 0 {
-		err := w.report(after, false)
+		err := w.report(after)
 		return joinErrors(append(d.absent, Errors(err)...))
 	}
 	return nil
@@ -374,7 +375,7 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 		return nil, nil // no change to a value that is not an object
 	}
 	if len(after) > 0 && !present[1] { // R1: a patch is an object; a base that is not one has no keys
-		return nil, notObject(after, skipSpace(after, 0), false, false)
+		return nil, notObject(after, skipSpace(after, 0), false)
 	}
 	create := len(after) > 0 && !present[0]
 	if len(after) == 0 { // the field is to be absent
@@ -408,7 +409,7 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	}
 	changed := build()
 	if w.viol.total > 0 { // a null no PATCH can set (D5)
-		return nil, w.report(d.docs[1], false)
+		return nil, w.report(d.docs[1])
 	}
 	if !changed {
 		return nil, nil
@@ -416,6 +417,6 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	patch := slices.Clone(d.out)
 	v := getWork()
 	defer v.release()
-	_, err := v.mergeField(before, patch, p, l, opMerge, false)
+	_, err := v.mergeField(before, patch, p, l, modeMerge)
 	return d.verified(patch, err, func() { d.begin(w, base, before, after, l); build() })
 }

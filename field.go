@@ -48,7 +48,7 @@ func (r FieldRules) Merge(existing, patch []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return w.mergeField(existing, patch, p, r.Limits, opMerge, false)
+	return w.mergeField(existing, patch, p, r.Limits, modeMerge)
 }
 
 // MergeReport merges as [FieldRules.Merge] does and reports what the merge
@@ -61,8 +61,7 @@ func (r FieldRules) MergeReport(existing, patch []byte) ([]byte, []Change, error
 	if err != nil {
 		return nil, nil, err
 	}
-	w.track = true
-	out, err := w.mergeField(existing, patch, p, r.Limits, opMerge, false)
+	out, err := w.mergeField(existing, patch, p, r.Limits, modeReport)
 	return w.changesOf(out, err)
 }
 
@@ -77,7 +76,7 @@ func (r FieldRules) Check(patch []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.mergeField(nil, patch, p, r.Limits, opCheck, false)
+	_, err = w.mergeField(nil, patch, p, r.Limits, modeCheck)
 	return err
 }
 
@@ -97,7 +96,7 @@ func (r FieldRules) Validate(metadata []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.mergeField(nil, metadata, p, r.Limits, opValidate, false)
+	_, err = w.mergeField(nil, metadata, p, r.Limits, modeValidate)
 	return err
 }
 

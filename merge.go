@@ -35,18 +35,19 @@ func (w *work) parse(stored, patch []byte, l Limits, record int, fields []field)
 }
 
 // mergeDoc merges a PATCH body into a stored profile or client: members
-// named in fields are merged with their policy, every other root member of
-// the patch replaces the stored one or, when null, removes it (R10). With
-// checkOnly it ignores stored and only checks the patch: stages 2 to 4 of
-// H9, without what needs the merged result.
+// named in s.fields are merged with their policy, every other root member
+// of the patch replaces the stored one or, when null, removes it (R10).
+// With modeCheck it ignores stored and only checks the patch: stages 2 to
+// 4 of H9, without what needs the merged result.
 //
 // A merge runs in two passes. The first (plan) matches names, checks the
 // rules, records the changes and sums the size of the result; the second
 // (write) copies bytes into a result of exactly that size. So a merge
 // allocates its result once, at its size, and a merge that fails stage 4
 // allocates none.
-func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields []field, checkOnly bool) ([]byte, error) {
-	w.checkOnly = checkOnly
+func (w *work) mergeDoc(stored, patch []byte, s *docSettings, m mode) ([]byte, error) {
+	w.mode = m
+	l, fields, checkOnly := s.limits, s.fields, m == modeCheck
 	var sdoc []byte // nil: not parsed
 	if !checkOnly {
 		sdoc = stored
@@ -57,17 +58,17 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 	if err := w.parse(sdoc, patch, l, 2, fields); err != nil {
 		return nil, err
 	}
-	if w.track { // a change for each patch member at most, and for each field
+	if m == modeReport { // a change for each patch member at most, and for each field
 		w.changes = make([]Change, 0, len(w.pmem)+len(fields))
 	}
 	var errs []*Error
 	if !checkOnly {
 		if at := skipSpace(stored, 0); stored[at] != '{' {
-			errs = append(errs, notObject(stored, at, true, false))
+			errs = append(errs, notObject(stored, at, true))
 		}
 	}
 	if at := skipSpace(patch, 0); patch[at] != '{' {
-		errs = append(errs, notObject(patch, at, false, false))
+		errs = append(errs, notObject(patch, at, false))
 	}
 	if len(errs) > 0 {
 		return nil, joinErrors(errs)
@@ -79,7 +80,7 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 				w.planRoot(nil, -1, patch, int32(i), fields)
 			}
 		}
-		return nil, w.report(patch, false)
+		return nil, w.report(patch)
 	}
 
 	// The patch's root members, by name.
@@ -128,10 +129,10 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 		}
 	}
 	size := 2 + max(len(w.pieces)-1, 0) + w.planned // the braces, the commas, the members
-	if maxProfile > 0 && size > maxProfile {
-		w.viol.add(CodeTooLarge, -1, maxProfile, size)
+	if s.maxProfile > 0 && size > s.maxProfile {
+		w.viol.add(CodeTooLarge, -1, s.maxProfile, size)
 	}
-	if err := w.report(patch, false); err != nil {
+	if err := w.report(patch); err != nil {
 		return nil, err
 	}
 
@@ -206,7 +207,7 @@ func (w *work) addPiece(sid, pid int32, kind pieceKind, n int) {
 // planRoot plans the patch root member pid applied to the stored root
 // member sid (-1 when the stored document has none): it checks the member,
 // records its changes, and appends to w.pieces what the result holds for
-// it, if anything. With w.checkOnly it only checks the member.
+// it, if anything. With modeCheck it only checks the member.
 func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, fields []field) {
 	pm := &w.pmem[pid]
 	var sm *member
@@ -217,10 +218,10 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	name := w.name(patch, pm)
 	pol := fieldPolicy(fields, name)
 	if pol == nil { // R10
-		if w.track {
+		if w.mode == modeReport {
 			w.rootChange(name, sm, stored, pv)
 		}
-		if pv[0] != 'n' && !w.checkOnly {
+		if pv[0] != 'n' && w.mode != modeCheck {
 			w.addPiece(sid, pid, pieceValue, len(pv))
 		}
 		return
@@ -231,7 +232,7 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	}
 	p0 := pid + 1
 	pmem := children(w.pmem, pid)
-	if w.checkOnly {
+	if w.mode == modeCheck {
 		w.checkObject(pol, int(pm.valLo(patch)), len(pmem), 0)
 		w.checkMembers(pol, patch, pmem, false)
 		return
@@ -240,7 +241,7 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	if sm != nil {
 		sv = sm.value(stored)
 	}
-	if w.track {
+	if w.mode == modeReport {
 		w.prefix = string(appendToken([]byte{'/'}, name))
 		w.fieldChange(pol, sv, len(pmem) == 0)
 	}
@@ -270,38 +271,40 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	w.checkMembers(pol, patch, pmem, false)
 }
 
-// fieldOp is what a call on one metadata object does.
-type fieldOp int
+// mode is what a call does with a patch.
+type mode uint8
 
 const (
-	opMerge    fieldOp = iota // merge a patch into the stored value
-	opCheck                   // check a patch alone
-	opValidate                // check a complete object
+	modeMerge    mode = iota // merge the patch into the stored document
+	modeReport               // merge, and record the changes (MergeReport)
+	modeCheck                // check the patch alone, the stored document not at hand
+	modeValidate             // check a complete metadata object (Validate)
 )
 
-// mergeField runs op on one metadata object with policy p (see
+// mergeField runs the mode m on one metadata object with policy p (see
 // FieldRules): existing is the stored value (nil or empty: absent), patch
 // the patch or the complete object.
-func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldOp, signup bool) ([]byte, error) {
+func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, m mode) ([]byte, error) {
+	w.mode = m
+	merge := m == modeMerge || m == modeReport
 	var sdoc []byte // nil: absent, or not needed
-	if op == opMerge && len(existing) > 0 {
+	if merge && len(existing) > 0 {
 		sdoc = existing
 	}
 	w.one[0] = field{pol: p}
 	if err := w.parse(sdoc, patch, l, 1, w.one[:]); err != nil {
-		err.Signup = signup && !err.Stored
 		return nil, err
 	}
 	storedObj := sdoc != nil && sdoc[skipSpace(sdoc, 0)] == '{'
-	if w.track {
+	if m == modeReport {
 		w.changes = make([]Change, 0, len(w.pmem)+1)
 	}
 	at := skipSpace(patch, 0)
 	if patch[at] != '{' {
-		return nil, notObject(patch, at, false, signup)
+		return nil, notObject(patch, at, false)
 	}
-	switch op {
-	case opValidate:
+	switch m {
+	case modeValidate:
 		size := 2 + max(len(w.pmem)-1, 0) // the braces and the commas
 		for i := range w.pmem {
 			m := &w.pmem[i]
@@ -309,11 +312,11 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		}
 		w.checkObject(p, at, len(w.pmem), size)
 		w.checkMembers(p, patch, w.pmem, true)
-	case opCheck:
+	case modeCheck:
 		w.checkObject(p, at, len(w.pmem), 0)
 		w.checkMembers(p, patch, w.pmem, false)
-	case opMerge:
-		if w.track {
+	default:
+		if m == modeReport {
 			w.prefix = ""
 			w.fieldChange(p, existing, len(w.pmem) == 0)
 		}
@@ -335,12 +338,12 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		n, size := w.planMembers(existing, smem, w.match, patch, 0, w.pmem, w.used)
 		w.checkObject(p, at, max(len(w.pmem), n), size)
 		w.checkMembers(p, patch, w.pmem, false)
-		if err := w.report(patch, signup); err != nil {
+		if err := w.report(patch); err != nil {
 			return nil, err
 		}
 		return w.writeMembers(make([]byte, 0, size), existing, smem, w.match, patch, w.pmem, w.used), nil
 	}
-	return nil, w.report(patch, signup)
+	return nil, w.report(patch)
 }
 
 // planMembers plans the merge of the patch members pmem into the stored
@@ -392,7 +395,7 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 		match[i], run = k, -1
 		used[k] = true
 		val := pmem[k].value(patch)
-		if w.track {
+		if w.mode == modeReport {
 			if val[0] == 'n' {
 				w.change(ChangeRemove, w.prefix, w.name(stored, m))
 			} else {
@@ -407,7 +410,7 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 	for k := range pmem {
 		m := &pmem[k]
 		if !used[k] && patch[m.valLo(patch)] != 'n' {
-			if w.track {
+			if w.mode == modeReport {
 				w.change(ChangeAdd, w.prefix, w.name(patch, m))
 			}
 			size += memberLen(patch, m)
@@ -417,16 +420,14 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 	return n, 2 + size + max(n-1, 0) // the braces and the commas
 }
 
-// mergeWith merges, checks (checkOnly) or merges and reports (track) with
-// the rules r.
-func mergeWith[R docRules](r R, stored, patch []byte, checkOnly, track bool) ([]byte, []Change, error) {
+// mergeWith runs the mode m (merge, report or check) with the rules r.
+func mergeWith[R docRules](r R, stored, patch []byte, m mode) ([]byte, []Change, error) {
 	w := getWork()
 	defer w.release()
-	fields, l, maxProfile, err := r.fields(w)
+	s, err := r.settings(w)
 	if err != nil {
 		return nil, nil, err
 	}
-	w.track = track
-	out, err := w.mergeDoc(stored, patch, l, maxProfile, fields, checkOnly)
+	out, err := w.mergeDoc(stored, patch, &s, m)
 	return w.changesOf(out, err)
 }

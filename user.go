@@ -48,7 +48,7 @@ func MergeUser(stored, patch []byte) ([]byte, error) {
 // it when null (R10). Members of the profile the patch does not name are
 // kept byte for byte.
 func (r UserRules) Merge(stored, patch []byte) ([]byte, error) {
-	out, _, err := mergeWith(r, stored, patch, false, false)
+	out, _, err := mergeWith(r, stored, patch, modeMerge)
 	return out, err
 }
 
@@ -67,7 +67,7 @@ func (r UserRules) Merge(stored, patch []byte) ([]byte, error) {
 // (1.0 for 1) and string escapes (\u00e9 for é). On error it returns the
 // errors of Merge and nothing else.
 func (r UserRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
-	return mergeWith(r, stored, patch, false, true)
+	return mergeWith(r, stored, patch, modeReport)
 }
 
 // Check checks patch, the body of a user PATCH, before the stored profile
@@ -76,7 +76,7 @@ func (r UserRules) MergeReport(stored, patch []byte) ([]byte, []Change, error) {
 // merge, the sizes of R9). It returns nil or the errors Merge would return
 // for them.
 func (r UserRules) Check(patch []byte) error {
-	_, _, err := mergeWith(r, nil, patch, true, false)
+	_, _, err := mergeWith(r, nil, patch, modeCheck)
 	return err
 }
 
@@ -129,23 +129,22 @@ func (r UserRules) Diff3(base, desired, live []byte) ([]byte, error) {
 	return diffWith(r, base, live, desired)
 }
 
-// fields checks r's settings and returns its fields, held in w, with its
-// limits and its whole-document cap.
-func (r UserRules) fields(w *work) ([]field, Limits, int, error) {
+// settings checks r's settings and returns them, its fields held in w.
+func (r UserRules) settings(w *work) (docSettings, error) {
 	if err := r.Limits.check("UserRules"); err != nil {
-		return nil, r.Limits, 0, err
+		return docSettings{}, err
 	}
 	if r.MaxProfileBytes < 0 {
-		return nil, r.Limits, 0, fmt.Errorf("metamerge: UserRules.MaxProfileBytes is %d; a limit is 0 (none) or more", r.MaxProfileBytes)
+		return docSettings{}, fmt.Errorf("metamerge: UserRules.MaxProfileBytes is %d; a limit is 0 (none) or more", r.MaxProfileBytes)
 	}
 	um, err := w.policy(0, &r.UserMetadata, &defaultUser, "UserRules.UserMetadata")
 	if err != nil {
-		return nil, r.Limits, 0, err
+		return docSettings{}, err
 	}
 	am, err := w.policy(1, &r.AppMetadata, &defaultApp, "UserRules.AppMetadata")
 	if err != nil {
-		return nil, r.Limits, 0, err
+		return docSettings{}, err
 	}
 	w.fields = [2]field{{"user_metadata", um}, {"app_metadata", am}}
-	return w.fields[:], r.Limits, r.MaxProfileBytes, nil
+	return docSettings{fields: w.fields[:], limits: r.Limits, maxProfile: r.MaxProfileBytes}, nil
 }

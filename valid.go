@@ -38,6 +38,21 @@ func Valid(doc []byte) error {
 func ValidateSignup(userMetadata []byte) error {
 	w := getWork()
 	defer w.release()
-	_, err := w.mergeField(nil, userMetadata, &defaultSignup, Limits{}, opValidate, true)
+	_, err := w.mergeField(nil, userMetadata, &defaultSignup, Limits{}, modeValidate)
+	markSignup(err)
 	return err
+}
+
+// markSignup sets Signup on every *Error of err, which the signup
+// endpoint's wording needs (S3); the checks themselves do not depend on
+// it. It allocates nothing: a joined list is walked in place.
+func markSignup(err error) {
+	switch x := err.(type) {
+	case *Error:
+		x.Signup = true
+	case interface{ Unwrap() []error }:
+		for _, e := range x.Unwrap() {
+			e.(*Error).Signup = true
+		}
+	}
 }

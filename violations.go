@@ -59,7 +59,7 @@ func (v *violations) sort() {
 // none, else the first of them in document order, at most max of them and
 // no more than the pointer budget allows, followed by too_many_errors if
 // the list was cut.
-func (w *work) report(doc []byte, signup bool) error {
+func (w *work) report(doc []byte) error {
 	v := &w.viol
 	if v.total == 0 {
 		return nil
@@ -77,7 +77,7 @@ func (w *work) report(doc []byte, signup bool) error {
 	errs := make([]Error, 0, len(list)+1)
 	t, budget := -1, maxPointerBytes
 	for _, x := range list {
-		e := Error{Code: x.code, Offset: x.off, Limit: x.limit, Actual: x.actual, Signup: signup}
+		e := Error{Code: x.code, Offset: x.off, Limit: x.limit, Actual: x.actual}
 		if x.off >= 0 {
 			if t < 0 || targets[t] != x.off {
 				t++
@@ -94,7 +94,7 @@ func (w *work) report(doc []byte, signup bool) error {
 		errs = append(errs, e)
 	}
 	if len(errs) < v.total {
-		errs = append(errs, Error{Code: CodeTooManyErrors, Offset: -1, Limit: v.max, Actual: v.total, Signup: signup})
+		errs = append(errs, Error{Code: CodeTooManyErrors, Offset: -1, Limit: v.max, Actual: v.total})
 	}
 	out := make([]*Error, len(errs))
 	for i := range errs {

@@ -15,8 +15,7 @@ type work struct {
 	plans      [2]fieldPlan
 	nplans     int      // plans in use
 	planned    int      // the size of the pieces' members
-	checkOnly  bool     // check the patch alone
-	track      bool     // record the changes of the merge (MergeReport)
+	mode       mode     // what the call does
 	changes    []Change // the changes, a new slice for each call
 	prefix     string   // pointer of the field whose keys are merged
 	viol       violations
@@ -34,7 +33,14 @@ type work struct {
 // escape to the heap.
 type docRules interface {
 	UserRules | ClientRules
-	fields(w *work) ([]field, Limits, int, error)
+	settings(w *work) (docSettings, error)
+}
+
+// docSettings are the checked settings of a call on a whole document.
+type docSettings struct {
+	fields     []field // the members merged with a policy, held in the call's work
+	limits     Limits
+	maxProfile int // the cap on the whole merged document (R9), or 0: none
 }
 
 var workPool = sync.Pool{New: func() any { return new(work) }}
@@ -82,7 +88,7 @@ func (w *work) release() {
 	w.viol.list = pooled(w.viol.list, violationSize)
 	w.tmp, w.nbuf = pooled(w.tmp, 1), pooled(w.nbuf, 1)
 	w.one, w.fields, w.pols = [1]field{}, [2]field{}, [2]Policy{}
-	w.track, w.changes, w.prefix = false, nil, ""
+	w.mode, w.changes, w.prefix = 0, nil, ""
 	w.roots.release()
 	w.sc.idx.release()
 	s := &w.sc
