@@ -40,14 +40,40 @@ func (w *work) parse(stored, patch []byte, l Limits, record int, fields []field)
 // With modeCheck it ignores stored and only checks the patch: stages 2 to
 // 4 of H9, without what needs the merged result.
 //
-// A merge runs in two passes. The first (plan) matches names, checks the
-// rules, records the changes and sums the size of the result; the second
-// (write) copies bytes into a result of exactly that size. So a merge
-// allocates its result once, at its size, and a merge that fails stage 4
-// allocates none.
+// A merge runs in stages, as the merge of one field does (planMembers,
+// writeMembers): check (H9 stages 1 to 3), plan, report (stage 4), write.
+// The plan matches names, checks the rules, records the changes and sums
+// the size of the result; the write copies bytes into a result of exactly
+// that size. So a merge allocates its result once, at its size, and a
+// merge that fails stage 4 allocates none.
 func (w *work) mergeDoc(stored, patch []byte, s *docSettings, m mode) ([]byte, error) {
+	if err := w.checkDocs(stored, patch, s, m); err != nil {
+		return nil, err
+	}
+	if m == modeCheck {
+		for i := range w.pmem {
+			if w.pmem[i].top {
+				w.planRoot(nil, -1, patch, int32(i), s.fields)
+			}
+		}
+		return nil, w.report(patch)
+	}
+	size := w.planDoc(stored, patch, s.fields)
+	if s.maxProfile > 0 && size > s.maxProfile {
+		w.viol.add(CodeTooLarge, -1, s.maxProfile, size)
+	}
+	if err := w.report(patch); err != nil {
+		return nil, err
+	}
+	return w.writeDoc(stored, patch, size), nil
+}
+
+// checkDocs runs stages 1 to 3 of H9 for mergeDoc: the sizes and the
+// parses of stored (unless m is modeCheck) and patch, then not_object for
+// each that is not an object, both reported together.
+func (w *work) checkDocs(stored, patch []byte, s *docSettings, m mode) error {
 	w.mode = m
-	l, fields, checkOnly := s.limits, s.fields, m == modeCheck
+	checkOnly := m == modeCheck
 	var sdoc []byte // nil: not parsed
 	if !checkOnly {
 		sdoc = stored
@@ -55,11 +81,11 @@ func (w *work) mergeDoc(stored, patch []byte, s *docSettings, m mode) ([]byte, e
 			sdoc = []byte{} // not JSON: invalid_json, as for any empty input
 		}
 	}
-	if err := w.parse(sdoc, patch, l, 2, fields); err != nil {
-		return nil, err
+	if err := w.parse(sdoc, patch, s.limits, 2, s.fields); err != nil {
+		return err
 	}
 	if m == modeReport { // a change for each patch member at most, and for each field
-		w.changes = make([]Change, 0, len(w.pmem)+len(fields))
+		w.changes = make([]Change, 0, len(w.pmem)+len(s.fields))
 	}
 	var errs []*Error
 	if !checkOnly {
@@ -70,19 +96,12 @@ func (w *work) mergeDoc(stored, patch []byte, s *docSettings, m mode) ([]byte, e
 	if at := skipSpace(patch, 0); patch[at] != '{' {
 		errs = append(errs, notObject(patch, at, false))
 	}
-	if len(errs) > 0 {
-		return nil, joinErrors(errs)
-	}
+	return joinErrors(errs)
+}
 
-	if checkOnly {
-		for i := range w.pmem {
-			if w.pmem[i].top {
-				w.planRoot(nil, -1, patch, int32(i), fields)
-			}
-		}
-		return nil, w.report(patch)
-	}
-
+// planDoc plans the merged root object into w.pieces, stored root members
+// in their order, then the new ones (H6), and returns the size of its text.
+func (w *work) planDoc(stored, patch []byte, fields []field) int {
 	// The patch's root members, by name.
 	nroots := 0
 	for i := range w.pmem {
@@ -108,7 +127,6 @@ func (w *work) mergeDoc(stored, patch []byte, s *docSettings, m mode) ([]byte, e
 	w.pieces = slices.Grow(w.pieces[:0], nstored+nroots) // a piece a root member at most
 	w.nplans, w.planned = 0, 0
 
-	// Plan: stored root members in their order, then the new ones (H6).
 	for i := range w.smem {
 		m := &w.smem[i]
 		if !m.top {
@@ -128,44 +146,7 @@ func (w *work) mergeDoc(stored, patch []byte, s *docSettings, m mode) ([]byte, e
 			w.planRoot(stored, -1, patch, int32(i), fields)
 		}
 	}
-	size := 2 + max(len(w.pieces)-1, 0) + w.planned // the braces, the commas, the members
-	if s.maxProfile > 0 && size > s.maxProfile {
-		w.viol.add(CodeTooLarge, -1, s.maxProfile, size)
-	}
-	if err := w.report(patch); err != nil {
-		return nil, err
-	}
-
-	// Write.
-	out := make([]byte, 0, size)
-	out = append(out, '{')
-	var kept keeper
-	for i := range w.pieces {
-		pc := &w.pieces[i]
-		if pc.kind == pieceKept {
-			out = kept.keep(out, stored, &w.smem[pc.sid])
-			continue
-		}
-		out = kept.flush(out, stored)
-		key := w.pmem[pc.pid].key
-		doc := patch
-		if pc.sid >= 0 { // a replaced member keeps the stored spelling of its name
-			key, doc = w.smem[pc.sid].key, stored
-		}
-		switch out = appendMember(out, doc[key.lo:key.hi], nil); pc.kind {
-		case pieceValue:
-			out = append(out, w.pmem[pc.pid].value(patch)...)
-		case pieceEmpty:
-			out = append(out, '{', '}')
-		case pieceStored:
-			out = append(out, w.smem[pc.sid].value(stored)...)
-		case pieceField:
-			f := &w.plans[pc.field]
-			out = w.writeMembers(out, stored, w.smem[f.s0:f.s1], w.match[f.s0:f.s1], patch, w.pmem[f.p0:f.p1], w.used[f.p0:f.p1])
-		}
-	}
-	out = kept.flush(out, stored)
-	return append(out, '}'), nil
+	return 2 + max(len(w.pieces)-1, 0) + w.planned // the braces, the commas, the members
 }
 
 // piece is one member of the root object that a merge writes, named as
@@ -189,9 +170,17 @@ const (
 	pieceField                   // the merge that w.plans[field] plans
 )
 
-// fieldPlan is the plan of a field's merge: the stored members
-// w.smem[s0:s1] and the patch members w.pmem[p0:p1].
-type fieldPlan struct{ s0, s1, p0, p1 int32 }
+// objectMerge is the merge of one metadata object: the patch members pmem,
+// which are w.pmem[p0:], into the stored members smem. planMembers sets
+// match, per stored member, and used, per patch member; writeMembers
+// writes what they say.
+type objectMerge struct {
+	stored, patch []byte
+	smem, pmem    []member
+	match         []int32
+	used          []bool
+	p0            int32
+}
 
 // addPiece appends a piece for the patch root member pid, named by the
 // stored root member sid (-1: none), whose value takes n bytes.
@@ -256,15 +245,13 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 		}
 		return
 	}
-	f := fieldPlan{p0: p0, p1: p0 + int32(len(pmem))}
-	var smem []member
+	o := &w.plans[w.nplans]
+	*o = objectMerge{stored: stored, patch: patch, pmem: pmem, used: w.used[p0 : p0+int32(len(pmem))], p0: p0}
 	if sm != nil && sv[0] == '{' { // else R2: taken as {}
-		smem = children(w.smem, sid)
-		f.s0 = sid + 1
-		f.s1 = f.s0 + int32(len(smem))
+		o.smem = children(w.smem, sid)
+		o.match = w.match[sid+1 : sid+1+int32(len(o.smem))]
 	}
-	n, size := w.planMembers(stored, smem, w.match[f.s0:f.s1], patch, f.p0, pmem, w.used[f.p0:f.p1])
-	w.plans[w.nplans] = f
+	n, size := w.planMembers(o)
 	w.nplans++
 	w.addPiece(sid, pid, pieceField, size)
 	w.checkObject(pol, int(pm.valLo(patch)), max(len(pmem), n), size)
@@ -335,18 +322,20 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, m mode) (
 		}
 		w.match = slices.Grow(w.match[:0], len(smem))[:len(smem)]
 		w.used = slices.Grow(w.used[:0], len(w.pmem))[:len(w.pmem)]
-		n, size := w.planMembers(existing, smem, w.match, patch, 0, w.pmem, w.used)
+		o := &w.plans[0]
+		*o = objectMerge{stored: existing, patch: patch, smem: smem, pmem: w.pmem, match: w.match, used: w.used}
+		n, size := w.planMembers(o)
 		w.checkObject(p, at, max(len(w.pmem), n), size)
 		w.checkMembers(p, patch, w.pmem, false)
 		if err := w.report(patch); err != nil {
 			return nil, err
 		}
-		return w.writeMembers(make([]byte, 0, size), existing, smem, w.match, patch, w.pmem, w.used), nil
+		return w.writeMembers(make([]byte, 0, size), o), nil
 	}
 	return nil, w.report(patch)
 }
 
-// planMembers plans the merge of the patch members pmem into the stored
+// planMembers plans the merge o of the patch members pmem into the stored
 // members smem (R3, R5, H6): it sets match (see below), and for each patch
 // member used to whether a stored member has its name; it records the
 // changes, and returns the number of members of the merged object and the
@@ -361,7 +350,8 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, m mode) (
 // member. At the first member i of a run, match[i] is -1-j, where j is the
 // index after its last member; a member written with white space around
 // its colon is a run of its own, rewritten compactly.
-func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []byte, p0 int32, pmem []member, used []bool) (n, size int) {
+func (w *work) planMembers(o *objectMerge) (n, size int) {
+	stored, smem, match, patch, pmem, used, p0 := o.stored, o.smem, o.match, o.patch, o.pmem, o.used, o.p0
 	x := &w.sc.idx
 	if !x.holds(patch, w.pmem, p0, len(pmem)) { // pmem is w.pmem[p0:]
 		x.start(patch, w.pmem, len(pmem))

@@ -123,7 +123,7 @@ func TestReleaseAfterMergeKeepsNoCallerData(t *testing.T) {
 				}
 			}
 		}
-		if w.sc.doc != nil || w.pols[0].Reserved != nil || w.pols[1].Reserved != nil || w.fields[0].pol != nil {
+		if w.sc.doc != nil || w.pols[0].Reserved != nil || w.pols[1].Reserved != nil || w.fields[0].pol != nil || w.plans[0].stored != nil || w.plans[0].smem != nil {
 			t.Errorf("small %v: the work still refers to a caller's document or rules", small)
 		}
 	}

@@ -7,17 +7,17 @@ import "sync"
 // work is the state of one call. Its buffers are pooled between calls.
 type work struct {
 	sc         scanner
-	smem, pmem []member // recorded members of the stored document and the patch
-	roots      index    // the patch's root members
-	used       []bool   // per patch member: a stored member has its name
-	match      []int32  // per stored member: the patch member of its name, or -1
-	pieces     []piece  // the root members of the result
-	plans      [2]fieldPlan
-	nplans     int      // plans in use
-	planned    int      // the size of the pieces' members
-	mode       mode     // what the call does
-	changes    []Change // the changes, a new slice for each call
-	prefix     string   // pointer of the field whose keys are merged
+	smem, pmem []member       // recorded members of the stored document and the patch
+	roots      index          // the patch's root members
+	used       []bool         // per patch member: a stored member has its name
+	match      []int32        // per stored member: the patch member of its name, or -1
+	pieces     []piece        // the root members of the result
+	plans      [2]objectMerge // the merges of the fields
+	nplans     int            // plans in use
+	planned    int            // the size of the pieces' members
+	mode       mode           // what the call does
+	changes    []Change       // the changes, a new slice for each call
+	prefix     string         // pointer of the field whose keys are merged
 	viol       violations
 	targets    []int
 	one        [1]field  // the field of a call on one metadata object
@@ -87,7 +87,7 @@ func (w *work) release() {
 	w.pieces = pooled(w.pieces, pieceSize)
 	w.viol.list = pooled(w.viol.list, violationSize)
 	w.tmp, w.nbuf = pooled(w.tmp, 1), pooled(w.nbuf, 1)
-	w.one, w.fields, w.pols = [1]field{}, [2]field{}, [2]Policy{}
+	w.one, w.fields, w.pols, w.plans = [1]field{}, [2]field{}, [2]Policy{}, [2]objectMerge{}
 	w.mode, w.changes, w.prefix = 0, nil, ""
 	w.roots.release()
 	w.sc.idx.release()

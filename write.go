@@ -44,8 +44,41 @@ func (k *keeper) flush(out, doc []byte) []byte {
 	return out
 }
 
-// writeMembers appends to out the object that planMembers planned.
-func (w *work) writeMembers(out, stored []byte, smem []member, match []int32, patch []byte, pmem []member, used []bool) []byte {
+// writeDoc writes the root object that planDoc planned, of size bytes.
+func (w *work) writeDoc(stored, patch []byte, size int) []byte {
+	out := make([]byte, 0, size)
+	out = append(out, '{')
+	var kept keeper
+	for i := range w.pieces {
+		pc := &w.pieces[i]
+		if pc.kind == pieceKept {
+			out = kept.keep(out, stored, &w.smem[pc.sid])
+			continue
+		}
+		out = kept.flush(out, stored)
+		key := w.pmem[pc.pid].key
+		doc := patch
+		if pc.sid >= 0 { // a replaced member keeps the stored spelling of its name
+			key, doc = w.smem[pc.sid].key, stored
+		}
+		switch out = appendMember(out, doc[key.lo:key.hi], nil); pc.kind {
+		case pieceValue:
+			out = append(out, w.pmem[pc.pid].value(patch)...)
+		case pieceEmpty:
+			out = append(out, '{', '}')
+		case pieceStored:
+			out = append(out, w.smem[pc.sid].value(stored)...)
+		case pieceField:
+			out = w.writeMembers(out, &w.plans[pc.field])
+		}
+	}
+	out = kept.flush(out, stored)
+	return append(out, '}')
+}
+
+// writeMembers appends to out the object that planMembers planned in o.
+func (w *work) writeMembers(out []byte, o *objectMerge) []byte {
+	stored, smem, match, patch, pmem, used := o.stored, o.smem, o.match, o.patch, o.pmem, o.used
 	out = append(out, '{')
 	for i := 0; i < len(smem); {
 		m := &smem[i]
