@@ -5,6 +5,7 @@ package metamerge
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 )
 
 // Policy holds the rules of one metadata field. Start from [UserMetadata],
@@ -135,6 +136,32 @@ const (
 	// live traffic showed C5.
 	EmptyIgnored
 )
+
+// String returns the name of the constant u, such as "UnitUTF16", or
+// "Unit(n)" for a value that is none of them.
+func (u Unit) String() string {
+	return enumName("Unit", int(u), int(UnitUTF16), "UnitUTF16", "UnitBytes", "UnitCodePoints")
+}
+
+// String returns the name of the constant n, such as "NamesAny", or
+// "NameRule(n)" for a value that is none of them, 0 (not set) included.
+func (n NameRule) String() string {
+	return enumName("NameRule", int(n), int(NamesAny), "NamesAny", "NamesNoDotOrDollar", "NamesClient")
+}
+
+// String returns the name of the constant e, such as "EmptyClears", or
+// "EmptyPatch(n)" for a value that is none of them.
+func (e EmptyPatch) String() string {
+	return enumName("EmptyPatch", int(e), int(EmptyClears), "EmptyClears", "EmptyRemoves", "EmptyIgnored")
+}
+
+// enumName returns names[v-first], or type(v) when v is out of range.
+func enumName(typ string, v, first int, names ...string) string {
+	if i := v - first; i >= 0 && i < len(names) {
+		return names[i]
+	}
+	return typ + "(" + strconv.Itoa(v) + ")"
+}
 
 // isZero reports whether p is the zero Policy.
 func (p *Policy) isZero() bool {
