@@ -40,8 +40,8 @@ func (m *member) valLo(doc []byte) uint32 {
 }
 
 // farValue returns the offset of the value past the colon and the white
-// space around it, measured again: the rare case of valLo and value, kept
-// apart so that they are inlined.
+// space around it, measured again: the rare case of valLo, kept apart so
+// that valLo is inlined (TestInline).
 //
 //go:noinline
 func (m *member) farValue(doc []byte) uint32 {
@@ -50,11 +50,18 @@ func (m *member) farValue(doc []byte) uint32 {
 
 // value returns the value's text.
 func (m *member) value(doc []byte) []byte {
-	lo := m.key.hi + uint32(m.gap)
-	if m.gap == gapFar {
-		lo = m.farValue(doc)
+	if m.gap != gapFar {
+		return doc[m.key.hi+uint32(m.gap) : m.vhi]
 	}
-	return doc[lo:m.vhi]
+	return m.farText(doc)
+}
+
+// farText returns the value's text when it is far from the key: the rare
+// case of value, kept apart so that value is inlined (TestInline).
+//
+//go:noinline
+func (m *member) farText(doc []byte) []byte {
+	return doc[skipSpace(doc, skipSpace(doc, int(m.key.hi))+1):m.vhi]
 }
 
 // compact reports whether the value follows the key's colon directly.
