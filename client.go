@@ -15,6 +15,13 @@ type ClientRules struct {
 // MergeClient applies patch, the body of PATCH /api/v2/clients/{id}, to
 // stored, the stored client, with Auth0's rules (the zero [ClientRules]),
 // and returns the new client. See [ClientRules.Merge].
+//
+// MergeClient merges two documents, not a request: by R10 every root
+// member of patch other than client_metadata replaces the stored one, or
+// removes it when null — client_id and client_secret included. To apply
+// the body of a PATCH /api/v2/clients/{id} request as Auth0's endpoint
+// does (its request schema, its answers), use package mgmt:
+// mgmt.Clients.Patch, then Patch.Apply.
 func MergeClient(stored, patch []byte) ([]byte, error) {
 	return ClientRules{}.Merge(stored, patch)
 }
@@ -26,6 +33,9 @@ func MergeClient(stored, patch []byte) ([]byte, error) {
 // client_metadata is merged at its root with its policy (C1–C5); it must
 // be an object in the patch, so null does not remove it. Every other
 // member of patch replaces the stored one, or removes it when null (R10).
+//
+// Merge merges documents, not a request, as [MergeClient] says: for the
+// body of a PATCH /api/v2/clients/{id} request, use package mgmt.
 func (r ClientRules) Merge(stored, patch []byte) ([]byte, error) {
 	out, _, err := mergeWith(r, stored, patch, modeMerge)
 	return out, err

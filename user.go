@@ -26,6 +26,14 @@ type UserRules struct {
 // MergeUser applies patch, the body of PATCH /api/v2/users/{id}, to stored,
 // the stored user profile, with Auth0's rules (the zero [UserRules]), and
 // returns the new profile. See [UserRules.Merge].
+//
+// MergeUser merges two documents, not a request: by R10 every root member
+// of patch other than user_metadata and app_metadata replaces the stored
+// one, or removes it when null — user_id, identities and password
+// included. To apply the body of a PATCH /api/v2/users/{id} request as
+// Auth0's endpoint does (its request schema, instructions such as password
+// never stored, its answers), use package mgmt: mgmt.Users.Patch, then
+// Patch.Apply.
 func MergeUser(stored, patch []byte) ([]byte, error) {
 	return UserRules{}.Merge(stored, patch)
 }
@@ -47,6 +55,9 @@ func MergeUser(stored, patch []byte) ([]byte, error) {
 // (R1–R9). Every other member of patch replaces the stored one, or removes
 // it when null (R10). Members of the profile the patch does not name are
 // kept byte for byte.
+//
+// Merge merges documents, not a request, as [MergeUser] says: for the
+// body of a PATCH /api/v2/users/{id} request, use package mgmt.
 func (r UserRules) Merge(stored, patch []byte) ([]byte, error) {
 	out, _, err := mergeWith(r, stored, patch, modeMerge)
 	return out, err
