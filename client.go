@@ -64,13 +64,13 @@ func DiffClient(before, after []byte) ([]byte, error) {
 // Diff returns the PATCH body that turns the client before into after
 // under r, as [UserRules.Diff] does for a profile.
 func (r ClientRules) Diff(before, after []byte) ([]byte, error) {
-	return diffWith(r, nil, before, after)
+	return diffWith(r, diffTwoWay, nil, before, after)
 }
 
 // Diff3 returns the PATCH body that brings desired to the client live
 // without undoing what others wrote there, as [UserRules.Diff3] does.
 func (r ClientRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	return diffWith(r, base, live, desired)
+	return diffWith(r, diffThreeWay, base, live, desired)
 }
 
 // settings checks r's settings and returns them, its field held in w (a

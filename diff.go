@@ -7,25 +7,35 @@ import (
 	"slices"
 )
 
+// diffWay says whether a diff is two-way (Diff) or three-way (Diff3). It
+// is passed, never read from base: a nil base is an absent field, or an
+// empty document, not a two-way diff (D6).
+type diffWay uint8
+
+const (
+	diffTwoWay   diffWay = iota // before and after
+	diffThreeWay                // live, desired and base
+)
+
 // diffWith runs diffDoc with the rules r.
-func diffWith[R docRules](r R, base, before, after []byte) ([]byte, error) {
+func diffWith[R docRules](r R, way diffWay, base, before, after []byte) ([]byte, error) {
 	w := getWork()
 	defer w.release()
 	s, err := r.settings(w)
 	if err != nil {
 		return nil, err
 	}
-	return w.diffDoc(base, before, after, &s)
+	return w.diffDoc(way, base, before, after, &s)
 }
 
 // diffDoc builds the PATCH body that turns the document before into
-// after, or, with base not nil, the three-way PATCH that brings after
-// (desired) to before (live). It then merges it into before with the same
+// after, or, three-way, the PATCH that brings after (desired) to before
+// (live) given base. It then merges it into before with the same
 // rules, whose errors are the diff's, moved to after.
-func (w *work) diffDoc(base, before, after []byte, s *docSettings) ([]byte, error) {
+func (w *work) diffDoc(way diffWay, base, before, after []byte, s *docSettings) ([]byte, error) {
 	l, fields := s.limits, s.fields
 	d := &w.diff
-	docs := d.begin(w, base, before, after, l)
+	docs := d.begin(w, way, base, before, after, l)
 	if err := d.parse(w, l, 2, false); err != nil {
 		return nil, err
 	}
@@ -45,7 +55,7 @@ func (w *work) diffDoc(base, before, after []byte, s *docSettings) ([]byte, erro
 	v := getWork()
 	defer v.release()
 	_, err := v.mergeDoc(before, patch, s, modeMerge)
-	return d.verified(patch, err, func() { d.begin(w, base, before, after, l); _ = d.object(w, fields) })
+	return d.verified(patch, err, func() { d.begin(w, way, base, before, after, l); _ = d.object(w, fields) })
 }
 
 // verified returns patch, or the errors of its merge moved to after: their
@@ -113,14 +123,14 @@ func (d *differ) copied(at, from, n int) {
 // target is an offset of out whose place in after is wanted, for error err.
 type target struct{ off, err int }
 
-// begin starts a diff of before and after, and base for a three-way one
-// (nil: none), and returns its documents in order: before (live), after
-// (desired), base.
-func (d *differ) begin(w *work, base, before, after []byte, l Limits) [][]byte {
+// begin starts a diff of before and after, and base for a three-way one,
+// and returns its documents in order: before (live), after (desired),
+// base.
+func (d *differ) begin(w *work, way diffWay, base, before, after []byte, l Limits) [][]byte {
 	d.start()
 	w.viol.start(l.errors())
 	d.docs = append(d.docs[:0], before, after)
-	if base != nil {
+	if way == diffThreeWay {
 		d.docs = append(d.docs, base)
 	}
 	return d.docs
@@ -361,9 +371,9 @@ func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bo
 }
 
 // diffField is diffDoc for one metadata object.
-func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byte, error) {
+func (w *work) diffField(way diffWay, base, before, after []byte, p *Policy, l Limits) ([]byte, error) {
 	d := &w.diff
-	docs := d.begin(w, base, before, after, l)
+	docs := d.begin(w, way, base, before, after, l)
 	if err := d.parse(w, l, 1, true); err != nil {
 		return nil, err
 	}
@@ -418,5 +428,5 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	v := getWork()
 	defer v.release()
 	_, err := v.mergeField(before, patch, p, l, modeMerge)
-	return d.verified(patch, err, func() { d.begin(w, base, before, after, l); build() })
+	return d.verified(patch, err, func() { d.begin(w, way, base, before, after, l); build() })
 }

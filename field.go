@@ -114,7 +114,7 @@ func (r FieldRules) Diff(before, after []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return w.diffField(nil, before, after, p, r.Limits)
+	return w.diffField(diffTwoWay, nil, before, after, p, r.Limits)
 }
 
 // Diff3 returns the patch of one metadata field that brings desired to
@@ -128,7 +128,7 @@ func (r FieldRules) Diff3(base, desired, live []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return w.diffField(base, live, desired, p, r.Limits)
+	return w.diffField(diffThreeWay, base, live, desired, p, r.Limits)
 }
 
 func (r *FieldRules) policy(w *work) (*Policy, error) {

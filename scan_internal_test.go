@@ -169,11 +169,11 @@ func TestReleaseAfterDiffKeepsNoCallerData(t *testing.T) {
 	for _, run := range []func(w *work){
 		func(w *work) {
 			s, _ := UserRules{}.settings(w)
-			_, _ = w.diffDoc(nil, before, after, &s)
+			_, _ = w.diffDoc(diffTwoWay, nil, before, after, &s)
 		},
 		func(w *work) {
 			s, _ := UserRules{}.settings(w)
-			_, _ = w.diffDoc(before, after, before, &s)
+			_, _ = w.diffDoc(diffThreeWay, before, after, before, &s)
 		},
 		func(w *work) {
 			s, _ := UserRules{}.settings(w)

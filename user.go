@@ -122,7 +122,7 @@ func DiffUser(before, after []byte) ([]byte, error) {
 // value (a PATCH's null removes). Errors in before have Stored
 // set. A setting out of range is an error that names it.
 func (r UserRules) Diff(before, after []byte) ([]byte, error) {
-	return diffWith(r, nil, before, after)
+	return diffWith(r, diffTwoWay, nil, before, after)
 }
 
 // Diff3 returns the PATCH body that brings desired to live, the profile
@@ -135,9 +135,11 @@ func (r UserRules) Diff(before, after []byte) ([]byte, error) {
 // desired lacks but base had counts as emptied by the caller: its keys
 // from base are deleted. Errors are those of [UserRules.Diff], located in
 // desired. The documents are parsed live first (its errors have Stored
-// set), then desired, then base.
+// set), then desired, then base. base is a document like the others: nil
+// or empty is invalid_json, and {} is the base of a caller who set
+// nothing.
 func (r UserRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	return diffWith(r, base, live, desired)
+	return diffWith(r, diffThreeWay, base, live, desired)
 }
 
 // settings checks r's settings and returns them, its fields held in w.
