@@ -259,10 +259,26 @@ func (d *differ) object(w *work, fields []field) error {
 	}
 	d.write('}')
 	if len(d.absent) > 0 || w.viol.total > 0 {
-		err := w.report(after)
-		return joinErrors(append(d.absent, Errors(err)...))
+		return d.withAbsent(w.report(after), w.viol.max, w.viol.total)
 	}
 	return nil
+}
+
+// withAbsent returns the errors of after: first not_object for each field
+// after lacks and no PATCH removes, then the violations in err, the report
+// of total violations. The fields count as violations, so the list is
+// bounded by max, and cut with too_many_errors, as H8 says.
+func (d *differ) withAbsent(err error, max, total int) error {
+	errs := append(d.absent, Errors(err)...)
+	if n := len(errs); n > 0 && errs[n-1].Code == CodeTooManyErrors {
+		errs = errs[:n-1] // made again below, counting the fields
+	}
+	total += len(d.absent)
+	errs = errs[:min(len(errs), max)]
+	if total > len(errs) {
+		errs = append(errs, &Error{Code: CodeTooManyErrors, Offset: -1, Limit: max, Actual: total})
+	}
+	return joinErrors(errs)
 }
 
 // field writes the diff of one metadata field: a is its member in after
