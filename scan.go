@@ -66,6 +66,11 @@ func (s *scanner) scan(doc []byte, maxDepth, record int, members []member) ([]me
 	return members, err
 }
 
+// run reads s.doc once from its start, with an explicit stack of frames
+// rather than recursion, so that no depth exhausts the goroutine's stack
+// (H3), and returns the first defect met (H9) or nil. It is long, over 100
+// lines, on purpose: it is the hot loop of every call, one switch for each
+// value and one for each close, and a split would add a call per token.
 func (s *scanner) run() *Error {
 	b := s.doc
 	i := skipSpace(b, 0)
