@@ -1,5 +1,7 @@
 package metamerge
 
+// Does the pool keep nothing of a caller's, and does every entry point get checked?
+
 import (
 	"go/ast"
 	"go/parser"

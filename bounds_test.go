@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Does every entry point stay within its memory bound on hostile inputs?
+
 import (
 	"bytes"
 	stdcmp "cmp"

@@ -1,5 +1,7 @@
 package metamerge
 
+// Is the exact decimal arithmetic right, layer by layer?
+
 import (
 	"strings"
 	"testing"

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// How is each entry point used? Runnable examples.
+
 import (
 	"encoding/json"
 	"errors"

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do the merges agree with the model, and does the model agree with the vectors?
+
 import (
 	"bytes"
 	"encoding/json"

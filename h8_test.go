@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Is every error list cut as H8 says?
+
 import (
 	"fmt"
 	"testing"

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do the hot helpers inline?
+
 import (
 	"os"
 	"os/exec"

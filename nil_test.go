@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do nil and empty documents mean the same to every entry point?
+
 import (
 	"fmt"
 	"slices"

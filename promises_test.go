@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do the docs' sentences hold?
+
 import (
 	"strings"
 	"testing"

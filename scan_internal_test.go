@@ -1,5 +1,7 @@
 package metamerge
 
+// Do the scanner's records and the pool's buffers behave as their comments say?
+
 import (
 	"encoding/binary"
 	"fmt"

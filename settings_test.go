@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Are settings checked, defaulted and printed as documented?
+
 import (
 	"fmt"
 	"strings"

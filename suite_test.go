@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Does the parser judge JSONTestSuite's cases as H1-H3 say?
+
 import (
 	"errors"
 	"os"

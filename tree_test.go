@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do the entry points agree with the model on generated trees?
+
 import (
 	"strconv"
 	"strings"

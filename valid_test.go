@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Does Valid accept exactly the documents H1-H3 and H10 allow?
+
 import (
 	"errors"
 	"math"
