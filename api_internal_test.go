@@ -1,5 +1,7 @@
 package metamerge
 
+// Does the pool keep nothing of a caller's, and does every entry point get checked?
+
 import (
 	"go/ast"
 	"go/parser"
@@ -113,6 +115,7 @@ func TestReleaseKeepsNoCallerData(t *testing.T) {
 		"DiffClient":              func(a, b []byte) error { _, err := DiffClient(a, b); return err },
 		"Equal":                   func(a, b []byte) error { _, err := Equal(a, b); return err },
 		"ValidateSignup":          func(a, b []byte) error { return ValidateSignup(b) },
+		"Valid":                   func(a, b []byte) error { return Valid(b) },
 		"UserRules.Merge":         func(a, b []byte) error { _, err := ur.Merge(a, b); return err },
 		"UserRules.Check":         func(a, b []byte) error { return ur.Check(b) },
 		"UserRules.Diff":          func(a, b []byte) error { _, err := ur.Diff(a, b); return err },
@@ -130,7 +133,7 @@ func TestReleaseKeepsNoCallerData(t *testing.T) {
 		"FieldRules.Diff3":        func(a, b []byte) error { _, err := fr.Diff3(a, b, a); return err },
 		"FieldRules.MergeReport":  func(a, b []byte) error { _, _, err := fr.MergeReport(a, b); return err },
 	}
-	docs := map[string]func(string) []byte{"MergeClient": client, "DiffClient": client, "Equal": field, "ValidateSignup": field}
+	docs := map[string]func(string) []byte{"MergeClient": client, "DiffClient": client, "Equal": field, "ValidateSignup": field, "Valid": field}
 	if got, want := slices.Sorted(maps(calls)), ExportedCalls(t); !slices.Equal(got, want) {
 		t.Fatalf("the calls checked are not the entry points:\n got %v\nwant %v", got, want)
 	}

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Does every entry point stay within its memory bound on hostile inputs?
+
 import (
 	"bytes"
 	stdcmp "cmp"
@@ -95,6 +97,7 @@ var entryPoints = []entryPoint{
 		return nil, fieldRules(metamerge.AppMetadata(), l).Validate(b)
 	}},
 	{"ValidateSignup", alone, func(_ metamerge.Limits, _, b []byte) ([]byte, error) { return nil, metamerge.ValidateSignup(b) }},
+	{"Valid", alone, func(_ metamerge.Limits, _, b []byte) ([]byte, error) { return nil, metamerge.Valid(b) }},
 	{"FieldRules.Validate 1,000 errors", alone, func(l metamerge.Limits, _, b []byte) ([]byte, error) {
 		return nil, fieldRules(metamerge.ClientMetadata(), withErrors(l)).Validate(b)
 	}},

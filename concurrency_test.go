@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Are the calls safe for concurrent use?
+
 import (
 	"bytes"
 	"fmt"

@@ -1,102 +1,48 @@
 package metamerge
 
+// Which PATCH turns one document into another? The engine of Diff and Diff3 (D1-D6).
+
 import (
 	"cmp"
 	"slices"
 )
 
-// DiffUser returns the PATCH body that turns the user profile before into
-// after under Auth0's rules (the zero [UserRules]): merging it into before
-// with [MergeUser] gives after. See [UserRules.Diff].
-func DiffUser(before, after []byte) ([]byte, error) {
-	return UserRules{}.Diff(before, after)
-}
+// diffWay says whether a diff is two-way (Diff) or three-way (Diff3). It
+// is passed, never read from base: a nil base is an absent field, or an
+// empty document, not a two-way diff (D6).
+type diffWay uint8
 
-// DiffClient returns the PATCH body that turns the client before into
-// after under Auth0's rules (the zero [ClientRules]). See [UserRules.Diff].
-func DiffClient(before, after []byte) ([]byte, error) {
-	return ClientRules{}.Diff(before, after)
-}
-
-// Diff returns the PATCH body that turns the profile before into after
-// under r: merging it into before with r.Merge gives after (D1), value for
-// value as [Equal] compares them, each value with the text it has in after.
-//
-// It is minimal (D3): a root member appears only if it changes; in
-// user_metadata and app_metadata only the keys that change appear, each
-// sent whole with its value in after (R3 merges at the root only). A key
-// or a root member that after lacks is sent as null (D4), so the diff
-// never touches a key it does not name. {} is sent for a field only where
-// nothing else reaches after: app_metadata that after lacks (R6), or a
-// field that must be created empty. When nothing changes the diff is {}.
-//
-// The diff lists the members that after sets in after's order, then the
-// deletions in before's order, written without white space.
-//
-// Where no PATCH gives after (D5), Diff returns the errors the merge of
-// the nearest PATCH would, located in after: a new name with "." (R7), a
-// reserved name (R8), a field over its size (R9), and so on; not_object
-// for a metadata field that after lacks and that no PATCH can remove, or
-// that is not an object; unreachable for a root member or a key of a field
-// whose value in after is null and that before lacks or holds with another
-// value (a PATCH's null removes). Errors in before have Stored
-// set. A setting out of range is an error that names it.
-func (r UserRules) Diff(before, after []byte) ([]byte, error) {
-	return diffWith(r, nil, before, after)
-}
-
-// Diff3 returns the PATCH body that brings desired to live, the profile
-// the server holds now, without undoing what others wrote there (D6): base
-// is what the caller last applied. Keys of a metadata field and root
-// members that live has and the caller never set (absent from base and
-// desired) are left alone; those the caller removed (in base, not in
-// desired) are deleted where live still has them; those of desired that
-// live lacks or holds with another value are set. A metadata field that
-// desired lacks but base had counts as emptied by the caller: its keys
-// from base are deleted. Errors are those of [UserRules.Diff], located in
-// desired. The documents are parsed live first (its errors have Stored
-// set), then desired, then base.
-func (r UserRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	return diffWith(r, base, live, desired)
-}
-
-// Diff returns the PATCH body that turns the client before into after
-// under r, as [UserRules.Diff] does for a profile.
-func (r ClientRules) Diff(before, after []byte) ([]byte, error) {
-	return diffWith(r, nil, before, after)
-}
-
-// Diff3 returns the PATCH body that brings desired to the client live
-// without undoing what others wrote there, as [UserRules.Diff3] does.
-func (r ClientRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	return diffWith(r, base, live, desired)
-}
+const (
+	diffTwoWay   diffWay = iota // before and after
+	diffThreeWay                // live, desired and base
+)
 
 // diffWith runs diffDoc with the rules r.
-func diffWith[R docRules](r R, base, before, after []byte) ([]byte, error) {
+func diffWith[R docRules](r R, way diffWay, base, before, after []byte) ([]byte, error) {
 	w := getWork()
 	defer w.release()
-	fields, l, maxProfile, err := r.fields(w)
+	s, err := r.settings(w)
 	if err != nil {
 		return nil, err
 	}
-	return w.diffDoc(base, before, after, l, maxProfile, fields)
+	return w.diffDoc(way, base, before, after, &s)
 }
 
 // diffDoc builds the PATCH body that turns the document before into
-// after, or, with base not nil, the three-way PATCH that brings after
-// (desired) to before (live). It then merges it into before with the same
+// after, or, three-way, the PATCH that brings after (desired) to before
+// (live) given base. It then merges it into before with the same
 // rules, whose errors are the diff's, moved to after.
-func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fields []field) ([]byte, error) {
+func (w *work) diffDoc(way diffWay, base, before, after []byte, s *docSettings) ([]byte, error) {
+	l, fields := s.limits, s.fields
 	d := &w.diff
-	docs := d.begin(w, base, before, after, l)
+	docs := d.begin(w, way, base, before, after, l)
 	if err := d.parse(w, l, 2, false); err != nil {
 		return nil, err
 	}
 	var errs []*Error
 	for k, doc := range docs {
 		if at := skipSpace(doc, 0); doc[at] != '{' {
-			errs = append(errs, notObject(doc, at, k == 0, false))
+			errs = append(errs, notObject(doc, at, k == 0))
 		}
 	}
 	if len(errs) > 0 {
@@ -108,8 +54,8 @@ func (w *work) diffDoc(base, before, after []byte, l Limits, maxProfile int, fie
 	patch := slices.Clone(d.out)
 	v := getWork()
 	defer v.release()
-	_, err := v.mergeDoc(before, patch, l, maxProfile, fields, false)
-	return d.verified(patch, err, func() { d.begin(w, base, before, after, l); _ = d.object(w, fields) })
+	_, err := v.mergeDoc(before, patch, s, modeMerge)
+	return d.verified(patch, err, func() { d.begin(w, way, base, before, after, l); _ = d.object(w, fields) })
 }
 
 // verified returns patch, or the errors of its merge moved to after: their
@@ -153,17 +99,6 @@ func (d *differ) start() {
 	d.docs, d.out, d.absent, d.used = d.docs[:0], reuse(d.out), nil, true
 }
 
-// release empties d for the pool (see work.release).
-func (d *differ) release() {
-	d.out, d.docs, d.absent, d.used = pooled(d.out, 1), nil, nil, false
-	d.targets, d.places = pooled(d.targets, 16), pooled(d.places, 8)
-	for k := range d.mem {
-		d.mem[k] = pooled(d.mem[k], memberSize)
-		d.roots[k].release()
-		d.fields[k].release()
-	}
-}
-
 // write appends b to out, doubling the capacity when it must grow, so
 // that out allocates at most twice its final size.
 func (d *differ) write(b ...byte) {
@@ -188,14 +123,14 @@ func (d *differ) copied(at, from, n int) {
 // target is an offset of out whose place in after is wanted, for error err.
 type target struct{ off, err int }
 
-// begin starts a diff of before and after, and base for a three-way one
-// (nil: none), and returns its documents in order: before (live), after
-// (desired), base.
-func (d *differ) begin(w *work, base, before, after []byte, l Limits) [][]byte {
+// begin starts a diff of before and after, and base for a three-way one,
+// and returns its documents in order: before (live), after (desired),
+// base.
+func (d *differ) begin(w *work, way diffWay, base, before, after []byte, l Limits) [][]byte {
 	d.start()
 	w.viol.start(l.errors())
 	d.docs = append(d.docs[:0], before, after)
-	if base != nil {
+	if way == diffThreeWay {
 		d.docs = append(d.docs, base)
 	}
 	return d.docs
@@ -324,20 +259,26 @@ func (d *differ) object(w *work, fields []field) error {
 	}
 	d.write('}')
 	if len(d.absent) > 0 || w.viol.total > 0 {
-		err := w.report(after, false)
-		return joinErrors(append(d.absent, Errors(err)...))
+		return d.withAbsent(w.report(after), w.viol.max, w.viol.total)
 	}
 	return nil
 }
 
-// fieldPolicy returns the policy of the field named name, or nil.
-func fieldPolicy(fields []field, name []byte) *Policy {
-	for i := range fields {
-		if string(name) == fields[i].name {
-			return fields[i].pol
-		}
+// withAbsent returns the errors of after: first not_object for each field
+// after lacks and no PATCH removes, then the violations in err, the report
+// of total violations. The fields count as violations, so the list is
+// bounded by max, and cut with too_many_errors, as H8 says.
+func (d *differ) withAbsent(err error, max, total int) error {
+	errs := append(d.absent, Errors(err)...)
+	if n := len(errs); n > 0 && errs[n-1].Code == CodeTooManyErrors {
+		errs = errs[:n-1] // made again below, counting the fields
 	}
-	return nil
+	total += len(d.absent)
+	errs = errs[:min(len(errs), max)]
+	if total > len(errs) {
+		errs = append(errs, &Error{Code: CodeTooManyErrors, Offset: -1, Limit: max, Actual: total})
+	}
+	return joinErrors(errs)
 }
 
 // field writes the diff of one metadata field: a is its member in after
@@ -445,41 +386,10 @@ func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bo
 	return true
 }
 
-// Diff returns the patch of one metadata field that turns before, its
-// stored value, into after, under the policy: merging it into before with
-// [FieldRules.Merge] gives after, as [UserRules.Diff] says. A nil or empty
-// before or after means the field is absent. It returns nil when nothing
-// changes: send no patch for the field, since {} would clear it. A field
-// that after lacks takes {} under [EmptyRemoves], and is not_object at ""
-// otherwise: no patch removes it.
-func (r FieldRules) Diff(before, after []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	p, err := r.policy(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.diffField(nil, before, after, p, r.Limits)
-}
-
-// Diff3 returns the patch of one metadata field that brings desired to
-// live without undoing what others wrote there, as [UserRules.Diff3] says
-// of a profile; a nil or empty document means the field is absent, and
-// the result is nil when nothing changes.
-func (r FieldRules) Diff3(base, desired, live []byte) ([]byte, error) {
-	w := getWork()
-	defer w.release()
-	p, err := r.policy(w)
-	if err != nil {
-		return nil, err
-	}
-	return w.diffField(base, live, desired, p, r.Limits)
-}
-
 // diffField is diffDoc for one metadata object.
-func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byte, error) {
+func (w *work) diffField(way diffWay, base, before, after []byte, p *Policy, l Limits) ([]byte, error) {
 	d := &w.diff
-	docs := d.begin(w, base, before, after, l)
+	docs := d.begin(w, way, base, before, after, l)
 	if err := d.parse(w, l, 1, true); err != nil {
 		return nil, err
 	}
@@ -491,7 +401,7 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 		return nil, nil // no change to a value that is not an object
 	}
 	if len(after) > 0 && !present[1] { // R1: a patch is an object; a base that is not one has no keys
-		return nil, notObject(after, skipSpace(after, 0), false, false)
+		return nil, notObject(after, skipSpace(after, 0), false)
 	}
 	create := len(after) > 0 && !present[0]
 	if len(after) == 0 { // the field is to be absent
@@ -525,7 +435,7 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	}
 	changed := build()
 	if w.viol.total > 0 { // a null no PATCH can set (D5)
-		return nil, w.report(d.docs[1], false)
+		return nil, w.report(d.docs[1])
 	}
 	if !changed {
 		return nil, nil
@@ -533,6 +443,6 @@ func (w *work) diffField(base, before, after []byte, p *Policy, l Limits) ([]byt
 	patch := slices.Clone(d.out)
 	v := getWork()
 	defer v.release()
-	_, err := v.mergeField(before, patch, p, l, opMerge, false)
-	return d.verified(patch, err, func() { d.begin(w, base, before, after, l); build() })
+	_, err := v.mergeField(before, patch, p, l, modeMerge)
+	return d.verified(patch, err, func() { d.begin(w, way, base, before, after, l); build() })
 }

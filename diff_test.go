@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do the diffs keep D1-D7 on generated documents?
+
 import (
 	"bytes"
 	"fmt"

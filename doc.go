@@ -6,6 +6,7 @@
 //	merged, err := metamerge.MergeClient(storedClient, patchBody)  // PATCH /api/v2/clients/{id}
 //	err := metamerge.ValidateSignup(userMetadata)                  // POST /dbconnections/signup
 //	err := metamerge.UserRules{}.Check(patchBody)                  // before the profile is read
+//	err := metamerge.Valid(doc)                                    // any JSON document (H1–H3, H10)
 //	merged, err := metamerge.FieldRules{Policy: p}.Merge(old, new) // one metadata object
 //	for _, e := range metamerge.Errors(err) { ... }                // every violation, in order
 //
@@ -14,6 +15,18 @@
 // they do: rules are values ([UserRules], [ClientRules], [FieldRules]),
 // whose zero values are Auth0's rules where Auth0 has them. The one
 // package-level variable is a pool of scratch buffers (see Resources).
+//
+// [MergeUser] and [MergeClient] merge two documents, not a request: by R10
+// every root member of the patch other than the metadata fields replaces
+// the stored one, user_id, identities and password included. To apply the
+// body of a PATCH request as Auth0's endpoint does (its request schema,
+// instructions such as password never stored, its answers), use package
+// mgmt (github.com/metamerge/metamerge/mgmt): mgmt.Users.Patch or
+// mgmt.Clients.Patch, then Patch.Apply.
+//
+// [FieldRules] works on one metadata object: its Merge and MergeReport, like
+// its Diff and Diff3, take an empty document for the absent field; a
+// document of white space only is invalid_json.
 //
 // # Rules
 //
@@ -41,11 +54,18 @@
 //   - R7  Member names at any depth of the patch must not contain "." or
 //     "$" (invalid_key).
 //   - R8  app_metadata may not use 18 reserved root names, with any value,
-//     null included (reserved_key); see [AppMetadata].
+//     null included (reserved_key); see [AppMetadata]. No reserved name
+//     contains "." or "$": a name breaks R7 or R8, never both, and a
+//     reserved name's value is still checked for R7.
 //   - R9  Each field is at most 16 MiB of JSON text after the merge, as
 //     this package emits it (too_large, reported alongside other
 //     violations). A whole-profile cap ([UserRules].MaxProfileBytes) is
-//     off by default.
+//     off by default. R9 measures the field's value text with every member
+//     of the patch applied, those with violations included.
+//     MaxProfileBytes measures the merged profile with each root member
+//     applied and each field merged; a field whose patch is not an object
+//     is left out. It holds for Merge, MergeReport, Diff and Diff3 of
+//     [UserRules].
 //   - R10 Every other root member of the PATCH replaces the stored one;
 //     null removes it.
 //
@@ -58,7 +78,9 @@
 //     most 255 characters (value_too_long).
 //   - C3  Names: at most 255 characters (key_too_long); non-empty, and only
 //     ASCII letters, digits, tab, space and :,-+=_*?"/\()<>@ (invalid_key).
-//     A name can break both; both are reported.
+//     Every other character is refused, "." and "$" included: one
+//     invalid_key, since R7 does not apply to client_metadata. A name can
+//     break both the length and the character rule; both are reported.
 //   - C4  At most 10 keys in the patch and in the merged result, counting
 //     every patch member as applied (too_many_keys at /client_metadata,
 //     reported once, alongside other violations).
@@ -110,7 +132,12 @@
 //   - H9  Checking happens in stages and only the first stage that fails is
 //     reported: (1) the stored document parses, (2) the PATCH body parses,
 //     (3) both are objects (for [FieldRules], R2 applies to the stored
-//     side), (4) the rules of the patch.
+//     side), (4) the rules of the patch. When a document has several
+//     defects, the first met reading it once from the start is reported:
+//     invalid_json at the byte where the text stops being JSON, too_deep at
+//     the opening bracket of the container past the limit, duplicate_key at
+//     the closing brace of the object that repeats a name, pointing at its
+//     first member whose name repeats an earlier one.
 //   - H10 Each input is at most 2 GiB − 1 byte ([MaxDocumentBytes]; lower
 //     with Limits.MaxDocumentBytes); a larger one is too_large at pointer
 //     "" before anything else is checked.
@@ -133,9 +160,15 @@
 //     client_metadata that after lacks, unreachable for a null that no
 //     PATCH can set, and the rules' own codes otherwise.
 //   - D6  Three-way (Diff3): keys and members that live has and the caller
-//     never set survive; those the caller removed are deleted.
+//     never set survive; those the caller removed are deleted. A three-way
+//     diff never sends {} to clear a field: a base key that desired drops
+//     and no patch may name fails with its error.
 //   - D7  MergeReport says what a merge changed, from the same pass; a
 //     value set to an equal one is no change.
+//
+// A diff is read as the PATCH it is: longer than Limits.MaxDocumentBytes it
+// is too_large at "", deeper than Limits.MaxDepth too_deep; neither has
+// Stored.
 //
 // # Output form
 //
@@ -161,10 +194,11 @@
 //	character unit (H4)            UTF-16 code units  Policy.Unit
 //
 // [Limits] are the settings of a whole call; a [Policy] is the rules of one
-// field. A setting out of range (a negative limit, an unknown Unit, a
-// Policy without Names) is refused with an error that names the field,
-// never run as a weaker rule; it is not an [*Error], so [Errors] lists
-// nothing for it.
+// field. A setting of 0 means its default; a negative one, or one past the
+// caps (MaxErrors 1,000, MaxDepth 10,000), is an error. A setting out of
+// range (a negative limit, an unknown Unit, a Policy without Names) is
+// refused with an error that names the field, never run as a weaker rule;
+// it is not an [*Error], so [Errors] lists nothing for it.
 //
 // # Errors
 //

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Does Equal agree with a decoding model on any input?
+
 import (
 	"bytes"
 	"encoding/json"

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Does Equal compare by meaning (D2)?
+
 import (
 	"strings"
 	"testing"

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do errors carry the right fields, texts and sentinels?
+
 import (
 	"encoding/json"
 	"errors"

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// How is each entry point used? Runnable examples.
+
 import (
 	"encoding/json"
 	"errors"
@@ -196,4 +198,18 @@ func ExampleEqual() {
 	// Output:
 	// true
 	// false
+}
+
+func ExampleValid() {
+	fmt.Println(metamerge.Valid([]byte(`{"a":[1,2],"b":{"c":null}}`)))
+	err := metamerge.Valid([]byte(`{"a":1,"b":{"c":1,"c":2}}`))
+	fmt.Println(err)
+	var e *metamerge.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Code, e.Pointer)
+	}
+	// Output:
+	// <nil>
+	// metamerge: "/b/c": duplicate_key
+	// duplicate_key /b/c
 }

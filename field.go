@@ -1,5 +1,7 @@
 package metamerge
 
+// What can be done with one metadata object on its own? FieldRules and every verb of it.
+
 // FieldRules are the rules of one metadata object merged, checked or
 // validated on its own, for services that store a metadata field apart
 // from the profile. Policy must be set (start from [UserMetadata],
@@ -46,7 +48,21 @@ func (r FieldRules) Merge(existing, patch []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return w.mergeField(existing, patch, p, r.Limits, opMerge, false)
+	return w.mergeField(existing, patch, p, r.Limits, modeMerge)
+}
+
+// MergeReport merges as [FieldRules.Merge] does and reports what the merge
+// changed, as [UserRules.MergeReport] does, with pointers relative to the
+// field: "" for the field itself.
+func (r FieldRules) MergeReport(existing, patch []byte) ([]byte, []Change, error) {
+	w := getWork()
+	defer w.release()
+	p, err := r.policy(w)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := w.mergeField(existing, patch, p, r.Limits, modeReport)
+	return w.changesOf(out, err)
 }
 
 // Check checks patch, the value of one metadata field in a PATCH body,
@@ -60,7 +76,7 @@ func (r FieldRules) Check(patch []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.mergeField(nil, patch, p, r.Limits, opCheck, false)
+	_, err = w.mergeField(nil, patch, p, r.Limits, modeCheck)
 	return err
 }
 
@@ -80,8 +96,39 @@ func (r FieldRules) Validate(metadata []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = w.mergeField(nil, metadata, p, r.Limits, opValidate, false)
+	_, err = w.mergeField(nil, metadata, p, r.Limits, modeValidate)
 	return err
+}
+
+// Diff returns the patch of one metadata field that turns before, its
+// stored value, into after, under the policy: merging it into before with
+// [FieldRules.Merge] gives after, as [UserRules.Diff] says. A nil or empty
+// before or after means the field is absent. It returns nil when nothing
+// changes: send no patch for the field, since {} would clear it. A field
+// that after lacks takes {} under [EmptyRemoves], and is not_object at ""
+// otherwise: no patch removes it.
+func (r FieldRules) Diff(before, after []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	p, err := r.policy(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffField(diffTwoWay, nil, before, after, p, r.Limits)
+}
+
+// Diff3 returns the patch of one metadata field that brings desired to
+// live without undoing what others wrote there, as [UserRules.Diff3] says
+// of a profile; a nil or empty document means the field is absent, and
+// the result is nil when nothing changes.
+func (r FieldRules) Diff3(base, desired, live []byte) ([]byte, error) {
+	w := getWork()
+	defer w.release()
+	p, err := r.policy(w)
+	if err != nil {
+		return nil, err
+	}
+	return w.diffField(diffThreeWay, base, live, desired, p, r.Limits)
 }
 
 func (r *FieldRules) policy(w *work) (*Policy, error) {
@@ -89,18 +136,4 @@ func (r *FieldRules) policy(w *work) (*Policy, error) {
 		return nil, err
 	}
 	return w.policy(0, &r.Policy, nil, "FieldRules.Policy")
-}
-
-// policy checks p, or takes def when p is the zero Policy and def is not
-// nil, and returns a copy held in w.pols[i], so that the caller's rules do
-// not escape to the heap.
-func (w *work) policy(i int, p, def *Policy, name string) (*Policy, error) {
-	if def != nil && p.isZero() {
-		return def, nil
-	}
-	if err := p.check(name); err != nil {
-		return nil, err
-	}
-	w.pols[i] = *p
-	return &w.pols[i], nil
 }

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do the deepest, widest and largest inputs stay bounded?
+
 import (
 	"bytes"
 	"fmt"

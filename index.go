@@ -1,5 +1,7 @@
 package metamerge
 
+// Which member has this name? The name index of one object's members.
+
 import (
 	"bytes"
 	"encoding/binary"
@@ -61,14 +63,6 @@ func (x *index) holds(doc []byte, mem []member, first int32, n int) bool {
 	}
 	x.doc, x.mem, x.large = doc, mem, true
 	return true
-}
-
-// release forgets the document and empties the buffers for the pool (see
-// work.release).
-func (x *index) release() {
-	x.doc, x.mem, x.heldDoc, x.held, x.bloom = nil, nil, nil, 0, 0
-	x.ids, x.tags, x.a, x.b = pooled(x.ids, 4), pooled(x.tags, 8), pooled(x.a, 1), pooled(x.b, 1)
-	x.table.slots = pooled(x.table.slots, 8)
 }
 
 // name returns the decoded name of member i, in *buf when it has escapes.

@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Does comparing take time linear in the input?
+
 import (
 	"strings"
 	"testing"

@@ -1,109 +1,11 @@
 package metamerge
 
+// How is a patch merged? The plan stage of a merge and the merge of one field.
+
 import (
 	"bytes"
 	"slices"
-	"sync"
 )
-
-// field names a root member of a profile or client that is merged with a
-// policy instead of being replaced.
-type field struct {
-	name string
-	pol  *Policy
-}
-
-// work is the state of one call. Its buffers are pooled between calls.
-type work struct {
-	sc         scanner
-	smem, pmem []member // recorded members of the stored document and the patch
-	roots      index    // the patch's root members
-	used       []bool   // per patch member: a stored member has its name
-	match      []int32  // per stored member: the patch member of its name, or -1
-	pieces     []piece  // the root members of the result
-	plans      [2]fieldPlan
-	nplans     int      // plans in use
-	planned    int      // the size of the pieces' members
-	checkOnly  bool     // check the patch alone
-	track      bool     // record the changes of the merge (MergeReport)
-	changes    []Change // the changes, a new slice for each call
-	prefix     string   // pointer of the field whose keys are merged
-	viol       violations
-	targets    []int
-	one        [1]field  // the field of a call on one metadata object
-	fields     [2]field  // the fields of a call on a profile or client
-	pols       [2]Policy // copies of the caller's policies
-	eq         comparer
-	diff       differ
-	tmp, nbuf  []byte
-}
-
-var workPool = sync.Pool{New: func() any { return new(work) }}
-
-func getWork() *work { return workPool.Get().(*work) }
-
-// maxPooled is the most bytes a buffer may hold to go back to the pool, as
-// in package fmt: after a large call the pool keeps no more than a small
-// one needs, and a small call never pays for a large one.
-const maxPooled = 64 << 10
-
-// cut returns s shortened to n elements, with the elements it drops
-// zeroed. Every buffer of a work is only ever shortened by cut (or reuse,
-// which is cut to 0; TestBuffersShortenOnlyByCut holds the source to it),
-// so that beyond its length a buffer holds only zeros: its length is the
-// high-water mark of what a call wrote in it, release zeroes as far as
-// that, zeroing costs what the call wrote, and the pool keeps none of a
-// caller's bytes.
-func cut[T any](s []T, n int) []T {
-	clear(s[n:])
-	return s[:n]
-}
-
-// reuse empties s and zeroes what it held (cut to 0).
-func reuse[T any](s []T) []T { return cut(s, 0) }
-
-// pooled returns s emptied for the pool, or nil when it is larger than
-// maxPooled bytes (size is the size of one element).
-func pooled[T any](s []T, size int) []T {
-	if cap(s)*size > maxPooled {
-		return nil
-	}
-	return reuse(s)
-}
-
-// release empties w and returns it to the pool. What stays in the pool is
-// bounded by maxPooled per buffer and holds no reference to a caller's
-// document or error and none of its bytes (member offsets and hashes of
-// names aside).
-func (w *work) release() {
-	const frameSize, violationSize, pieceSize = 32, 48, 12
-	w.smem, w.pmem = pooled(w.smem, memberSize), pooled(w.pmem, memberSize)
-	w.used, w.match, w.targets = pooled(w.used, 1), pooled(w.match, 4), pooled(w.targets, 8)
-	w.pieces = pooled(w.pieces, pieceSize)
-	w.viol.list = pooled(w.viol.list, violationSize)
-	w.tmp, w.nbuf = pooled(w.tmp, 1), pooled(w.nbuf, 1)
-	w.one, w.fields, w.pols = [1]field{}, [2]field{}, [2]Policy{}
-	w.track, w.changes, w.prefix = false, nil, ""
-	w.roots.release()
-	w.sc.idx.release()
-	s := &w.sc
-	s.frames, s.pbuf, s.tmp = pooled(s.frames, frameSize), pooled(s.pbuf, 1), pooled(s.tmp, 1)
-	if w.diff.used { // only diffs use these
-		w.diff.release()
-	}
-	if w.eq.used || cap(w.eq.na) > 0 || cap(w.eq.nb) > 0 { // only comparisons use these
-		w.eq.release()
-	}
-	workPool.Put(w)
-}
-
-// docTooLarge returns too_large (H10) if doc is over the limit of l.
-func docTooLarge(doc []byte, l Limits, stored bool) *Error {
-	if most := l.docBytes(); len(doc) > most {
-		return &Error{Code: CodeTooLarge, Stored: stored, Offset: -1, Limit: most, Actual: len(doc)}
-	}
-	return nil
-}
 
 // parse runs the first stages of every call: the sizes (H10), then the
 // parse of stored, unless it is nil, and of patch (H9, stages 1 and 2).
@@ -133,18 +35,45 @@ func (w *work) parse(stored, patch []byte, l Limits, record int, fields []field)
 }
 
 // mergeDoc merges a PATCH body into a stored profile or client: members
-// named in fields are merged with their policy, every other root member of
-// the patch replaces the stored one or, when null, removes it (R10). With
-// checkOnly it ignores stored and only checks the patch: stages 2 to 4 of
-// H9, without what needs the merged result.
+// named in s.fields are merged with their policy, every other root member
+// of the patch replaces the stored one or, when null, removes it (R10).
+// With modeCheck it ignores stored and only checks the patch: stages 2 to
+// 4 of H9, without what needs the merged result.
 //
-// A merge runs in two passes. The first (plan) matches names, checks the
-// rules, records the changes and sums the size of the result; the second
-// (write) copies bytes into a result of exactly that size. So a merge
-// allocates its result once, at its size, and a merge that fails stage 4
-// allocates none.
-func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields []field, checkOnly bool) ([]byte, error) {
-	w.checkOnly = checkOnly
+// A merge runs in stages, as the merge of one field does (planMembers,
+// writeMembers): check (H9 stages 1 to 3), plan, report (stage 4), write.
+// The plan matches names, checks the rules, records the changes and sums
+// the size of the result; the write copies bytes into a result of exactly
+// that size. So a merge allocates its result once, at its size, and a
+// merge that fails stage 4 allocates none.
+func (w *work) mergeDoc(stored, patch []byte, s *docSettings, m mode) ([]byte, error) {
+	if err := w.checkDocs(stored, patch, s, m); err != nil {
+		return nil, err
+	}
+	if m == modeCheck {
+		for i := range w.pmem {
+			if w.pmem[i].top {
+				w.planRoot(nil, -1, patch, int32(i), s.fields)
+			}
+		}
+		return nil, w.report(patch)
+	}
+	size := w.planDoc(stored, patch, s.fields)
+	if s.maxProfile > 0 && size > s.maxProfile {
+		w.viol.add(CodeTooLarge, -1, s.maxProfile, size)
+	}
+	if err := w.report(patch); err != nil {
+		return nil, err
+	}
+	return w.writeDoc(stored, patch, size), nil
+}
+
+// checkDocs runs stages 1 to 3 of H9 for mergeDoc: the sizes and the
+// parses of stored (unless m is modeCheck) and patch, then not_object for
+// each that is not an object, both reported together.
+func (w *work) checkDocs(stored, patch []byte, s *docSettings, m mode) error {
+	w.mode = m
+	checkOnly := m == modeCheck
 	var sdoc []byte // nil: not parsed
 	if !checkOnly {
 		sdoc = stored
@@ -152,34 +81,27 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 			sdoc = []byte{} // not JSON: invalid_json, as for any empty input
 		}
 	}
-	if err := w.parse(sdoc, patch, l, 2, fields); err != nil {
-		return nil, err
+	if err := w.parse(sdoc, patch, s.limits, 2, s.fields); err != nil {
+		return err
 	}
-	if w.track { // a change for each patch member at most, and for each field
-		w.changes = make([]Change, 0, len(w.pmem)+len(fields))
+	if m == modeReport { // a change for each patch member at most, and for each field
+		w.changes = make([]Change, 0, len(w.pmem)+len(s.fields))
 	}
 	var errs []*Error
 	if !checkOnly {
 		if at := skipSpace(stored, 0); stored[at] != '{' {
-			errs = append(errs, notObject(stored, at, true, false))
+			errs = append(errs, notObject(stored, at, true))
 		}
 	}
 	if at := skipSpace(patch, 0); patch[at] != '{' {
-		errs = append(errs, notObject(patch, at, false, false))
+		errs = append(errs, notObject(patch, at, false))
 	}
-	if len(errs) > 0 {
-		return nil, joinErrors(errs)
-	}
+	return joinErrors(errs)
+}
 
-	if checkOnly {
-		for i := range w.pmem {
-			if w.pmem[i].top {
-				w.planRoot(nil, -1, patch, int32(i), fields)
-			}
-		}
-		return nil, w.report(patch, false)
-	}
-
+// planDoc plans the merged root object into w.pieces, stored root members
+// in their order, then the new ones (H6), and returns the size of its text.
+func (w *work) planDoc(stored, patch []byte, fields []field) int {
 	// The patch's root members, by name.
 	nroots := 0
 	for i := range w.pmem {
@@ -205,7 +127,6 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 	w.pieces = slices.Grow(w.pieces[:0], nstored+nroots) // a piece a root member at most
 	w.nplans, w.planned = 0, 0
 
-	// Plan: stored root members in their order, then the new ones (H6).
 	for i := range w.smem {
 		m := &w.smem[i]
 		if !m.top {
@@ -225,44 +146,7 @@ func (w *work) mergeDoc(stored, patch []byte, l Limits, maxProfile int, fields [
 			w.planRoot(stored, -1, patch, int32(i), fields)
 		}
 	}
-	size := 2 + max(len(w.pieces)-1, 0) + w.planned // the braces, the commas, the members
-	if maxProfile > 0 && size > maxProfile {
-		w.viol.add(CodeTooLarge, -1, maxProfile, size)
-	}
-	if err := w.report(patch, false); err != nil {
-		return nil, err
-	}
-
-	// Write.
-	out := make([]byte, 0, size)
-	out = append(out, '{')
-	var kept keeper
-	for i := range w.pieces {
-		pc := &w.pieces[i]
-		if pc.kind == pieceKept {
-			out = kept.keep(out, stored, &w.smem[pc.sid])
-			continue
-		}
-		out = kept.flush(out, stored)
-		key := w.pmem[pc.pid].key
-		doc := patch
-		if pc.sid >= 0 { // a replaced member keeps the stored spelling of its name
-			key, doc = w.smem[pc.sid].key, stored
-		}
-		switch out = appendMember(out, doc[key.lo:key.hi], nil); pc.kind {
-		case pieceValue:
-			out = append(out, w.pmem[pc.pid].value(patch)...)
-		case pieceEmpty:
-			out = append(out, '{', '}')
-		case pieceStored:
-			out = append(out, w.smem[pc.sid].value(stored)...)
-		case pieceField:
-			f := &w.plans[pc.field]
-			out = w.writeMembers(out, stored, w.smem[f.s0:f.s1], w.match[f.s0:f.s1], patch, w.pmem[f.p0:f.p1], w.used[f.p0:f.p1])
-		}
-	}
-	out = kept.flush(out, stored)
-	return append(out, '}'), nil
+	return 2 + max(len(w.pieces)-1, 0) + w.planned // the braces, the commas, the members
 }
 
 // piece is one member of the root object that a merge writes, named as
@@ -286,9 +170,17 @@ const (
 	pieceField                   // the merge that w.plans[field] plans
 )
 
-// fieldPlan is the plan of a field's merge: the stored members
-// w.smem[s0:s1] and the patch members w.pmem[p0:p1].
-type fieldPlan struct{ s0, s1, p0, p1 int32 }
+// objectMerge is the merge of one metadata object: the patch members pmem,
+// which are w.pmem[p0:], into the stored members smem. planMembers sets
+// match, per stored member, and used, per patch member; writeMembers
+// writes what they say.
+type objectMerge struct {
+	stored, patch []byte
+	smem, pmem    []member
+	match         []int32
+	used          []bool
+	p0            int32
+}
 
 // addPiece appends a piece for the patch root member pid, named by the
 // stored root member sid (-1: none), whose value takes n bytes.
@@ -304,7 +196,7 @@ func (w *work) addPiece(sid, pid int32, kind pieceKind, n int) {
 // planRoot plans the patch root member pid applied to the stored root
 // member sid (-1 when the stored document has none): it checks the member,
 // records its changes, and appends to w.pieces what the result holds for
-// it, if anything. With w.checkOnly it only checks the member.
+// it, if anything. With modeCheck it only checks the member.
 func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, fields []field) {
 	pm := &w.pmem[pid]
 	var sm *member
@@ -315,10 +207,10 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	name := w.name(patch, pm)
 	pol := fieldPolicy(fields, name)
 	if pol == nil { // R10
-		if w.track {
+		if w.mode == modeReport {
 			w.rootChange(name, sm, stored, pv)
 		}
-		if pv[0] != 'n' && !w.checkOnly {
+		if pv[0] != 'n' && w.mode != modeCheck {
 			w.addPiece(sid, pid, pieceValue, len(pv))
 		}
 		return
@@ -329,7 +221,7 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	}
 	p0 := pid + 1
 	pmem := children(w.pmem, pid)
-	if w.checkOnly {
+	if w.mode == modeCheck {
 		w.checkObject(pol, int(pm.valLo(patch)), len(pmem), 0)
 		w.checkMembers(pol, patch, pmem, false)
 		return
@@ -338,7 +230,7 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 	if sm != nil {
 		sv = sm.value(stored)
 	}
-	if w.track {
+	if w.mode == modeReport {
 		w.prefix = string(appendToken([]byte{'/'}, name))
 		w.fieldChange(pol, sv, len(pmem) == 0)
 	}
@@ -353,63 +245,53 @@ func (w *work) planRoot(stored []byte, sid int32, patch []byte, pid int32, field
 		}
 		return
 	}
-	f := fieldPlan{p0: p0, p1: p0 + int32(len(pmem))}
-	var smem []member
+	o := &w.plans[w.nplans]
+	*o = objectMerge{stored: stored, patch: patch, pmem: pmem, used: w.used[p0 : p0+int32(len(pmem))], p0: p0}
 	if sm != nil && sv[0] == '{' { // else R2: taken as {}
-		smem = children(w.smem, sid)
-		f.s0 = sid + 1
-		f.s1 = f.s0 + int32(len(smem))
+		o.smem = children(w.smem, sid)
+		o.match = w.match[sid+1 : sid+1+int32(len(o.smem))]
 	}
-	n, size := w.planMembers(stored, smem, w.match[f.s0:f.s1], patch, f.p0, pmem, w.used[f.p0:f.p1])
-	w.plans[w.nplans] = f
+	n, size := w.planMembers(o)
 	w.nplans++
 	w.addPiece(sid, pid, pieceField, size)
 	w.checkObject(pol, int(pm.valLo(patch)), max(len(pmem), n), size)
 	w.checkMembers(pol, patch, pmem, false)
 }
 
-// children returns the recorded members of the object that is the value of
-// the root member record p: they follow it, up to the next root member.
-func children(mem []member, p int32) []member {
-	end := int(p) + 1
-	for end < len(mem) && !mem[end].top {
-		end++
-	}
-	return mem[p+1 : end]
-}
-
-// fieldOp is what a call on one metadata object does.
-type fieldOp int
+// mode is what a call does with a patch.
+type mode uint8
 
 const (
-	opMerge    fieldOp = iota // merge a patch into the stored value
-	opCheck                   // check a patch alone
-	opValidate                // check a complete object
+	modeMerge    mode = iota // merge the patch into the stored document
+	modeReport               // merge, and record the changes (MergeReport)
+	modeCheck                // check the patch alone, the stored document not at hand
+	modeValidate             // check a complete metadata object (Validate)
 )
 
-// mergeField runs op on one metadata object with policy p (see
+// mergeField runs the mode m on one metadata object with policy p (see
 // FieldRules): existing is the stored value (nil or empty: absent), patch
 // the patch or the complete object.
-func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldOp, signup bool) ([]byte, error) {
+func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, m mode) ([]byte, error) {
+	w.mode = m
+	merge := m == modeMerge || m == modeReport
 	var sdoc []byte // nil: absent, or not needed
-	if op == opMerge && len(existing) > 0 {
+	if merge && len(existing) > 0 {
 		sdoc = existing
 	}
 	w.one[0] = field{pol: p}
 	if err := w.parse(sdoc, patch, l, 1, w.one[:]); err != nil {
-		err.Signup = signup && !err.Stored
 		return nil, err
 	}
 	storedObj := sdoc != nil && sdoc[skipSpace(sdoc, 0)] == '{'
-	if w.track {
+	if m == modeReport {
 		w.changes = make([]Change, 0, len(w.pmem)+1)
 	}
 	at := skipSpace(patch, 0)
 	if patch[at] != '{' {
-		return nil, notObject(patch, at, false, signup)
+		return nil, notObject(patch, at, false)
 	}
-	switch op {
-	case opValidate:
+	switch m {
+	case modeValidate:
 		size := 2 + max(len(w.pmem)-1, 0) // the braces and the commas
 		for i := range w.pmem {
 			m := &w.pmem[i]
@@ -417,11 +299,11 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		}
 		w.checkObject(p, at, len(w.pmem), size)
 		w.checkMembers(p, patch, w.pmem, true)
-	case opCheck:
+	case modeCheck:
 		w.checkObject(p, at, len(w.pmem), 0)
 		w.checkMembers(p, patch, w.pmem, false)
-	case opMerge:
-		if w.track {
+	default:
+		if m == modeReport {
 			w.prefix = ""
 			w.fieldChange(p, existing, len(w.pmem) == 0)
 		}
@@ -440,60 +322,20 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, op fieldO
 		}
 		w.match = slices.Grow(w.match[:0], len(smem))[:len(smem)]
 		w.used = slices.Grow(w.used[:0], len(w.pmem))[:len(w.pmem)]
-		n, size := w.planMembers(existing, smem, w.match, patch, 0, w.pmem, w.used)
+		o := &w.plans[0]
+		*o = objectMerge{stored: existing, patch: patch, smem: smem, pmem: w.pmem, match: w.match, used: w.used}
+		n, size := w.planMembers(o)
 		w.checkObject(p, at, max(len(w.pmem), n), size)
 		w.checkMembers(p, patch, w.pmem, false)
-		if err := w.report(patch, signup); err != nil {
+		if err := w.report(patch); err != nil {
 			return nil, err
 		}
-		return w.writeMembers(make([]byte, 0, size), existing, smem, w.match, patch, w.pmem, w.used), nil
+		return w.writeMembers(make([]byte, 0, size), o), nil
 	}
-	return nil, w.report(patch, signup)
+	return nil, w.report(patch)
 }
 
-// appendMember appends ,"key":value (without the comma after '{').
-func appendMember(out, key, value []byte) []byte {
-	if out[len(out)-1] != '{' {
-		out = append(out, ',')
-	}
-	out = append(out, key...)
-	out = append(out, ':')
-	return append(out, value...)
-}
-
-// keeper appends the kept members of one stored object to the output.
-// Neighbours written compactly (only "," between them, ":" right after
-// each name) are copied in one piece: the bytes are the same as member by
-// member.
-type keeper struct{ lo, hi uint32 } // the pending run of the stored document
-
-func (k *keeper) keep(out, doc []byte, m *member) []byte {
-	if !m.compact() { // white space around the colon: rewrite
-		out = k.flush(out, doc)
-		return appendMember(out, doc[m.key.lo:m.key.hi], m.value(doc))
-	}
-	if k.hi > 0 && k.hi+1 == m.key.lo { // only the comma in between
-		k.hi = m.vhi
-		return out
-	}
-	out = k.flush(out, doc)
-	k.lo, k.hi = m.key.lo, m.vhi
-	return out
-}
-
-// flush appends the pending run.
-func (k *keeper) flush(out, doc []byte) []byte {
-	if k.hi > 0 {
-		if out[len(out)-1] != '{' {
-			out = append(out, ',')
-		}
-		out = append(out, doc[k.lo:k.hi]...)
-		k.lo, k.hi = 0, 0
-	}
-	return out
-}
-
-// planMembers plans the merge of the patch members pmem into the stored
+// planMembers plans the merge o of the patch members pmem into the stored
 // members smem (R3, R5, H6): it sets match (see below), and for each patch
 // member used to whether a stored member has its name; it records the
 // changes, and returns the number of members of the merged object and the
@@ -508,7 +350,8 @@ func (k *keeper) flush(out, doc []byte) []byte {
 // member. At the first member i of a run, match[i] is -1-j, where j is the
 // index after its last member; a member written with white space around
 // its colon is a run of its own, rewritten compactly.
-func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []byte, p0 int32, pmem []member, used []bool) (n, size int) {
+func (w *work) planMembers(o *objectMerge) (n, size int) {
+	stored, smem, match, patch, pmem, used, p0 := o.stored, o.smem, o.match, o.patch, o.pmem, o.used, o.p0
 	x := &w.sc.idx
 	if !x.holds(patch, w.pmem, p0, len(pmem)) { // pmem is w.pmem[p0:]
 		x.start(patch, w.pmem, len(pmem))
@@ -542,7 +385,7 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 		match[i], run = k, -1
 		used[k] = true
 		val := pmem[k].value(patch)
-		if w.track {
+		if w.mode == modeReport {
 			if val[0] == 'n' {
 				w.change(ChangeRemove, w.prefix, w.name(stored, m))
 			} else {
@@ -557,7 +400,7 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 	for k := range pmem {
 		m := &pmem[k]
 		if !used[k] && patch[m.valLo(patch)] != 'n' {
-			if w.track {
+			if w.mode == modeReport {
 				w.change(ChangeAdd, w.prefix, w.name(patch, m))
 			}
 			size += memberLen(patch, m)
@@ -567,85 +410,14 @@ func (w *work) planMembers(stored []byte, smem []member, match []int32, patch []
 	return n, 2 + size + max(n-1, 0) // the braces and the commas
 }
 
-// memberLen returns the size of a member written compactly: name, colon,
-// value.
-func memberLen(doc []byte, m *member) int {
-	return int(m.key.hi-m.key.lo) + 1 + int(m.vhi-m.valLo(doc)) // the name, the colon, the value
-}
-
-// writeMembers appends to out the object that planMembers planned.
-func (w *work) writeMembers(out, stored []byte, smem []member, match []int32, patch []byte, pmem []member, used []bool) []byte {
-	out = append(out, '{')
-	for i := 0; i < len(smem); {
-		m := &smem[i]
-		k := match[i]
-		if k < 0 { // a run of kept members
-			end := int(-1 - k)
-			if !m.compact() { // white space around the colon: rewrite
-				out = appendMember(out, stored[m.key.lo:m.key.hi], m.value(stored))
-			} else {
-				if out[len(out)-1] != '{' {
-					out = append(out, ',')
-				}
-				out = append(out, stored[m.key.lo:smem[end-1].vhi]...)
-			}
-			i = end
-			continue
-		}
-		if val := pmem[k].value(patch); val[0] != 'n' {
-			out = appendMember(out, stored[m.key.lo:m.key.hi], val)
-		}
-		i++
+// mergeWith runs the mode m (merge, report or check) with the rules r.
+func mergeWith[R docRules](r R, stored, patch []byte, m mode) ([]byte, []Change, error) {
+	w := getWork()
+	defer w.release()
+	s, err := r.settings(w)
+	if err != nil {
+		return nil, nil, err
 	}
-	for k := range pmem {
-		m := &pmem[k]
-		if !used[k] && patch[m.valLo(patch)] != 'n' {
-			out = appendMember(out, patch[m.key.lo:m.key.hi], m.value(patch))
-		}
-	}
-	return append(out, '}')
-}
-
-// name returns the decoded name of m, in w.tmp when it has escapes.
-func (w *work) name(doc []byte, m *member) []byte {
-	if !m.esc {
-		return m.keyText(doc)
-	}
-	w.tmp = appendUnescaped(reuse(w.tmp), m.keyText(doc))
-	return w.tmp
-}
-
-// rootChange records the change a patch root member of value pv makes to
-// the stored root member sm (nil: absent) (R10).
-func (w *work) rootChange(name []byte, sm *member, stored, pv []byte) {
-	switch {
-	case sm == nil && pv[0] != 'n':
-		w.change(ChangeAdd, "", name)
-	case sm != nil && pv[0] == 'n':
-		w.change(ChangeRemove, "", name)
-	case sm != nil:
-		w.valueChange("", name, sm.value(stored), pv)
-	}
-}
-
-// fieldChange records what a patch does to a metadata field as a whole:
-// sv is its stored value (nil: absent), empty tells a patch of {}. The
-// changes of its keys are recorded as they are merged.
-func (w *work) fieldChange(p *Policy, sv []byte, empty bool) {
-	obj := len(sv) > 0 && sv[skipSpace(sv, 0)] == '{'
-	switch {
-	case !empty && len(sv) == 0, empty && len(sv) == 0 && p.Empty == EmptyClears:
-		w.change(ChangeAdd, w.prefix, nil)
-	case len(sv) > 0 && !obj && (!empty || p.Empty == EmptyClears):
-		w.change(ChangeReplace, w.prefix, nil) // R2: a legacy value becomes an object
-	case empty && len(sv) > 0 && p.Empty == EmptyRemoves:
-		w.change(ChangeRemove, w.prefix, nil)
-	case empty && obj && p.Empty == EmptyClears && !isEmptyObject(sv):
-		w.change(ChangeClear, w.prefix, nil)
-	}
-}
-
-// isEmptyObject reports whether the valid object text v has no members.
-func isEmptyObject(v []byte) bool {
-	return v[skipSpace(v, skipSpace(v, 0)+1)] == '}'
+	out, err := w.mergeDoc(stored, patch, &s, m)
+	return w.changesOf(out, err)
 }

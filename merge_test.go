@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do the merges follow the policy's knobs, and leave inputs alone?
+
 import (
 	"errors"
 	"strings"

@@ -9,6 +9,7 @@ package metamerge_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,32 +35,68 @@ type mMember struct {
 	val    *mNode
 }
 
-// mParse parses doc. defects lists every parse-level defect kind the model
-// finds (the engine must report one of them); empty means valid.
+// mParser parses a document and finds the parse-level defect that comes
+// first reading it once from the start (SPEC 1): each defect is met at a
+// byte, invalid_json where the text stops being JSON, too_deep at the
+// opening bracket of the container past the limit, duplicate_key at the
+// closing brace of the object that repeats a name.
 type mParser struct {
 	s        string
 	i        int
 	maxDepth int
-	defects  map[metamerge.Code]bool
+	first    metamerge.Code // the defect met first, or ""
+	at       int            // the byte where it is met
 }
 
-func mParse(doc []byte, maxDepth int) (*mNode, map[metamerge.Code]bool) {
-	p := &mParser{s: string(doc), maxDepth: maxDepth, defects: map[metamerge.Code]bool{}}
-	if !json.Valid(doc) || !utf8.Valid(doc) {
-		// Several defects: the engine may report any one (H9). Parse as far
-		// as the text allows to learn which other defects come before the
-		// syntax error; the parse stops with a panic where it breaks down.
-		p.defects[metamerge.CodeInvalidJSON] = true
-		func() {
-			defer func() { _ = recover() }()
-			p.ws()
-			p.value(1)
-		}()
-		return nil, p.defects
+// defect records a defect met at byte at, if it comes before the first.
+func (p *mParser) defect(code metamerge.Code, at int) {
+	if p.first == "" || at < p.at {
+		p.first, p.at = code, at
 	}
-	p.ws()
-	n := p.value(1)
-	return n, p.defects
+}
+
+// mParse parses doc. The map holds the one defect the engine must report,
+// the first met reading once (SPEC 1); empty means valid.
+func mParse(doc []byte, maxDepth int) (*mNode, map[metamerge.Code]bool) {
+	p := &mParser{s: string(doc), maxDepth: maxDepth}
+	var n *mNode
+	func() {
+		// The parse stops with a panic where text that is not JSON breaks
+		// it down; what it met before that point stands.
+		defer func() {
+			if recover() != nil {
+				n = nil
+			}
+		}()
+		p.ws()
+		n = p.value(1)
+	}()
+	// Where the text stops being JSON: encoding/json's syntax error, met
+	// after reading Offset bytes (all of them at an unexpected end), or
+	// the first byte that is not UTF-8, which it lets through in strings.
+	// Recorded last, so that a container past the limit whose bracket is
+	// where encoding/json's own depth limit stops it stays too_deep.
+	var v any
+	var syn *json.SyntaxError
+	if err := json.Unmarshal(doc, &v); errors.As(err, &syn) {
+		at := int(syn.Offset) - 1
+		if strings.Contains(syn.Error(), "unexpected end of JSON input") {
+			at = len(doc)
+		}
+		p.defect(metamerge.CodeInvalidJSON, at)
+	}
+	for i := 0; i < len(doc); {
+		r, size := utf8.DecodeRune(doc[i:])
+		if r == utf8.RuneError && size == 1 {
+			p.defect(metamerge.CodeInvalidJSON, i)
+			break
+		}
+		i += size
+	}
+	if p.first == "" {
+		return n, map[metamerge.Code]bool{}
+	}
+	return nil, map[metamerge.Code]bool{p.first: true}
 }
 
 func (p *mParser) ws() {
@@ -74,7 +111,7 @@ func (p *mParser) value(level int) *mNode {
 	switch p.s[p.i] {
 	case '{', '[':
 		if p.maxDepth > 0 && level > p.maxDepth {
-			p.defects[metamerge.CodeTooDeep] = true
+			p.defect(metamerge.CodeTooDeep, p.i)
 		}
 		closer := byte('}')
 		if n.kind == '[' {
@@ -82,14 +119,12 @@ func (p *mParser) value(level int) *mNode {
 		}
 		p.i++
 		p.ws()
-		seen := map[string]bool{}
+		seen, repeats := map[string]bool{}, false
 		for p.s[p.i] != closer {
 			if n.kind == '{' {
 				ks := p.i
 				name := p.str()
-				if seen[name] {
-					p.defects[metamerge.CodeDuplicateKey] = true
-				}
+				repeats = repeats || seen[name]
 				seen[name] = true
 				m := mMember{rawKey: p.s[ks:p.i], name: name}
 				p.ws()
@@ -105,6 +140,9 @@ func (p *mParser) value(level int) *mNode {
 				p.i++
 				p.ws()
 			}
+		}
+		if repeats { // met when the object closes
+			p.defect(metamerge.CodeDuplicateKey, p.i)
 		}
 		p.i++
 	case '"':
@@ -128,13 +166,14 @@ func (p *mParser) value(level int) *mNode {
 
 // str decodes the string at p.i, recording lone surrogates.
 func (p *mParser) str() string {
+	start := p.i
 	p.i++
 	var units []uint16
 	var b strings.Builder
 	flush := func() {
 		for _, r := range utf16.Decode(units) {
 			if r == utf8.RuneError {
-				p.defects[metamerge.CodeInvalidJSON] = true
+				p.defect(metamerge.CodeInvalidJSON, start) // within the string: no other defect is met there
 			}
 			b.WriteRune(r)
 		}
@@ -449,6 +488,7 @@ func modelDoc(stored, patch []byte, l metamerge.Limits, maxProfile int, fields m
 		ptr := "/" + mToken(pm.name)
 		if pm.val.kind != '{' {
 			errs = append(errs, mErr{Code: metamerge.CodeNotObject, Pointer: ptr})
+			set(pm, nil) // no merge: the profile MaxProfileBytes measures leaves the field out (SPEC 3)
 			continue
 		}
 		var cur *mNode

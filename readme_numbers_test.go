@@ -1,5 +1,7 @@
 package metamerge
 
+// Are the figures in README and the docs those of the code?
+
 import (
 	"os"
 	"regexp"

@@ -1,73 +1,12 @@
 package metamerge
 
+// Is a document JSON within the limits? The validating scanner (H1-H3).
+
 import (
 	"bytes"
 	"encoding/binary"
-	"slices"
-	"strconv"
 	"unicode/utf8"
 )
-
-// span is the byte range [lo, hi) of a document. Offsets fit in 32 bits
-// because no input is larger than MaxDocumentBytes (H10).
-type span struct{ lo, hi uint32 }
-
-// member is one member of an object of a scanned document.
-type member struct {
-	key span   // the key with its quotes
-	vhi uint32 // the end of the value
-	gap uint8  // the bytes from the end of the key to the value, or gapFar
-	esc bool   // the key has a backslash escape
-	top bool   // a member of the root object
-}
-
-// memberSize is the size of a member in memory, for the pool's limit. The
-// start of the value is kept as its distance from the key, in a byte, so
-// that a member takes 16 bytes rather than 20: member records are most of
-// the scratch memory of a large merge.
-const memberSize = 16
-
-// gapFar stands for a distance from key to value of 255 bytes or more,
-// which valLo measures again.
-const gapFar = 255
-
-// newMember returns the record of the member whose key is doc[klo:khi]
-// and whose value starts at vlo.
-func newMember(klo, khi, vlo int, esc, top bool) member {
-	return member{key: span{uint32(klo), uint32(khi)}, gap: uint8(min(vlo-khi, gapFar)), esc: esc, top: top}
-}
-
-// valLo returns the offset at which the value starts.
-func (m *member) valLo(doc []byte) uint32 {
-	if m.gap != gapFar {
-		return m.key.hi + uint32(m.gap)
-	}
-	return m.farValue(doc)
-}
-
-// farValue returns the offset of the value past the colon and the white
-// space around it, measured again: the rare case of valLo and value, kept
-// apart so that they are inlined.
-//
-//go:noinline
-func (m *member) farValue(doc []byte) uint32 {
-	return uint32(skipSpace(doc, skipSpace(doc, int(m.key.hi))+1))
-}
-
-// value returns the value's text.
-func (m *member) value(doc []byte) []byte {
-	lo := m.key.hi + uint32(m.gap)
-	if m.gap == gapFar {
-		lo = m.farValue(doc)
-	}
-	return doc[lo:m.vhi]
-}
-
-// compact reports whether the value follows the key's colon directly.
-func (m *member) compact() bool { return m.gap == 1 }
-
-// keyText returns the key's content, without quotes and still escaped.
-func (m *member) keyText(doc []byte) []byte { return doc[m.key.lo+1 : m.key.hi-1] }
 
 // frame is one open object or array during a scan.
 type frame struct {
@@ -115,23 +54,6 @@ type scanner struct {
 	tmp      []byte
 }
 
-// plain[c] is true for bytes that stand for themselves inside a string.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && isSpace(b[i]) {
-		i++
-	}
-	return i
-}
-
 // scan validates doc and returns the recorded members, in a slice that
 // reuses members. It stops at the first defect and returns it.
 func (s *scanner) scan(doc []byte, maxDepth, record int, members []member) ([]member, *Error) {
@@ -144,41 +66,11 @@ func (s *scanner) scan(doc []byte, maxDepth, record int, members []member) ([]me
 	return members, err
 }
 
-// locate scans doc, which is valid, and returns the pointer of the value
-// or member that starts at each offset of targets (sorted, without
-// repeats), as far as they fit in budget bytes: the first always does.
-func (s *scanner) locate(doc []byte, targets []int, budget int) []string {
-	s.doc, s.maxDepth, s.record, s.members = doc, 0, 0, nil
-	s.frames = s.frames[:0]
-	s.locating, s.targets, s.ptrs, s.budget = true, targets, make([]string, 0, len(targets)), budget
-	s.next = -1
-	if len(targets) > 0 {
-		s.next = targets[0]
-	}
-	_ = s.run() // valid: no error; run stops early once every target is found
-	ptrs := s.ptrs
-	s.doc, s.locating, s.targets, s.ptrs = nil, false, nil, nil
-	return ptrs
-}
-
-// errStop ends a locating run once every target has its pointer.
-var errStop = &Error{}
-
-// hit records the pointer of the current position, the next target.
-func (s *scanner) hit() *Error {
-	s.pbuf = s.appendPointer(reuse(s.pbuf), s.frames)
-	if len(s.ptrs) > 0 && len(s.pbuf) > s.budget {
-		return errStop
-	}
-	s.budget -= len(s.pbuf)
-	s.ptrs = append(s.ptrs, string(s.pbuf))
-	if len(s.ptrs) == len(s.targets) {
-		return errStop
-	}
-	s.next = s.targets[len(s.ptrs)]
-	return nil
-}
-
+// run reads s.doc once from its start, with an explicit stack of frames
+// rather than recursion, so that no depth exhausts the goroutine's stack
+// (H3), and returns the first defect met (H9) or nil. It is long, over 100
+// lines, on purpose: it is the hot loop of every call, one switch for each
+// value and one for each close, and a split would add a call per token.
 func (s *scanner) run() *Error {
 	b := s.doc
 	i := skipSpace(b, 0)
@@ -420,71 +312,6 @@ func (s *scanner) str(i int) (int, bool, *Error) {
 	}
 }
 
-// special8 reports whether the eight bytes of x may hold one that is not
-// plain inside a string: a quote, a backslash, a control character or a
-// byte of a multi-byte UTF-8 sequence. It may report true for a plain
-// run; it never reports false for a run that is not plain.
-func special8(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	quote := x ^ (ones * '"')
-	slash := x ^ (ones * '\\')
-	control := x - ones*0x20 // borrows where a byte is below 0x20
-	return ((quote-ones)&^quote|(slash-ones)&^slash|control|x)&highs != 0
-}
-
-// escapeLen returns the length of the escape at b[i] == '\\', and false if
-// it is malformed or leaves a lone or reversed surrogate (H2).
-func escapeLen(b []byte, i int) (int, bool) {
-	if i+1 >= len(b) {
-		return 0, false
-	}
-	switch b[i+1] {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		return 2, true
-	case 'u':
-		r, ok := hex4(b, i+2)
-		if !ok {
-			return 0, false
-		}
-		switch {
-		case r >= 0xDC00 && r <= 0xDFFF:
-			return 0, false
-		case r >= 0xD800 && r <= 0xDBFF:
-			if i+7 >= len(b) || b[i+6] != '\\' || b[i+7] != 'u' {
-				return 0, false
-			}
-			lo, ok := hex4(b, i+8)
-			if !ok || lo < 0xDC00 || lo > 0xDFFF {
-				return 0, false
-			}
-			return 12, true
-		}
-		return 6, true
-	}
-	return 0, false
-}
-
-func hex4(b []byte, i int) (rune, bool) {
-	if i+4 > len(b) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[i : i+4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
-}
-
 func (s *scanner) literal(i int, lit string) (int, *Error) {
 	if !bytes.HasPrefix(s.doc[i:], []byte(lit)) {
 		return 0, s.syntax(i)
@@ -526,13 +353,6 @@ func (s *scanner) number(i int) (int, *Error) {
 		i = j
 	}
 	return i, nil
-}
-
-func digits(b []byte, i int) int {
-	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-		i++
-	}
-	return i
 }
 
 func (s *scanner) syntax(i int) *Error {
@@ -595,91 +415,4 @@ func (s *scanner) decode(k span, esc bool) []byte {
 	}
 	s.tmp = appendUnescaped(reuse(s.tmp), s.doc[k.lo:k.hi])
 	return s.tmp
-}
-
-// appendPointer appends to p the RFC 6901 pointer of the current position
-// in frames.
-func (s *scanner) appendPointer(p []byte, frames []frame) []byte {
-	for i := range frames {
-		f := &frames[i]
-		p = append(p, '/')
-		if f.obj {
-			p = appendToken(p, s.decode(f.key, f.esc))
-		} else {
-			p = strconv.AppendInt(p, int64(f.n-1), 10)
-		}
-	}
-	return p
-}
-
-// appendToken appends name as an RFC 6901 reference token.
-func appendToken(p, name []byte) []byte {
-	p = slices.Grow(p, len(name)+bytes.Count(name, []byte{'~'})+bytes.Count(name, []byte{'/'}))
-	for _, c := range name {
-		switch c {
-		case '~':
-			p = append(p, '~', '0')
-		case '/':
-			p = append(p, '~', '1')
-		default:
-			p = append(p, c)
-		}
-	}
-	return p
-}
-
-// appendUnescaped appends the decoded content of a valid JSON string body.
-func appendUnescaped(dst, raw []byte) []byte {
-	for i := 0; i < len(raw); {
-		c := raw[i]
-		if c != '\\' {
-			j := i + 1
-			for j < len(raw) && raw[j] != '\\' {
-				j++
-			}
-			dst = append(dst, raw[i:j]...)
-			i = j
-			continue
-		}
-		switch raw[i+1] {
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
-		case 'u':
-			r, _ := hex4(raw, i+2)
-			if r >= 0xD800 && r <= 0xDBFF {
-				lo, _ := hex4(raw, i+8)
-				r = 0x10000 + (r-0xD800)<<10 + (lo - 0xDC00)
-				i += 6
-			}
-			dst = utf8.AppendRune(dst, r)
-			i += 6
-			continue
-		default: // " \ /
-			dst = append(dst, raw[i+1])
-		}
-		i += 2
-	}
-	return dst
-}
-
-// stringEnd returns the offset after the string that starts at doc[i] ==
-// '"', in text the scanner has validated, and whether it has escapes.
-func stringEnd(doc []byte, i int) (int, bool) {
-	esc := false
-	for j := i + 1; ; {
-		j += bytes.IndexAny(doc[j:], "\"\\")
-		if doc[j] == '"' {
-			return j + 1, esc
-		}
-		esc = true
-		j += 2
-	}
 }

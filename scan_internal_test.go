@@ -1,5 +1,7 @@
 package metamerge
 
+// Do the scanner's records and the pool's buffers behave as their comments say?
+
 import (
 	"encoding/binary"
 	"fmt"
@@ -97,11 +99,11 @@ func TestReleaseAfterMergeKeepsNoCallerData(t *testing.T) {
 		if small { // small objects: names and tags in the linear index
 			st, pt = []byte(`{"user_metadata":{"Secret42":1,"k\u00e9":"v\u00e9"}}`), []byte(`{"user_metadata":{"k\u00e9":"w\u00e9","pin:9876":1}}`)
 		}
-		fields, _, _, err := r.fields(w)
+		s, err := r.settings(w)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.mergeDoc(st, pt, Limits{}, 0, fields, false); err == nil {
+		if _, err := w.mergeDoc(st, pt, &s, modeMerge); err == nil {
 			t.Fatal("expected errors")
 		}
 		w.release()
@@ -123,7 +125,7 @@ func TestReleaseAfterMergeKeepsNoCallerData(t *testing.T) {
 				}
 			}
 		}
-		if w.sc.doc != nil || w.pols[0].Reserved != nil || w.pols[1].Reserved != nil || w.fields[0].pol != nil {
+		if w.sc.doc != nil || w.pols[0].Reserved != nil || w.pols[1].Reserved != nil || w.fields[0].pol != nil || w.plans[0].stored != nil || w.plans[0].smem != nil {
 			t.Errorf("small %v: the work still refers to a caller's document or rules", small)
 		}
 	}
@@ -144,11 +146,11 @@ func TestPoolKeepsLittleAfterLargeCall(t *testing.T) {
 	b = append(b, "}}"...)
 	patch := []byte(`{"user_metadata":{"k7":null,"x":{"y.z":1}},"app_metadata":{"email":1}}`)
 	w := new(work)
-	fields, _, _, _ := UserRules{}.fields(w)
-	if _, err := w.mergeDoc(b, b, Limits{}, 0, fields, false); err != nil {
+	s, _ := UserRules{}.settings(w)
+	if _, err := w.mergeDoc(b, b, &s, modeMerge); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.mergeDoc(b, patch, Limits{}, 0, fields, false); err == nil {
+	if _, err := w.mergeDoc(b, patch, &s, modeMerge); err == nil {
 		t.Fatal("expected errors")
 	}
 	if got := retained(w); got < 1<<20 {
@@ -168,17 +170,16 @@ func TestReleaseAfterDiffKeepsNoCallerData(t *testing.T) {
 	after := []byte(`{"user_metadata":{"k\u00e9y":"Secret43","new.one":1},"name":"n"}`)
 	for _, run := range []func(w *work){
 		func(w *work) {
-			f, _, _, _ := UserRules{}.fields(w)
-			_, _ = w.diffDoc(nil, before, after, Limits{}, 0, f)
+			s, _ := UserRules{}.settings(w)
+			_, _ = w.diffDoc(diffTwoWay, nil, before, after, &s)
 		},
 		func(w *work) {
-			f, _, _, _ := UserRules{}.fields(w)
-			_, _ = w.diffDoc(before, after, before, Limits{}, 0, f)
+			s, _ := UserRules{}.settings(w)
+			_, _ = w.diffDoc(diffThreeWay, before, after, before, &s)
 		},
 		func(w *work) {
-			f, _, _, _ := UserRules{}.fields(w)
-			w.track = true
-			_, _ = w.mergeDoc(before, []byte(`{"user_metadata":{"k\u00e9y":"caf\u00e9"}}`), Limits{}, 0, f, false)
+			s, _ := UserRules{}.settings(w)
+			_, _ = w.mergeDoc(before, []byte(`{"user_metadata":{"k\u00e9y":"caf\u00e9"}}`), &s, modeReport)
 		},
 	} {
 		w := new(work)

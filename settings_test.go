@@ -1,6 +1,9 @@
 package metamerge_test
 
+// Are settings checked, defaulted and printed as documented?
+
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -134,4 +137,81 @@ func TestSettingsOutOfRange(t *testing.T) {
 	t.Run("negative profile cap", func(t *testing.T) {
 		check(t, []call{{"UserRules.Merge", func() error { _, err := metamerge.UserRules{MaxProfileBytes: -1}.Merge(doc, doc); return err }}}, "MaxProfileBytes")
 	})
+}
+
+// TestEnumsPrintTheirNames checks that the settings' enums print as the
+// names a reader writes in code, not as bare numbers, so that a Policy
+// printed with %+v reads as it was built.
+func TestEnumsPrintTheirNames(t *testing.T) {
+	tests := []struct {
+		v    any
+		want string
+		why  string
+	}{
+		{metamerge.UnitUTF16, "UnitUTF16", "the default Unit (H4)"},
+		{metamerge.UnitBytes, "UnitBytes", "a Unit"},
+		{metamerge.UnitCodePoints, "UnitCodePoints", "the last Unit"},
+		{metamerge.Unit(3), "Unit(3)", "past the last Unit: refused by every call, printed as a value"},
+		{metamerge.Unit(-1), "Unit(-1)", "a negative Unit"},
+		{metamerge.NameRule(0), "NameRule(0)", "the zero NameRule is not a rule"},
+		{metamerge.NamesAny, "NamesAny", "the first NameRule"},
+		{metamerge.NamesNoDotOrDollar, "NamesNoDotOrDollar", "R7"},
+		{metamerge.NamesClient, "NamesClient", "C3"},
+		{metamerge.NameRule(4), "NameRule(4)", "past the last NameRule"},
+		{metamerge.EmptyClears, "EmptyClears", "the default EmptyPatch (R6, C5)"},
+		{metamerge.EmptyRemoves, "EmptyRemoves", "R6 for app_metadata"},
+		{metamerge.EmptyIgnored, "EmptyIgnored", "the last EmptyPatch"},
+		{metamerge.EmptyPatch(3), "EmptyPatch(3)", "past the last EmptyPatch"},
+	}
+	for _, tc := range tests {
+		if got := fmt.Sprint(tc.v); got != tc.want {
+			t.Errorf("%s: fmt.Sprint = %q, want %q", tc.why, got, tc.want)
+		}
+	}
+	got := fmt.Sprintf("%+v", metamerge.ClientMetadata())
+	if want := "Unit:UnitUTF16 Names:NamesClient Reserved:[] Empty:EmptyClears"; !strings.Contains(got, want) {
+		t.Errorf("ClientMetadata() prints as %s, want it to contain %s", got, want)
+	}
+}
+
+// TestHalfBuiltPolicySaysHowToBuildOne checks that a Policy written as a
+// literal with a limit but no Names, the usual mistake, fails at the first
+// call with an error that names the field and the constructors to start
+// from, whichever call and rules type takes it.
+func TestHalfBuiltPolicySaysHowToBuildOne(t *testing.T) {
+	half := metamerge.Policy{MaxKeys: 5}
+	doc, patch := []byte(`{}`), []byte(`{"user_metadata":{"a":"b"},"client_metadata":{"a":"b"}}`)
+	calls := []struct {
+		name, field string
+		run         func() error
+	}{
+		{"UserRules.Merge", "UserRules.UserMetadata.Names", func() error { _, err := metamerge.UserRules{UserMetadata: half}.Merge(doc, patch); return err }},
+		{"UserRules.Diff", "UserRules.AppMetadata.Names", func() error { _, err := metamerge.UserRules{AppMetadata: half}.Diff(doc, patch); return err }},
+		{"UserRules.MergeReport", "UserRules.UserMetadata.Names", func() error {
+			_, _, err := metamerge.UserRules{UserMetadata: half}.MergeReport(doc, patch)
+			return err
+		}},
+		{"ClientRules.Diff3", "ClientRules.ClientMetadata.Names", func() error {
+			_, err := metamerge.ClientRules{ClientMetadata: half}.Diff3(doc, patch, doc)
+			return err
+		}},
+		{"FieldRules.Diff", "FieldRules.Policy.Names", func() error { _, err := metamerge.FieldRules{Policy: half}.Diff(doc, doc); return err }},
+		{"FieldRules.Diff3", "FieldRules.Policy.Names", func() error { _, err := metamerge.FieldRules{Policy: half}.Diff3(doc, doc, doc); return err }},
+		{"FieldRules.MergeReport", "FieldRules.Policy.Names", func() error {
+			_, _, err := metamerge.FieldRules{Policy: half}.MergeReport(doc, doc)
+			return err
+		}},
+	}
+	for _, c := range calls {
+		err := c.run()
+		if err == nil || len(metamerge.Errors(err)) != 0 {
+			t.Errorf("%s: got %v, want a setting error", c.name, err)
+			continue
+		}
+		for _, want := range []string{c.field, "UserMetadata()", "AppMetadata()", "ClientMetadata()", "Signup()", "NamesAny"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %q does not name %s", c.name, err, want)
+			}
+		}
+	}
 }

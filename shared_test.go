@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Where is the test data kept beside the repository?
+
 import (
 	"os"
 	"testing"

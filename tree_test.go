@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Do the entry points agree with the model on generated trees?
+
 import (
 	"strconv"
 	"strings"
@@ -128,7 +130,7 @@ func (g *treeGen) doc(names []string) []byte {
 // dedupe reports whether the generated root repeats a name; the generator
 // draws root names with repeats, and a repeat would only test H2.
 func dedupe(doc []byte) bool {
-	return metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny}}.Validate(doc) != nil
+	return metamerge.Valid(doc) != nil
 }
 
 var rootNames = []string{"user_metadata", "app_metadata", "client_metadata", "name", "blocked"}

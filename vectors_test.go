@@ -1,5 +1,7 @@
 package metamerge_test
 
+// Does the library pass the golden vectors through its public API?
+
 import (
 	"bytes"
 	"errors"
