@@ -74,8 +74,13 @@ async function main() {
     { stdio: "pipe" }); // its progress dots would clutter the log; a failure shows them
 
   // The front forwards method, path, headers and body as they came, and
-  // the fake's answer as it came.
-  front = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+  // the fake's answer as it came. The body is read whole first and sent
+  // in one write, as the SDKs send it: streamed chunk by chunk, a body
+  // over the fake's limit raced its early 413 (the fake stops reading and
+  // closes), and the front answered 502 instead of the fake's 413.
+  front = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
     const out = http.request({
       host: fakeURL.hostname, port: fakeURL.port, method: req.method, path: req.url, headers: req.headers,
     }, (answer) => {
@@ -83,10 +88,11 @@ async function main() {
       answer.pipe(res);
     });
     out.on("error", (err) => {
+      if (res.headersSent) return res.destroy(err);
       res.writeHead(502, { "content-type": "text/plain" });
       res.end(`TLS front: ${err.message}`);
     });
-    req.pipe(out);
+    out.end(Buffer.concat(chunks));
   });
   await new Promise((ok) => front.listen(0, "127.0.0.1", ok));
 
