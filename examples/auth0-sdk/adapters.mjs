@@ -26,6 +26,8 @@ export function restFacade(pkg) {
       createUser: (body) => m.createUser(body),
       getUser: (id) => m.getUser({ id }),
       updateUser: (id, patch) => m.updateUser({ id }, patch),
+      updateUserMetadata: (id, metadata) => m.updateUserMetadata({ id }, metadata),
+      updateAppMetadata: (id, metadata) => m.updateAppMetadata({ id }, metadata),
       deleteUser: (id) => m.deleteUser({ id }),
       listUsers: async (params) => {
         const env = await m.getUsers({ ...params, include_totals: true, search_engine: "v3" });

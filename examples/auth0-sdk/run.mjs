@@ -40,7 +40,7 @@ try {
 } finally {
   front?.closeAllConnections();
   front?.close();
-  if (fake && fake.exitCode === null) {
+  if (fake?.pid && fake.exitCode === null) {
     const exited = new Promise((ok) => fake.once("exit", ok));
     fake.kill("SIGTERM");
     const code = await exited;
@@ -61,6 +61,7 @@ async function main() {
   fake = spawn(bin, ["serve", "-addr", "127.0.0.1:0", "-token", TOKEN], { stdio: ["ignore", "pipe", "inherit"] });
   const firstLine = await new Promise((ok, fail) => {
     createInterface({ input: fake.stdout }).once("line", ok);
+    fake.once("error", (err) => fail(new Error(`cannot start ${bin}: ${err.message}`)));
     fake.once("exit", (code) => fail(new Error(`metamerge serve exited with ${code}`)));
   });
   const fakeURL = new URL(firstLine.replace(/^listening on /, ""));
@@ -100,7 +101,7 @@ async function main() {
   if (files.length === 0) {
     files = readdirSync(here).filter((f) => f.endsWith(".test.mjs")).sort();
   }
-  const tests = spawn(process.execPath, ["--test", "--test-concurrency=4", ...files], {
+  const tests = spawn(process.execPath, ["--test", "--test-concurrency=4", "--test-timeout=240000", ...files], {
     cwd: here,
     stdio: "inherit",
     env: {

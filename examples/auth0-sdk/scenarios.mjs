@@ -11,6 +11,8 @@
 //   listClients({ q }) -> clients
 //   signup(body) -> the answer of /dbconnections/signup (absent where the
 //     major has no authentication client)
+//   updateUserMetadata(id, m) updateAppMetadata(id, m): the one-field
+//     helpers of 2.x and 3.x (absent elsewhere)
 //   withToken(token) -> the same adapter with another bearer token
 //   error(err) -> { status, code, message }, from the SDK's error as thrown
 //
@@ -104,6 +106,30 @@ export function scenarios(major, sdk, { todos = {} } = {}) {
     await rejects(sdk.getUser(id), 404, "inexistent_user", /^The user does not exist\.$/);
   });
 
+  if (sdk.updateUserMetadata) {
+    test(`${major}: updateUserMetadata and updateAppMetadata send one field, merged the same way`, async () => {
+      const { user_id: id } = await sdk.createUser({
+        connection: "Username-Password-Authentication", email: email("meta"), password: "pw pw pw pw",
+        user_metadata: { theme: "dark", lang: "en" }, app_metadata: { plan: "pro" },
+      });
+      const steps = [
+        [sdk.updateUserMetadata, { lang: "fr", tz: "UTC" }, { theme: "dark", lang: "fr", tz: "UTC" }, { plan: "pro" }],
+        [sdk.updateUserMetadata, { theme: null }, { lang: "fr", tz: "UTC" }, { plan: "pro" }],
+        [sdk.updateAppMetadata, { plan: "team", seats: 5 }, { lang: "fr", tz: "UTC" }, { plan: "team", seats: 5 }],
+        [sdk.updateUserMetadata, {}, {}, { plan: "team", seats: 5 }],
+        [sdk.updateAppMetadata, {}, {}, undefined],
+      ];
+      for (const [update, metadata, userMetadata, appMetadata] of steps) {
+        await update(id, metadata);
+        const read = await sdk.getUser(id);
+        assert.deepEqual(read.user_metadata, userMetadata, JSON.stringify(metadata));
+        assert.deepEqual(read.app_metadata, appMetadata, JSON.stringify(metadata));
+      }
+      await rejects(sdk.updateUserMetadata(id, { "a.b": 1 }), 400, "invalid_body", /^Fields with "\." are not allowed/);
+      await sdk.deleteUser(id);
+    });
+  }
+
   test(`${major}: refused user PATCHes arrive as SDK errors and change nothing`, opts("userErrors"), async () => {
     const { user_id: id } = await sdk.createUser({
       connection: "Username-Password-Authentication", email: email("bob"), password: "pw pw pw pw",
@@ -139,6 +165,8 @@ export function scenarios(major, sdk, { todos = {} } = {}) {
     const one = await sdk.listUsers({ q: `email:"${email("c2")}"` });
     assert.deepEqual(one.users.map((u) => u.user_id), [ids[1]]);
     assert.equal(one.total, 1);
+    const picked = await sdk.listUsers({ q: `email:"${email("c2")}"`, fields: "user_id,email" });
+    assert.deepEqual(picked.users, [{ email: email("c2"), user_id: ids[1] }]);
 
     const first = await sdk.listUsers({ q, page: 0, per_page: 2, sort: "email:1" });
     const second = await sdk.listUsers({ q, page: 1, per_page: 2, sort: "email:1" });
