@@ -81,7 +81,11 @@ async function main() {
   // closes), and the front answered 502 instead of the fake's 413.
   front = https.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, async (req, res) => {
     const chunks = [];
-    for await (const chunk of req) chunks.push(chunk);
+    try {
+      for await (const chunk of req) chunks.push(chunk);
+    } catch {
+      return res.destroy(); // the client went away mid-body: nothing to forward
+    }
     const out = http.request({
       host: fakeURL.hostname, port: fakeURL.port, method: req.method, path: req.url, headers: req.headers,
     }, (answer) => {
