@@ -31,6 +31,18 @@ const here = import.meta.dirname;
 const workDir = mkdtempSync(join(tmpdir(), "auth0-sdk-"));
 let fake;
 let front;
+let tests;
+
+// Stopped from outside (Ctrl-C, a CI timeout): stop the children too, so
+// that no fake is left listening, and leave no temporary files.
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    if (tests?.pid) process.kill(-tests.pid, signal); // the runner, its test files and what they started
+    fake?.kill("SIGTERM");
+    rmSync(workDir, { recursive: true, force: true });
+    process.exit(1);
+  });
+}
 
 try {
   process.exitCode = await main();
@@ -105,15 +117,17 @@ async function main() {
   if (files.length === 0) {
     files = readdirSync(here).filter((f) => f.endsWith(".test.mjs")).sort();
   }
-  const tests = spawn(process.execPath, ["--test", "--test-concurrency=4", "--test-timeout=240000", ...files], {
+  tests = spawn(process.execPath, ["--test", "--test-concurrency=4", "--test-timeout=240000", ...files], {
     cwd: here,
     stdio: "inherit",
+    detached: true, // its own process group, stopped whole on a signal
     env: {
       ...process.env,
       NODE_EXTRA_CA_CERTS: cert,
       AUTH0_DOMAIN: `127.0.0.1:${front.address().port}`,
       AUTH0_TOKEN: TOKEN,
       FAKE_URL: fakeURL.origin,
+      TMPDIR: workDir, // what the tests leave behind goes with workDir
     },
   });
   return await new Promise((ok) => tests.once("exit", (code, signal) => ok(code ?? (signal ? 1 : 0))));
