@@ -94,10 +94,7 @@ export function openapi(pkg) {
       updateClient: (id, patch) => data(m.clients.update({ client_id: id }, patch)),
       deleteClient: (id) => data(m.clients.delete({ client_id: id })),
       listClients: (params) => data(m.clients.getAll(params)),
-      signup: async (body) => {
-        const d = await data(auth.database.signUp(body));
-        return d;
-      },
+      signup: (body) => data(auth.database.signUp(body)),
       withToken: make,
       error: (err) => err.name === "AuthApiError"
         ? { status: err.statusCode, code: err.error, message: err.error_description }
