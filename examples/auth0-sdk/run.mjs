@@ -37,7 +37,9 @@ let tests;
 // that no fake is left listening, and leave no temporary files.
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
-    if (tests?.pid) process.kill(-tests.pid, signal); // the runner, its test files and what they started
+    try {
+      if (tests?.pid) process.kill(-tests.pid, signal); // the runner, its test files and what they started
+    } catch {} // the group is gone already
     fake?.kill("SIGTERM");
     rmSync(workDir, { recursive: true, force: true });
     process.exit(1);
