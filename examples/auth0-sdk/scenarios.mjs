@@ -12,8 +12,8 @@
 //   listClients({ q }) -> clients
 //   signup(body) -> the answer of /dbconnections/signup (absent where the
 //     major has no authentication client)
-//   updateUserMetadata(id, m) updateAppMetadata(id, m): the one-field
-//     helpers of 2.x and 3.x (absent elsewhere)
+//   updateUserMetadata(id, m) updateAppMetadata(id, m): the
+//     calls of 2.x and 3.x that send one field (absent elsewhere)
 //   withToken(token) -> the same adapter with another bearer token
 //   error(err) -> { status, code, message }, from the SDK's error as thrown
 //
