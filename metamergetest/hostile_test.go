@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -79,6 +80,37 @@ var hostileDocs = []hostileDoc{
 	{"too-deep-for-json", "deeper than encoding/json reads: shown quoted", func(n int) []byte {
 		return nest(max(n, 20010), 10001, "[", "]")
 	}},
+	{"raw-control-bytes", "not JSON: control bytes that quoting grows 4×", func(n int) []byte {
+		return bytes.Repeat([]byte{1}, n)
+	}},
+	{"del-in-a-string", "JSON: a string of DEL, legal raw, escaped when shown", func(n int) []byte {
+		return []byte(`"` + strings.Repeat("\x7f", n) + `a"`)
+	}},
+}
+
+// hostilePointers are the characters a pointer, a code or a message of an
+// answer may be made of: those that quoting grows (to \x7f, \xff, \",
+// \u2028) or that a terminal obeys.
+var hostilePointers = []string{"\x7f", "\xff", `"`, "\x01", "\x1b", "\u2028", "\u0085", "é", "~"}
+
+// outputSize is the size of the documents and texts of an answer.
+func outputSize(o Output) int {
+	n := len(o.Result)
+	for _, e := range o.Errors {
+		n += len(e.Code) + len(e.Pointer) + len(e.Auth0Message)
+	}
+	for _, c := range o.Changes {
+		n += len(c.Op) + len(c.Pointer)
+	}
+	return n
+}
+
+// hasControl reports whether s holds a byte or rune a terminal obeys, but
+// line feeds.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028
+	})
 }
 
 // mutate returns doc with its last digit or letter changed, so that the
@@ -187,7 +219,7 @@ func TestCheckBoundsHostileAnswers(t *testing.T) {
 			for _, tt := range tests {
 				c := Case{Want: tt.want}
 				var account string
-				in := len(tt.want.Result) + len(tt.got.Result) + 2*size*len(tt.want.Errors)/1000
+				in := outputSize(tt.want) + outputSize(tt.got)
 				start := time.Now()
 				alloc := allocated(func() { account = c.Check(tt.got) })
 				name := fmt.Sprintf("%s %d, %s (%s)", h.name, size, tt.how, h.reason)
@@ -201,14 +233,52 @@ func TestCheckBoundsHostileAnswers(t *testing.T) {
 				if tt.how == "differs at the end" {
 					tt.lacks = "  + " // and "more lines" past one line
 				}
-				if (tt.how == "form only" && strings.HasPrefix(h.name, "not-json")) || (tt.how == "form only" && h.name == "too-deep-for-json") {
+				if tt.how == "form only" && !json.Valid(doc) {
 					tt.lacks = "-want +got" // not JSON: a space is a difference
 				}
 				if !strings.Contains(account, tt.lacks) {
 					t.Errorf("%s: the account lacks %q:\n%s", name, tt.lacks, cutForLog(account))
 				}
-				if strings.Contains(account, "\x1b") {
-					t.Errorf("%s: a raw escape in the account", name)
+				if hasControl(account) {
+					t.Errorf("%s: a raw control character in the account", name)
+				}
+			}
+		}
+	}
+	// Codes, pointers, messages and changes that quoting grows, each
+	// rendered once and through the line renderer: cut, hashed, escaped.
+	for _, size := range hostileSizes() {
+		for _, ch := range hostilePointers {
+			long := strings.Repeat(ch, size/len(ch))
+			errs := []conformance.Violation{{Code: "invalid_key", Pointer: "/a"}}
+			report := Case{Input: Input{Op: "report_user"}, Want: Output{Result: []byte(`{}`), Changes: []conformance.ReportedChange{{Op: "add", Pointer: "/a"}}}}
+			tests := []struct {
+				how  string
+				c    Case
+				got  Output
+				want string // a piece of the account
+			}{
+				{"a long pointer", Case{Want: Output{Errors: errs}}, Output{Errors: []conformance.Violation{{Code: "invalid_key", Pointer: long}}}, "+ invalid_key at "},
+				{"a long code", Case{Want: Output{Errors: errs}}, Output{Errors: []conformance.Violation{{Code: long, Pointer: "/a"}}}, " bytes, hash "},
+				{"a long message", Case{Want: Output{Errors: []conformance.Violation{{Code: "invalid_key", Pointer: "/a", Auth0Message: "m"}}}}, Output{Errors: []conformance.Violation{{Code: "invalid_key", Pointer: "/a", Auth0Message: long}}}, "invalid_key at \"/a\" message "},
+				{"many long pointers", Case{Want: Output{Errors: errs}}, Output{Errors: slices.Repeat([]conformance.Violation{{Code: "invalid_key", Pointer: long[:len(long)/100]}}, 100)}, "more lines"},
+				{"a long change", report, Output{Result: []byte(`{}`), Changes: []conformance.ReportedChange{{Op: long, Pointer: long}}}, "changes (-want +got)"},
+			}
+			for _, tt := range tests {
+				var account string
+				in := outputSize(tt.c.Want) + outputSize(tt.got)
+				start := time.Now()
+				alloc := allocated(func() { account = tt.c.Check(tt.got) })
+				name := fmt.Sprintf("%s of %q, %d", tt.how, ch, size)
+				w.see(name, alloc, in, time.Since(start))
+				if limit := uint64(allocFactor*in + allocSlack); alloc > limit {
+					t.Errorf("%s: allocated %d bytes for %d of input, more than %d", name, alloc, in, limit)
+				}
+				if len(account) > maxAccount || !strings.Contains(account, tt.want) {
+					t.Errorf("%s: an account of %d bytes, want one holding %q:\n%s", name, len(account), tt.want, cutForLog(account))
+				}
+				if hasControl(account) {
+					t.Errorf("%s: a raw control character in the account:\n%q", name, cutForLog(account))
 				}
 			}
 		}
