@@ -152,7 +152,7 @@ func (r *runner) run(c conformance.Case) error {
 		r.h.kill()
 		r.h = nil
 	case got.Skipped != "":
-		r.skip(c, "the harness skipped it: "+got.Skipped)
+		r.skip(c, "the harness skipped it: "+shown(got.Skipped))
 	default:
 		if d := c.Check(got); d != "" {
 			r.fail(c, d)
@@ -174,7 +174,7 @@ func decodeAnswer(line []byte, seq int) (conformance.Output, error) {
 		return conformance.Output{}, fmt.Errorf("the harness answered seq %d to seq %d", a.Seq, seq)
 	}
 	if a.Errored != nil {
-		return conformance.Output{}, fmt.Errorf("the harness errored: %s", *a.Errored)
+		return conformance.Output{}, fmt.Errorf("the harness errored: %s", shown(*a.Errored))
 	}
 	var out conformance.Output
 	if err := json.Unmarshal(line, &out); err != nil {
@@ -222,13 +222,14 @@ func (r *runner) record(c conformance.Case, status, reason string) {
 	case "skip":
 		r.skipped++
 	}
+	reason = reasonText(reason)
 	if status == "fail" || r.verbose {
 		fmt.Fprintf(r.out, "--- %s: %s (%s; %s)\n", strings.ToUpper(status), c.Name, c.File, strings.Join(c.Rules, " "))
 		if status == "fail" {
-			fmt.Fprintf(r.out, "    %s\n", c.Comment)
+			fmt.Fprintf(r.out, "    %s\n", shown(c.Comment))
 		}
 		if reason != "" {
-			fmt.Fprintf(r.out, "%s\n", indentLines(printable(strings.TrimRight(reason, "\n")), "    "))
+			fmt.Fprintf(r.out, "%s\n", indentLines(reason, "    "))
 		}
 	}
 	if r.report != nil {
@@ -243,24 +244,6 @@ func (r *runner) record(c conformance.Case, status, reason string) {
 
 func indentLines(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
-}
-
-// printable escapes the control characters of text a harness controls
-// (answers, its standard error) but for line feeds and tabs, so that it
-// cannot move the cursor, colour the terminal or hide a line.
-func printable(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, "\\x%02x", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // startHarness starts the harness and exchanges start.
@@ -292,7 +275,7 @@ func (r *runner) startHarness() error {
 		return fmt.Errorf("the harness did not name its implementation and language")
 	}
 	if r.starts == 1 || r.info.Implementation != info.Implementation {
-		fmt.Fprintf(r.out, "harness: %s (%s) %s\n", info.Implementation.Name, info.Implementation.Language, info.Implementation.Version)
+		fmt.Fprintln(r.out, bannerLine(info.Implementation))
 	}
 	r.h, r.info = h, info
 	return nil
@@ -438,7 +421,7 @@ func (h *harness) stderrTail() string {
 	if s == "" {
 		return ""
 	}
-	return "\nthe harness's standard error ends with:\n" + indentLines(printable(s), "  ")
+	return "\nthe harness's standard error ends with:\n" + indentLines(shown(s), "  ")
 }
 
 // tail keeps the last 4 KiB written to it.

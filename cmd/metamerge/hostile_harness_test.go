@@ -231,3 +231,67 @@ func TestRunnerBoundsHostileAnswers(t *testing.T) {
 		t.Error("a raw escape reached the output")
 	}
 }
+
+// TestRunnerBoundsHostileTexts gives the runner a harness whose every
+// text is long and full of escapes: the reason it errors or skips, its
+// name, language and version, its standard error. What the runner prints
+// and writes to -report is escaped and bounded whatever the text.
+func TestRunnerBoundsHostileTexts(t *testing.T) {
+	size := 1 << 20
+	if testing.Short() {
+		size = 20 << 10
+	}
+	text := "\x1b[2J\x1b[31m" + strings.Repeat("PWNED\x1b\u009b\x7f\r", size/10)
+	impl := func(name, language, version string) string {
+		return string(encodeLine(started{Protocol: 1, Implementation: implementation{Name: name, Language: language, Version: version},
+			Ops: conformance.Ops(), Options: conformance.OptionNames()}))
+	}
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name          string
+		start, answer string
+	}{
+		{"errored", impl("sh", "sh", ""), string(encodeLine(map[string]any{"seq": 1, "errored": text}))},
+		{"skipped", impl("sh", "sh", ""), string(encodeLine(map[string]any{"seq": 1, "skipped": text}))},
+		{"name", impl(text, "sh", ""), `{"seq":1,"result":"{}"}` + "\n"},
+		{"language", impl("sh", text, ""), `{"seq":1,"result":"{}"}` + "\n"},
+		{"version", impl("sh", "sh", text), `{"seq":1,"result":"{}"}` + "\n"},
+		{"stderr", impl("sh", "sh", ""), "not json " + text + "\n"},
+	} {
+		start, answer := filepath.Join(dir, tt.name+".start"), filepath.Join(dir, tt.name+".answer")
+		if err := os.WriteFile(start, []byte(tt.start), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(answer, []byte(tt.answer), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h := shellHarness(t, "read l; cat '"+start+"'; read l; cat '"+answer+"' '"+answer+"' >&2; cat '"+answer+"'; read l\n")
+		report := filepath.Join(dir, tt.name+".jsonl")
+		_, out := conformanceWithin(t, 15*time.Second, "-v", "-report", report, "-run", "^user-add-key$", "--", h)
+		written, err := os.ReadFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line struct{ Reason string }
+		if err := json.Unmarshal(written, &line); err != nil {
+			t.Fatalf("%s: the report: %v", tt.name, err)
+		}
+		for what, s := range map[string]string{"output": out, "report": line.Reason} {
+			if len(s) > 64<<10 {
+				t.Errorf("%s: %d bytes of %s", tt.name, len(s), what)
+			}
+			if i := strings.IndexFunc(s, func(r rune) bool {
+				return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0)
+			}); i >= 0 {
+				t.Errorf("%s: a raw control character in the %s: %q", tt.name, what, s[max(0, i-60):min(len(s), i+60)])
+			}
+		}
+		want := `\x1b[2J\x1b[31mPWNED\x1b\x9b\x7f\x0d` // the start of the text, and its length where cut
+		if tt.name == "stderr" {
+			want = `\x0dPWNED\x1b\x9b\x7f\x0dPWNED` // the end of it
+		}
+		if !strings.Contains(out, want) || (tt.name != "stderr" && !strings.Contains(out, " bytes, hash ")) {
+			t.Errorf("%s: the text is not shown escaped and cut:\n%s", tt.name, out[:min(len(out), 2000)])
+		}
+	}
+}
