@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // UpdateEnv is the environment variable that makes [Replay] and
@@ -402,14 +403,22 @@ func (r Replayer) run(path string, f *File, compare bool) (diffs []string, err e
 	return diffs, nil
 }
 
-// stepName names the step of index i for a person.
+// stepName names the step of index i for a person, its comment escaped
+// and cut to maxComment bytes: a golden file may be anyone's.
 func stepName(i int, comment string) string {
 	name := fmt.Sprintf("step %d", i+1)
 	if comment != "" {
-		name += " (" + comment + ")"
+		name += " (" + conformance.Printable(comment, maxComment) + ")"
 	}
 	return name
 }
+
+// maxComment is how much of a step's comment a failure shows, and
+// maxReason how much of an implementation's reason for a skip.
+const (
+	maxComment = 200
+	maxReason  = 4 << 10
+)
 
 // maxFileIndent is the depth past which a rewritten golden file writes a
 // value on one line: indenting every level of a document 10,000 deep

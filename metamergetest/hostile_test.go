@@ -316,8 +316,10 @@ func TestReplayBoundsHostileFiles(t *testing.T) {
 				name  string
 				rules Replayer
 			}{{"Auth0's rules", Replayer{}}, {"rules 10,000 deep", Replayer{User: hostileRules()}}} {
+				// Each step's comment is escapes, an eighth of the document.
+				comment := strings.Repeat(`\u001b[2J\u009b`, len(doc)/8/16+1)
 				step := func(result []byte) string {
-					return fmt.Sprintf(`{"patch":{"user_metadata":{"a":%s}},"result":{"user_metadata":{"a":%s}}}`, doc, result)
+					return fmt.Sprintf(`{"comment":"%s","patch":{"user_metadata":{"a":%s}},"result":{"user_metadata":{"a":%s}}}`, comment, doc, result)
 				}
 				file := fmt.Sprintf(`{"kind":"user","stored":{"user_metadata":{"a":%s}},"steps":[%s,%s]}`, doc, step(mutate(doc)), step(doc))
 				path := filepath.Join(t.TempDir(), "golden.json")
@@ -342,6 +344,11 @@ func TestReplayBoundsHostileFiles(t *testing.T) {
 				}
 				if len(diffs) == 0 || total > 2*maxAccount {
 					t.Errorf("%s: %d differences of %d bytes", name, len(diffs), total)
+				}
+				for _, d := range diffs {
+					if hasControl(d) || !strings.Contains(d, `(\x1b[2J\x9b\x1b[2J\x9b`) {
+						t.Errorf("%s: the step's comment is not shown escaped: %q", name, cutForLog(d))
+					}
 				}
 				var rewritten []byte
 				start = time.Now()
@@ -413,6 +420,13 @@ func TestRunBoundsHostileAnswers(t *testing.T) {
 	if n := strings.Count(s, "    --- FAIL: "); n != cases {
 		t.Errorf("%d cases failed, want %d", n, cases)
 	}
+	if n := strings.Count(s, "    --- SKIP: TestRunHostileChild/skip-"); n != len(hostileSizes()) || !strings.Contains(s, `the implementation skipped it: \x1b[2J\x1b[31mS\x1b\x9bS`) {
+		t.Errorf("%d cases skipped, want %d, each with its reason escaped", n, len(hostileSizes()))
+	}
+	if hasControl(s) {
+		i := strings.IndexFunc(s, func(r rune) bool { return hasControl(string(r)) })
+		t.Errorf("a raw control character in the output: %q", s[max(0, i-100):min(len(s), i+100)])
+	}
 	t.Logf("Run: %d bytes allocated for %d of documents (%.1f×)", alloc, input, float64(alloc)/float64(input))
 	if limit := allocFactor*input + uint64(cases)*allocSlack; alloc > limit {
 		t.Errorf("Run allocated %d bytes for %d of answers, more than %d", alloc, input, limit)
@@ -439,8 +453,17 @@ func TestRunHostileChild(t *testing.T) {
 			cases = append(cases, c)
 		}
 	}
+	// An implementation that skips with a reason of escapes, as long as
+	// the documents.
+	skips := map[string]string{}
+	for _, size := range hostileSizes() {
+		name := fmt.Sprintf("skip-%d", size)
+		skips[name] = "\x1b[2J\x1b[31m" + strings.Repeat("S\x1b\u009b", size/4)
+		input += uint64(len(skips[name]))
+		cases = append(cases, Case{Name: name, Input: Input{Op: "merge_user", Name: name}, Want: Output{Result: []byte("{}")}})
+	}
 	alloc := allocated(func() {
-		Run(t, func(in Input) Output { return Output{Result: answers[in.Name]} }, Cases(cases))
+		Run(t, func(in Input) Output { return Output{Result: answers[in.Name], Skipped: skips[in.Name]} }, Cases(cases))
 	})
 	fmt.Printf("hostile run: %d bytes of answers, %d allocated\n", input, alloc)
 }

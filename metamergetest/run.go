@@ -90,7 +90,7 @@ func Run(t *testing.T, impl Implementation, opts ...Option) {
 			in, pristine := cloneInput(c.Input), cloneInput(c.Input)
 			got := impl(in)
 			if got.Skipped != "" {
-				t.Skipf("the implementation skipped it: %s", got.Skipped)
+				t.Skipf("the implementation skipped it: %s", conformance.Printable(got.Skipped, maxReason))
 			}
 			if d := c.Check(got); d != "" {
 				t.Errorf("%s (%s, rules %v): %s\n%s", c.Name, c.File, c.Rules, c.Comment, d)
