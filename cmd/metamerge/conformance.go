@@ -35,7 +35,9 @@ Runs every golden vector against the harness that COMMAND starts, speaking
 the harness protocol (conformance/PROTOCOL.md) on its standard input and
 output. Prints each failing case with a diff, then one line
 "N passed, M failed, K skipped". Exits 1 if a case failed. A harness that
-crashes or times out fails the case at hand and is started again.
+crashes or times out fails the case at hand and is started again for the
+next; only when it cannot be started (or does not answer start) 3 times
+in a row does the runner give up on it, failing every case left unrun.
 
 Flags:
 `)
@@ -55,6 +57,9 @@ Examples:
 		fmt.Fprintln(io.err, "metamerge conformance: no harness command; give it after --")
 		fs.Usage()
 		return exitUsage
+	}
+	if *timeout <= 0 {
+		return ioError("conformance", fmt.Errorf("-timeout %v: a harness needs some time to answer", *timeout), io)
 	}
 	re, err := regexp.Compile(*filter)
 	if err != nil {
@@ -86,10 +91,7 @@ Examples:
 		if !re.MatchString(c.Name) {
 			continue
 		}
-		if err := r.run(c); err != nil {
-			r.stopHarness()
-			return ioError("conformance", err, io)
-		}
+		r.run(c)
 	}
 	r.stopHarness()
 	fmt.Fprintf(io.out, "%d passed, %d failed, %d skipped\n", r.passed, r.failed, r.skipped)
@@ -108,33 +110,44 @@ type runner struct {
 	verbose   bool
 	allowSkip bool // a skip of a case without tags is a skip, not a failure
 
-	h        *harness
-	info     started
-	seq      int
-	starts   int // harnesses started
-	restarts int // starts after the first, in a row without a passing answer
+	h             *harness
+	info          started
+	seq           int
+	starts        int    // harnesses started
+	startFailures int    // starts in a row that failed
+	gaveUp        string // why the runner gave up on the harness, or ""
 
 	passed, failed, skipped int
 }
 
-// maxRestarts is how many times in a row the runner starts a harness
-// again before it gives up.
-const maxRestarts = 10
+// maxStartFailures is how many failed starts in a row make the runner give
+// up on a harness: one that crashes on a case is started again for the
+// next, so that a partial implementation runs the whole suite.
+const maxStartFailures = 3
 
-// run runs one case; it returns an error only when the harness cannot be
-// started, which ends the run.
-func (r *runner) run(c conformance.Case) error {
+// run runs one case, starting the harness first if none runs. A case
+// fails when the harness crashes, hangs or cannot be started for it; the
+// run goes on, and after maxStartFailures failed starts in a row every
+// case left fails without a start.
+func (r *runner) run(c conformance.Case) {
 	if r.h == nil {
-		if r.restarts > maxRestarts {
-			return fmt.Errorf("the harness failed %d times in a row; giving up", r.restarts)
+		if r.gaveUp != "" {
+			r.fail(c, r.gaveUp)
+			return
 		}
 		if err := r.startHarness(); err != nil {
-			return err
+			r.fail(c, err.Error())
+			if r.startFailures++; r.startFailures >= maxStartFailures {
+				r.gaveUp = fmt.Sprintf("not run: the harness could not be started %d times in a row", r.startFailures)
+				fmt.Fprintf(r.out, "%s; the cases left fail\n", r.gaveUp)
+			}
+			return
 		}
+		r.startFailures = 0
 	}
 	if reason := r.unsupported(c); reason != "" {
 		r.skip(c, reason)
-		return nil
+		return
 	}
 	r.seq++
 	in := c.Input
@@ -143,7 +156,7 @@ func (r *runner) run(c conformance.Case) error {
 		r.fail(c, err.Error()+r.h.stderrTail())
 		r.h.kill()
 		r.h = nil
-		return nil
+		return
 	}
 	got, err := decodeAnswer(line, r.seq)
 	switch {
@@ -157,11 +170,9 @@ func (r *runner) run(c conformance.Case) error {
 		if d := c.Check(got); d != "" {
 			r.fail(c, d)
 		} else {
-			r.restarts = 0
 			r.record(c, "pass", "")
 		}
 	}
-	return nil
 }
 
 // decodeAnswer reads the answer to run seq.
@@ -248,9 +259,6 @@ func indentLines(s, prefix string) string {
 
 // startHarness starts the harness and exchanges start.
 func (r *runner) startHarness() error {
-	if r.starts > 0 {
-		r.restarts++
-	}
 	r.starts++
 	h, err := startProcess(r.argv)
 	if err != nil {

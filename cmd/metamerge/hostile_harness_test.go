@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -292,6 +293,80 @@ func TestRunnerBoundsHostileTexts(t *testing.T) {
 		}
 		if !strings.Contains(out, want) || (tt.name != "stderr" && !strings.Contains(out, " bytes, hash ")) {
 			t.Errorf("%s: the text is not shown escaped and cut:\n%s", tt.name, out[:min(len(out), 2000)])
+		}
+	}
+}
+
+// TestRunnerGoesOnPastCrashes: a harness that crashes fails the case at
+// hand and is started again, however often; the runner gives up only on
+// a harness that cannot be started 3 times in a row, and then fails every
+// case left. Each run ends with its summary and exits 1.
+func TestRunnerGoesOnPastCrashes(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(prefix string) (n int) {
+		for _, c := range conformance.Vectors() {
+			if strings.HasPrefix(c.Name, prefix) {
+				n++
+			}
+		}
+		return n
+	}
+	all, users, signups := len(conformance.Vectors()), count("user-"), 0
+	for _, c := range conformance.Vectors() {
+		if c.Input.Op == "validate_signup" {
+			signups++
+		}
+	}
+	dir := t.TempDir()
+	// starts answers start the first time and never again.
+	starts := shellHarness(t, "n=$(cat '"+dir+"/starts' 2>/dev/null || echo 0); echo $((n+1)) >'"+dir+"/starts'\n"+
+		"[ $n -gt 0 ] && exit 1\nread l; echo '"+startAnswer+"'; read l; exit 3\n")
+	// flaky cannot start twice, then runs the Go harness.
+	flaky := shellHarness(t, "n=$(cat '"+dir+"/flaky' 2>/dev/null || echo 0); echo $((n+1)) >'"+dir+"/flaky'\n"+
+		"[ $n -lt 2 ] && exit 1\nMETAMERGE_TEST_FAKE= METAMERGE_TEST_MAIN=1 exec '"+exe+"' harness\n")
+	tests := []struct {
+		reason string
+		fake   string // METAMERGE_TEST_FAKE
+		args   []string
+		want   []string
+	}{
+		{"a partial implementation that crashes on every case of one op", "op:validate_signup=crash",
+			[]string{"--", exe}, []string{"fake: crashing on purpose", fmt.Sprintf("%d passed, %d failed, 0 skipped\n", all-signups, signups)}},
+		{"a harness that exits without answering start", "",
+			[]string{"-run", "^user-", "--", "true"}, []string{"the harness did not start", "could not be started 3 times in a row; the cases left fail", fmt.Sprintf("0 passed, %d failed, 0 skipped\n", users)}},
+		{"a command that does not exist", "",
+			[]string{"-run", "^user-", "--", "/nonexistent/harness"}, []string{"starting the harness", "could not be started 3 times in a row", fmt.Sprintf("0 passed, %d failed, 0 skipped\n", users)}},
+		{"a harness that crashes, then cannot start again", "",
+			[]string{"-run", "^user-", "--", starts}, []string{"exited (exit status 3) without answering", "could not be started 3 times in a row", fmt.Sprintf("0 passed, %d failed, 0 skipped\n", users)}},
+		{"a harness that fails to start twice, then runs", "",
+			[]string{"-run", "^user-", "--", flaky}, []string{"the harness did not start", fmt.Sprintf("%d passed, 2 failed, 0 skipped\n", users-2)}},
+	}
+	for _, tt := range tests {
+		t.Setenv("METAMERGE_TEST_MAIN", "")
+		t.Setenv("METAMERGE_TEST_FAKE", tt.fake)
+		report := filepath.Join(t.TempDir(), "report.jsonl")
+		status, out := conformanceWithin(t, 120*time.Second, append([]string{"-report", report}, tt.args...)...)
+		for _, want := range tt.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the output lacks %q; it ends:\n%s", tt.reason, want, out[max(0, len(out)-1500):])
+			}
+		}
+		if status != exitViolations {
+			t.Errorf("%s: status %d, want %d", tt.reason, status, exitViolations)
+		}
+		data, err := os.ReadFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := users // every case run is in the report
+		if len(tt.args) == 2 {
+			cases = all
+		}
+		if n := strings.Count(string(data), "\n"); n != cases {
+			t.Errorf("%s: %d lines of report, want %d", tt.reason, n, cases)
 		}
 	}
 }
