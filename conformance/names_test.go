@@ -117,3 +117,23 @@ func TestEveryNameIsImplemented(t *testing.T) {
 		t.Errorf(`FieldRules("user"): %v`, err)
 	}
 }
+
+// TestReferenceNamesAnUnknownOp: an op that is not one of Ops is skipped
+// with its own name, whatever its shape, not with a policy's.
+func TestReferenceNamesAnUnknownOp(t *testing.T) {
+	for _, tt := range []struct{ op, want string }{
+		{"nope", `unknown op "nope"`},
+		{"", `unknown op ""`},
+		{"merge", `unknown policy ""`}, // a field's op: what is missing is its policy
+		{"nope_user", `unknown op "nope_user"`},
+		{"merge_nope", `unknown op "merge_nope"`},
+		{"merge_user_x", `unknown op "merge_user_x"`},
+		{"\x1b[2J", `unknown op "\x1b[2J"`},
+		{strings.Repeat("x", 1000), `unknown op "` + strings.Repeat("x", 200) + `"… (bytes 0 to 200 of 1000)`},
+	} {
+		got := conformance.Reference(conformance.Input{Op: tt.op, Stored: []byte(`{}`), Patch: []byte(`{}`)})
+		if got.Skipped != tt.want {
+			t.Errorf("op %.20q: skipped %q, want %q", tt.op, got.Skipped, tt.want)
+		}
+	}
+}
