@@ -55,6 +55,12 @@ var hostileDocs = []hostileDoc{
 		d := min(9990, n/12)
 		return []byte(strings.Repeat(`{"a":`, d) + string(nest(n-6*d, 1, "[", "]")) + strings.Repeat("}", d))
 	}},
+	{"objects-10-deep", "an array of numbers 10 objects deep: in a golden file, each number on a line indented 32 spaces", func(n int) []byte {
+		return []byte(strings.Repeat(`{"a":`, 10) + string(nest(n-60, 1, "[", "]")) + strings.Repeat("}", 10))
+	}},
+	{"objects-12-deep", "an array of numbers 12 objects deep", func(n int) []byte {
+		return []byte(strings.Repeat(`{"a":`, 12) + string(nest(n-72, 1, "[", "]")) + strings.Repeat("}", 12))
+	}},
 	{"alternating", "arrays and objects in turn, 9,990 deep", func(n int) []byte {
 		d := min(4995, n/12)
 		b := nest(n-d*8, 1, "[", "]")
@@ -378,6 +384,14 @@ func TestIndentFileIsJSONIndent(t *testing.T) {
 		}
 		if got := string(indentFile([]byte(src))); got != want.String()+"\n" {
 			t.Errorf("%s: got\n%s\nwant\n%s", src, got, want.String())
+		}
+	}
+	// Short values on lines indented deep: the file is indented less deep.
+	for depth := range maxFileIndent + 2 {
+		src := strings.Repeat(`{"a":`, depth) + string(nest(1<<16, 1, "[", "]")) + strings.Repeat("}", depth)
+		got := indentFile([]byte(src))
+		if len(got) > rewrittenFactor*len(src)+4<<10 || !json.Valid(got) || !bytes.Equal(compact(got), []byte(src)) {
+			t.Errorf("%d objects deep: %d bytes written for %d", depth, len(got), len(src))
 		}
 	}
 	deep := strings.Repeat("[", 20) + "1,2" + strings.Repeat("]", 20)
