@@ -176,60 +176,83 @@ func TestRunnerBoundsHostileAnswers(t *testing.T) {
 	if !testing.Short() {
 		sizes = append(sizes, 1<<20)
 	}
-	dir, answers := t.TempDir(), t.TempDir()
-	var cases []any
-	sent := 0
-	for _, size := range sizes {
-		for _, h := range hostileAnswers {
-			for _, pair := range [][2]string{
-				{"{}", h.gen(size)},              // a small result, a hostile answer
-				{h.gen(size), h.gen(size) + " "}, // a hostile result, an answer that differs at its end
-			} {
-				name := h.name + "-" + strconv.Itoa(size) + "-" + strconv.Itoa(len(pair[0]))
-				cases = append(cases, map[string]any{"name": name, "comment": "a hostile answer", "rules": []string{"H7"},
-					"tags": []string{"large"}, "op": "merge_user", "stored": "{}", "patch": "{}", "result": pair[0]})
-				line, err := json.Marshal(map[string]any{"seq": len(cases), "result": pair[1]})
-				if err != nil {
-					t.Fatal(err)
-				}
-				sent += len(line)
-				if err := os.WriteFile(filepath.Join(answers, strconv.Itoa(len(cases))), append(line, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
+	// Each group is a run of its own, so that one shape's cost is not
+	// hidden in the sum of another's.
+	for _, group := range []string{"documents", "errors"} {
+		dir, answers := t.TempDir(), t.TempDir()
+		var cases []any
+		sent := 0
+		answer := func(c map[string]any, a map[string]any) {
+			cases = append(cases, c)
+			a["seq"] = len(cases)
+			line, err := json.Marshal(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent += len(line)
+			if err := os.WriteFile(filepath.Join(answers, strconv.Itoa(len(cases))), append(line, '\n'), 0o644); err != nil {
+				t.Fatal(err)
 			}
 		}
-	}
-	b, err := json.Marshal(map[string]any{"description": "hostile answers", "cases": cases})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sent += len(b) // the runner reads the expected results too
-	if err := os.WriteFile(filepath.Join(dir, "hostile.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	h := shellHarness(t, "read l; echo '"+startAnswer+"'; i=0\n"+
-		"while read l; do case $l in *'\"stop\"'*) exit 0;; esac; i=$((i+1)); cat '"+answers+"'/$i; done\n")
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	status, out := conformanceWithin(t, 120*time.Second, "-vectors", dir, "--", h)
-	runtime.ReadMemStats(&after)
-	alloc := after.TotalAlloc - before.TotalAlloc
-	t.Logf("%d cases, %d bytes of vectors and answers: %d bytes allocated (%.1f×), %d bytes of output",
-		len(cases), sent, alloc, float64(alloc)/float64(sent), len(out))
-	if want := "0 passed, " + strconv.Itoa(len(cases)) + " failed, 0 skipped"; status != exitViolations || !strings.Contains(out, want) {
-		t.Errorf("status %d, want %d and %q; the output ends:\n%s", status, exitViolations, want, out[max(0, len(out)-2000):])
-	}
-	if n := strings.Count(out, "--- FAIL: "); n != len(cases) {
-		t.Errorf("%d cases shown failing, want %d", n, len(cases))
-	}
-	if limit := uint64(10*sent + len(cases)*(1<<20)); alloc > limit { // the README quotes 10×
-		t.Errorf("the runner allocated %d bytes for %d of vectors and answers, more than %d", alloc, sent, limit)
-	}
-	if limit := len(cases) * (40 << 10); len(out) > limit {
-		t.Errorf("%d bytes of output for %d cases, more than %d", len(out), len(cases), limit)
-	}
-	if strings.Contains(out, "\x1b") {
-		t.Error("a raw escape reached the output")
+		for _, size := range sizes {
+			if group == "documents" {
+				for _, h := range hostileAnswers {
+					for _, pair := range [][2]string{
+						{"{}", h.gen(size)},              // a small result, a hostile answer
+						{h.gen(size), h.gen(size) + " "}, // a hostile result, an answer that differs at its end
+					} {
+						name := h.name + "-" + strconv.Itoa(size) + "-" + strconv.Itoa(len(pair[0]))
+						answer(map[string]any{"name": name, "comment": "a hostile answer", "rules": []string{"H7"},
+							"tags": []string{"large"}, "op": "merge_user", "stored": "{}", "patch": "{}", "result": pair[0]},
+							map[string]any{"result": pair[1]})
+					}
+				}
+				continue
+			}
+			// Errors whose code and pointer are made of characters that
+			// JSON carries raw and quoting grows fourfold.
+			for _, ch := range []string{"\x7f", "\u0085", "\u009b"} { // raw in JSON
+				long := strings.Repeat(ch, size/len(ch))
+				name := "errors-" + strconv.Itoa(size) + "-" + strconv.Itoa(int(ch[len(ch)-1]))
+				answer(map[string]any{"name": name, "comment": "hostile errors", "rules": []string{"H7"},
+					"tags": []string{"large"}, "op": "merge_user", "stored": "{}", "patch": "{}", "result": "{}"},
+					map[string]any{"errors": []map[string]string{{"code": long[:min(len(long), 1000)], "pointer": long}}})
+			}
+		}
+		b, err := json.Marshal(map[string]any{"description": "hostile answers", "cases": cases})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent += len(b) // the runner reads the expected results too
+		if err := os.WriteFile(filepath.Join(dir, "hostile.json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h := shellHarness(t, "read l; echo '"+startAnswer+"'; i=0\n"+
+			"while read l; do case $l in *'\"stop\"'*) exit 0;; esac; i=$((i+1)); cat '"+answers+"'/$i; done\n")
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		status, out := conformanceWithin(t, 120*time.Second, "-vectors", dir, "--", h)
+		runtime.ReadMemStats(&after)
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d cases, %d bytes of vectors and answers: %d bytes allocated (%.1f×), %d bytes of output",
+			group, len(cases), sent, alloc, float64(alloc)/float64(sent), len(out))
+		if want := "0 passed, " + strconv.Itoa(len(cases)) + " failed, 0 skipped"; status != exitViolations || !strings.Contains(out, want) {
+			t.Errorf("%s: status %d, want %d and %q; the output ends:\n%s", group, status, exitViolations, want, out[max(0, len(out)-2000):])
+		}
+		if n := strings.Count(out, "--- FAIL: "); n != len(cases) {
+			t.Errorf("%s: %d cases shown failing, want %d", group, n, len(cases))
+		}
+		if limit := uint64(10*sent + len(cases)*(1<<20)); alloc > limit { // the README quotes 10×
+			t.Errorf("%s: the runner allocated %d bytes for %d of vectors and answers, more than %d", group, alloc, sent, limit)
+		}
+		if limit := len(cases) * (40 << 10); len(out) > limit {
+			t.Errorf("%s: %d bytes of output for %d cases, more than %d", group, len(out), len(cases), limit)
+		}
+		if i := strings.IndexFunc(out, func(r rune) bool {
+			return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0)
+		}); i >= 0 {
+			t.Errorf("%s: a raw control character reached the output: %q", group, out[max(0, i-100):min(len(out), i+100)])
+		}
 	}
 }
 
