@@ -69,7 +69,8 @@ func Cases(cases []Case) Option {
 // named after it, so that go test's -run and -skip select cases. A case
 // fails with [conformance.Case.Check]'s account of the differences, or
 // when impl modifies its inputs; it is skipped when an option says so or
-// when impl answers Skipped.
+// when impl answers Skipped, whose text the log shows escaped and cut at
+// 4 KiB (see [conformance.Printable]).
 func Run(t *testing.T, impl Implementation, opts ...Option) {
 	t.Helper()
 	var cfg runConfig

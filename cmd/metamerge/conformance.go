@@ -24,7 +24,7 @@ func runConformance(args []string, io stdio) int {
 	fs.SetOutput(io.err)
 	dir := fs.String("vectors", "", "run the vector files in this directory instead of the suite built into this command")
 	filter := fs.String("run", "", "run only the cases whose name matches this regular expression")
-	timeout := fs.Duration("timeout", 10*time.Second, "the time a harness has to answer one case")
+	timeout := fs.Duration("timeout", 10*time.Second, "the time a harness has to answer one case (more than 0)")
 	report := fs.String("report", "", "also write one JSON line per case to this file: name, file, status (pass, fail, skip) and reason")
 	verbose := fs.Bool("v", false, "print every case, not only failures")
 	allowSkip := fs.Bool("allow-skip", false, "count a skipped case without tags as skipped, not failed (for a partial implementation)")
