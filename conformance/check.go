@@ -62,25 +62,34 @@ func documentDiff(what string, want, got []byte) string {
 	return fmt.Sprintf("%s differs in form only:\n  want %s\n   got %s\n", what, quoteCut(want, at), quoteCut(got, at))
 }
 
-func errorLine(e Violation) string {
-	l := fmt.Sprintf("%s at %q", e.Code, e.Pointer)
+// errorLine writes a violation as one line: its code and pointer (quoted)
+// written through the line, so that a long or hostile one costs no copy
+// and shows escaped and cut.
+func errorLine(b *lineBuf, e Violation) {
+	b.writeQuoted(e.Code, false)
+	b.write([]byte(" at "))
+	b.writeQuoted(e.Pointer, true)
 	if e.Stored {
-		l += " (stored)"
+		b.write([]byte(" (stored)"))
 	}
 	if e.Auth0Message != "" {
-		l += fmt.Sprintf(" message %q", e.Auth0Message)
+		b.write([]byte(" message "))
+		b.writeQuoted(e.Auth0Message, true)
 	}
-	return l
 }
 
 // errorDiff and changeDiff are line diffs of two lists, one item a line.
 func errorDiff(want, got []Violation) string {
-	return diffLines(&listLines{n: len(want), at: func(i int) string { return errorLine(want[i]) }},
-		&listLines{n: len(got), at: func(i int) string { return errorLine(got[i]) }})
+	return diffLines(&listLines{n: len(want), at: func(i int, b *lineBuf) { errorLine(b, want[i]) }},
+		&listLines{n: len(got), at: func(i int, b *lineBuf) { errorLine(b, got[i]) }})
 }
 
 func changeDiff(want, got []ReportedChange) string {
-	line := func(ch ReportedChange) string { return fmt.Sprintf("%s %q", ch.Op, ch.Pointer) }
-	return diffLines(&listLines{n: len(want), at: func(i int) string { return line(want[i]) }},
-		&listLines{n: len(got), at: func(i int) string { return line(got[i]) }})
+	line := func(b *lineBuf, ch ReportedChange) {
+		b.writeQuoted(ch.Op, false)
+		b.write([]byte{' '})
+		b.writeQuoted(ch.Pointer, true)
+	}
+	return diffLines(&listLines{n: len(want), at: func(i int, b *lineBuf) { line(b, want[i]) }},
+		&listLines{n: len(got), at: func(i int, b *lineBuf) { line(b, got[i]) }})
 }

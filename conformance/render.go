@@ -44,12 +44,13 @@ func (l rawLine) same(m rawLine) bool {
 }
 
 // String renders the line: its indentation, its text cut at a rune
-// boundary, and when it is cut the length and a hash of the whole.
+// boundary with what Printable escapes escaped (a line feed and a tab
+// too), and when it is cut the length and a hash of the whole.
 func (l rawLine) String() string {
-	var b strings.Builder
-	b.WriteString(spaces[:2*min(l.depth, maxIndent)])
+	b := make([]byte, 0, 2*maxIndent+len(l.text)+48)
+	b = append(b, spaces[:2*min(l.depth, maxIndent)]...)
 	if l.depth > maxIndent {
-		fmt.Fprintf(&b, "(depth %d) ", l.depth)
+		b = fmt.Appendf(b, "(depth %d) ", l.depth)
 	}
 	text := l.text
 	if l.n > len(text) || len(text) > maxLineBytes {
@@ -57,13 +58,12 @@ func (l rawLine) String() string {
 		for cut > 0 && cut < len(text) && !utf8.RuneStart(text[cut]) {
 			cut--
 		}
-		b.Write(text[:cut])
+		b = appendEscaped(b, string(text[:cut]), false)
 		// The hash tells apart two lines that differ past the cut.
-		fmt.Fprintf(&b, " … (%d bytes, hash %06x)", l.n, l.sum&0xffffff)
-		return b.String()
+		b = appendCut(b, l.n, l.sum)
+		return string(b)
 	}
-	b.Write(text)
-	return b.String()
+	return string(appendEscaped(b, string(text), false))
 }
 
 var spaces = strings.Repeat(" ", 2*maxIndent)
@@ -76,8 +76,9 @@ type lineSource interface {
 // lineBuf builds one line: it keeps the first bytes of the text and hashes
 // all of it (FNV-1a).
 type lineBuf struct {
-	line rawLine
-	buf  []byte
+	line   rawLine
+	buf    []byte
+	quoted []byte // a piece of text being quoted
 }
 
 const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
@@ -187,11 +188,12 @@ func (s *jsonLines) next() (rawLine, bool) {
 	}
 }
 
-// oneLine is a source of one line.
+// oneLine is a source of one line: text as it is, or quoted.
 type oneLine struct {
-	text []byte // the whole line
-	done bool
-	b    lineBuf
+	text  []byte // the whole line
+	quote bool   // show text quoted, as strconv.Quote would
+	done  bool
+	b     lineBuf
 }
 
 func (s *oneLine) next() (rawLine, bool) {
@@ -200,14 +202,18 @@ func (s *oneLine) next() (rawLine, bool) {
 	}
 	s.done = true
 	s.b.reset(0)
-	s.b.write(s.text)
+	if s.quote {
+		s.b.writeQuoted(string(s.text), true)
+	} else {
+		s.b.write(s.text)
+	}
 	return s.b.done(), true
 }
 
-// listLines is a source of n lines, the ith made by at.
+// listLines is a source of n lines, the ith written by at.
 type listLines struct {
 	n, i int
-	at   func(int) string
+	at   func(int, *lineBuf)
 	b    lineBuf
 }
 
@@ -216,7 +222,7 @@ func (s *listLines) next() (rawLine, bool) {
 		return rawLine{}, false
 	}
 	s.b.reset(0)
-	s.b.write([]byte(s.at(s.i)))
+	s.at(s.i, &s.b)
 	s.i++
 	return s.b.done(), true
 }
@@ -231,7 +237,7 @@ func docLines(doc []byte) lineSource {
 	case json.Valid(doc):
 		return &jsonLines{doc: doc}
 	default:
-		return &oneLine{text: strconv.AppendQuote(nil, string(doc))}
+		return &oneLine{text: doc, quote: true}
 	}
 }
 

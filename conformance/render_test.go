@@ -27,8 +27,8 @@ func cutForLog(s string) string {
 }
 
 // TestRenderingIsJSONIndent checks that the line renderer is json.Indent
-// on every document of the suite, so that bounding it changed nothing
-// that fits the bounds.
+// on every document of the suite, with what Printable escapes escaped, so
+// that bounding it changed nothing that fits the bounds.
 func TestRenderingIsJSONIndent(t *testing.T) {
 	n := 0
 	for _, c := range Vectors() {
@@ -37,7 +37,7 @@ func TestRenderingIsJSONIndent(t *testing.T) {
 			if doc == nil || json.Indent(&want, doc, "", "  ") != nil {
 				continue
 			}
-			lines := strings.Split(want.String(), "\n")
+			lines := strings.Split(string(appendEscaped(nil, want.String(), true)), "\n")
 			src := docLines(doc)
 			var got []string
 			for l, ok := src.next(); ok; l, ok = src.next() {
@@ -47,7 +47,7 @@ func TestRenderingIsJSONIndent(t *testing.T) {
 			for _, l := range lines {
 				fits = fits && len(l) <= maxLineBytes && len(l)-len(strings.TrimLeft(l, " ")) <= 2*maxIndent
 			}
-			if fits && strings.Join(got, "\n") != strings.TrimRight(want.String(), " \t\r\n") {
+			if fits && strings.Join(got, "\n") != strings.TrimRight(strings.Join(lines, "\n"), " \t\r\n") {
 				t.Errorf("%s: rendered\n%s\nwant\n%s", c.Name, strings.Join(got, "\n"), want.String())
 			}
 			n++

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/conformance"
 )
 
 // UpdateEnv is the environment variable that makes [Replay] and
@@ -402,40 +403,64 @@ func (r Replayer) run(path string, f *File, compare bool) (diffs []string, err e
 	return diffs, nil
 }
 
-// stepName names the step of index i for a person.
+// stepName names the step of index i for a person, its comment escaped
+// and cut to maxComment bytes: a golden file may be anyone's.
 func stepName(i int, comment string) string {
 	name := fmt.Sprintf("step %d", i+1)
 	if comment != "" {
-		name += " (" + comment + ")"
+		name += " (" + conformance.Printable(comment, maxComment) + ")"
 	}
 	return name
 }
+
+// maxComment is how much of a step's comment a failure shows, and
+// maxReason how much of an implementation's reason for a skip.
+const (
+	maxComment = 200
+	maxReason  = 4 << 10
+)
 
 // maxFileIndent is the depth past which a rewritten golden file writes a
 // value on one line: indenting every level of a document 10,000 deep
 // would cost depth × tokens bytes.
 const maxFileIndent = 16
 
+// A rewritten golden file is at most maxRewrittenFactor times its
+// compact form plus rewrittenSlack, which a small file nested 16 levels
+// deep may take.
+const (
+	maxRewrittenFactor = 8
+	rewrittenSlack     = 4 << 10
+)
+
 // indentFile indents compact JSON text as json.Indent does with two
 // spaces, but for the values nested maxFileIndent levels deep, which it
-// keeps compact, so that the file costs at most about maxFileIndent times
-// its compact form. It allocates the result once, at its size.
+// keeps compact. Where that would write more than maxRewrittenFactor times
+// src plus rewrittenSlack (many short values 10 or more levels deep, each on a line indented
+// 20 spaces or more), it keeps the values of half as many levels compact,
+// and so on, down to src itself. It counts before it writes, and
+// allocates the result once, at its size.
 func indentFile(src []byte) []byte {
-	_, n := indentInto(nil, src, true)
-	b, _ := indentInto(make([]byte, 0, n), src, false)
+	depth := maxFileIndent
+	_, n := indentInto(nil, src, depth, true)
+	for depth > 0 && n > maxRewrittenFactor*len(src)+rewrittenSlack {
+		depth /= 2
+		_, n = indentInto(nil, src, depth, true)
+	}
+	b, _ := indentInto(make([]byte, 0, n), src, depth, false)
 	return b
 }
 
-// indentInto appends the indented src to dst, or with count only counts
-// its bytes.
-func indentInto(dst, src []byte, count bool) ([]byte, int) {
+// indentInto appends src to dst indented down to maxDepth levels, or with
+// count only counts its bytes.
+func indentInto(dst, src []byte, maxDepth int, count bool) ([]byte, int) {
 	n, depth := 0, 0
 	put := func(p []byte) {
 		if n += len(p); !count {
 			dst = append(dst, p...)
 		}
 	}
-	newline := append([]byte{'\n'}, bytes.Repeat([]byte(" "), 2*maxFileIndent)...)
+	newline := append([]byte{'\n'}, bytes.Repeat([]byte(" "), 2*maxDepth)...)
 	for i := 0; i < len(src); i++ {
 		switch c := src[i]; c {
 		case '"':
@@ -448,7 +473,7 @@ func indentInto(dst, src []byte, count bool) ([]byte, int) {
 				i++
 				continue
 			}
-			if depth == maxFileIndent {
+			if depth >= maxDepth {
 				j := valueEnd(src, i)
 				put(src[i:j])
 				i = j - 1

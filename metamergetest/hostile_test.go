@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -54,6 +55,12 @@ var hostileDocs = []hostileDoc{
 		d := min(9990, n/12)
 		return []byte(strings.Repeat(`{"a":`, d) + string(nest(n-6*d, 1, "[", "]")) + strings.Repeat("}", d))
 	}},
+	{"objects-10-deep", "an array of numbers 10 objects deep: in a golden file, each number on a line indented 32 spaces", func(n int) []byte {
+		return []byte(strings.Repeat(`{"a":`, 10) + string(nest(n-60, 1, "[", "]")) + strings.Repeat("}", 10))
+	}},
+	{"objects-12-deep", "an array of numbers 12 objects deep", func(n int) []byte {
+		return []byte(strings.Repeat(`{"a":`, 12) + string(nest(n-72, 1, "[", "]")) + strings.Repeat("}", 12))
+	}},
 	{"alternating", "arrays and objects in turn, 9,990 deep", func(n int) []byte {
 		d := min(4995, n/12)
 		b := nest(n-d*8, 1, "[", "]")
@@ -79,6 +86,37 @@ var hostileDocs = []hostileDoc{
 	{"too-deep-for-json", "deeper than encoding/json reads: shown quoted", func(n int) []byte {
 		return nest(max(n, 20010), 10001, "[", "]")
 	}},
+	{"raw-control-bytes", "not JSON: control bytes that quoting grows 4×", func(n int) []byte {
+		return bytes.Repeat([]byte{1}, n)
+	}},
+	{"del-in-a-string", "JSON: a string of DEL, legal raw, escaped when shown", func(n int) []byte {
+		return []byte(`"` + strings.Repeat("\x7f", n) + `a"`)
+	}},
+}
+
+// hostilePointers are the characters a pointer, a code or a message of an
+// answer may be made of: those that quoting grows (to \x7f, \xff, \",
+// \u2028) or that a terminal obeys.
+var hostilePointers = []string{"\x7f", "\xff", `"`, "\x01", "\x1b", "\u2028", "\u0085", "é", "~"}
+
+// outputSize is the size of the documents and texts of an answer.
+func outputSize(o Output) int {
+	n := len(o.Result)
+	for _, e := range o.Errors {
+		n += len(e.Code) + len(e.Pointer) + len(e.Auth0Message)
+	}
+	for _, c := range o.Changes {
+		n += len(c.Op) + len(c.Pointer)
+	}
+	return n
+}
+
+// hasControl reports whether s holds a byte or rune a terminal obeys, but
+// line feeds.
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028
+	})
 }
 
 // mutate returns doc with its last digit or letter changed, so that the
@@ -187,7 +225,7 @@ func TestCheckBoundsHostileAnswers(t *testing.T) {
 			for _, tt := range tests {
 				c := Case{Want: tt.want}
 				var account string
-				in := len(tt.want.Result) + len(tt.got.Result) + 2*size*len(tt.want.Errors)/1000
+				in := outputSize(tt.want) + outputSize(tt.got)
 				start := time.Now()
 				alloc := allocated(func() { account = c.Check(tt.got) })
 				name := fmt.Sprintf("%s %d, %s (%s)", h.name, size, tt.how, h.reason)
@@ -201,14 +239,52 @@ func TestCheckBoundsHostileAnswers(t *testing.T) {
 				if tt.how == "differs at the end" {
 					tt.lacks = "  + " // and "more lines" past one line
 				}
-				if (tt.how == "form only" && strings.HasPrefix(h.name, "not-json")) || (tt.how == "form only" && h.name == "too-deep-for-json") {
+				if tt.how == "form only" && !json.Valid(doc) {
 					tt.lacks = "-want +got" // not JSON: a space is a difference
 				}
 				if !strings.Contains(account, tt.lacks) {
 					t.Errorf("%s: the account lacks %q:\n%s", name, tt.lacks, cutForLog(account))
 				}
-				if strings.Contains(account, "\x1b") {
-					t.Errorf("%s: a raw escape in the account", name)
+				if hasControl(account) {
+					t.Errorf("%s: a raw control character in the account", name)
+				}
+			}
+		}
+	}
+	// Codes, pointers, messages and changes that quoting grows, each
+	// rendered once and through the line renderer: cut, hashed, escaped.
+	for _, size := range hostileSizes() {
+		for _, ch := range hostilePointers {
+			long := strings.Repeat(ch, size/len(ch))
+			errs := []conformance.Violation{{Code: "invalid_key", Pointer: "/a"}}
+			report := Case{Input: Input{Op: "report_user"}, Want: Output{Result: []byte(`{}`), Changes: []conformance.ReportedChange{{Op: "add", Pointer: "/a"}}}}
+			tests := []struct {
+				how  string
+				c    Case
+				got  Output
+				want string // a piece of the account
+			}{
+				{"a long pointer", Case{Want: Output{Errors: errs}}, Output{Errors: []conformance.Violation{{Code: "invalid_key", Pointer: long}}}, "+ invalid_key at "},
+				{"a long code", Case{Want: Output{Errors: errs}}, Output{Errors: []conformance.Violation{{Code: long, Pointer: "/a"}}}, " bytes, hash "},
+				{"a long message", Case{Want: Output{Errors: []conformance.Violation{{Code: "invalid_key", Pointer: "/a", Auth0Message: "m"}}}}, Output{Errors: []conformance.Violation{{Code: "invalid_key", Pointer: "/a", Auth0Message: long}}}, "invalid_key at \"/a\" message "},
+				{"many long pointers", Case{Want: Output{Errors: errs}}, Output{Errors: slices.Repeat([]conformance.Violation{{Code: "invalid_key", Pointer: long[:len(long)/100]}}, 100)}, "more lines"},
+				{"a long change", report, Output{Result: []byte(`{}`), Changes: []conformance.ReportedChange{{Op: long, Pointer: long}}}, "changes (-want +got)"},
+			}
+			for _, tt := range tests {
+				var account string
+				in := outputSize(tt.c.Want) + outputSize(tt.got)
+				start := time.Now()
+				alloc := allocated(func() { account = tt.c.Check(tt.got) })
+				name := fmt.Sprintf("%s of %q, %d", tt.how, ch, size)
+				w.see(name, alloc, in, time.Since(start))
+				if limit := uint64(allocFactor*in + allocSlack); alloc > limit {
+					t.Errorf("%s: allocated %d bytes for %d of input, more than %d", name, alloc, in, limit)
+				}
+				if len(account) > maxAccount || !strings.Contains(account, tt.want) {
+					t.Errorf("%s: an account of %d bytes, want one holding %q:\n%s", name, len(account), tt.want, cutForLog(account))
+				}
+				if hasControl(account) {
+					t.Errorf("%s: a raw control character in the account:\n%q", name, cutForLog(account))
 				}
 			}
 		}
@@ -246,8 +322,10 @@ func TestReplayBoundsHostileFiles(t *testing.T) {
 				name  string
 				rules Replayer
 			}{{"Auth0's rules", Replayer{}}, {"rules 10,000 deep", Replayer{User: hostileRules()}}} {
+				// Each step's comment is escapes, an eighth of the document.
+				comment := strings.Repeat(`\u001b[2J\u009b`, len(doc)/8/16+1)
 				step := func(result []byte) string {
-					return fmt.Sprintf(`{"patch":{"user_metadata":{"a":%s}},"result":{"user_metadata":{"a":%s}}}`, doc, result)
+					return fmt.Sprintf(`{"comment":"%s","patch":{"user_metadata":{"a":%s}},"result":{"user_metadata":{"a":%s}}}`, comment, doc, result)
 				}
 				file := fmt.Sprintf(`{"kind":"user","stored":{"user_metadata":{"a":%s}},"steps":[%s,%s]}`, doc, step(mutate(doc)), step(doc))
 				path := filepath.Join(t.TempDir(), "golden.json")
@@ -272,6 +350,11 @@ func TestReplayBoundsHostileFiles(t *testing.T) {
 				}
 				if len(diffs) == 0 || total > 2*maxAccount {
 					t.Errorf("%s: %d differences of %d bytes", name, len(diffs), total)
+				}
+				for _, d := range diffs {
+					if hasControl(d) || !strings.Contains(d, `(\x1b[2J\x9b\x1b[2J\x9b`) {
+						t.Errorf("%s: the step's comment is not shown escaped: %q", name, cutForLog(d))
+					}
 				}
 				var rewritten []byte
 				start = time.Now()
@@ -301,6 +384,14 @@ func TestIndentFileIsJSONIndent(t *testing.T) {
 		}
 		if got := string(indentFile([]byte(src))); got != want.String()+"\n" {
 			t.Errorf("%s: got\n%s\nwant\n%s", src, got, want.String())
+		}
+	}
+	// Short values on lines indented deep: the file is indented less deep.
+	for depth := range maxFileIndent + 2 {
+		src := strings.Repeat(`{"a":`, depth) + string(nest(1<<16, 1, "[", "]")) + strings.Repeat("}", depth)
+		got := indentFile([]byte(src))
+		if len(got) > rewrittenFactor*len(src)+4<<10 || !json.Valid(got) || !bytes.Equal(compact(got), []byte(src)) {
+			t.Errorf("%d objects deep: %d bytes written for %d", depth, len(got), len(src))
 		}
 	}
 	deep := strings.Repeat("[", 20) + "1,2" + strings.Repeat("]", 20)
@@ -343,6 +434,13 @@ func TestRunBoundsHostileAnswers(t *testing.T) {
 	if n := strings.Count(s, "    --- FAIL: "); n != cases {
 		t.Errorf("%d cases failed, want %d", n, cases)
 	}
+	if n := strings.Count(s, "    --- SKIP: TestRunHostileChild/skip-"); n != len(hostileSizes()) || !strings.Contains(s, `the implementation skipped it: \x1b[2J\x1b[31mS\x1b\x9bS`) {
+		t.Errorf("%d cases skipped, want %d, each with its reason escaped", n, len(hostileSizes()))
+	}
+	if hasControl(s) {
+		i := strings.IndexFunc(s, func(r rune) bool { return hasControl(string(r)) })
+		t.Errorf("a raw control character in the output: %q", s[max(0, i-100):min(len(s), i+100)])
+	}
 	t.Logf("Run: %d bytes allocated for %d of documents (%.1f×)", alloc, input, float64(alloc)/float64(input))
 	if limit := allocFactor*input + uint64(cases)*allocSlack; alloc > limit {
 		t.Errorf("Run allocated %d bytes for %d of answers, more than %d", alloc, input, limit)
@@ -369,8 +467,17 @@ func TestRunHostileChild(t *testing.T) {
 			cases = append(cases, c)
 		}
 	}
+	// An implementation that skips with a reason of escapes, as long as
+	// the documents.
+	skips := map[string]string{}
+	for _, size := range hostileSizes() {
+		name := fmt.Sprintf("skip-%d", size)
+		skips[name] = "\x1b[2J\x1b[31m" + strings.Repeat("S\x1b\u009b", size/4)
+		input += uint64(len(skips[name]))
+		cases = append(cases, Case{Name: name, Input: Input{Op: "merge_user", Name: name}, Want: Output{Result: []byte("{}")}})
+	}
 	alloc := allocated(func() {
-		Run(t, func(in Input) Output { return Output{Result: answers[in.Name]} }, Cases(cases))
+		Run(t, func(in Input) Output { return Output{Result: answers[in.Name], Skipped: skips[in.Name]} }, Cases(cases))
 	})
 	fmt.Printf("hostile run: %d bytes of answers, %d allocated\n", input, alloc)
 }

@@ -69,7 +69,8 @@ func Cases(cases []Case) Option {
 // named after it, so that go test's -run and -skip select cases. A case
 // fails with [conformance.Case.Check]'s account of the differences, or
 // when impl modifies its inputs; it is skipped when an option says so or
-// when impl answers Skipped.
+// when impl answers Skipped, whose text the log shows escaped and cut at
+// 4 KiB (see [conformance.Printable]).
 func Run(t *testing.T, impl Implementation, opts ...Option) {
 	t.Helper()
 	var cfg runConfig
@@ -90,7 +91,7 @@ func Run(t *testing.T, impl Implementation, opts ...Option) {
 			in, pristine := cloneInput(c.Input), cloneInput(c.Input)
 			got := impl(in)
 			if got.Skipped != "" {
-				t.Skipf("the implementation skipped it: %s", got.Skipped)
+				t.Skipf("the implementation skipped it: %s", conformance.Printable(got.Skipped, maxReason))
 			}
 			if d := c.Check(got); d != "" {
 				t.Errorf("%s (%s, rules %v): %s\n%s", c.Name, c.File, c.Rules, c.Comment, d)

@@ -29,7 +29,7 @@ func runConformance(args []string, io stdio) int {
 	dir := fs.String("vectors", "", "run the vector files in this directory instead of the suite built into this command")
 	filter := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	skipRE := fs.String("skip", "", "leave out the cases whose name matches this regular expression, as go test -skip does")
-	timeout := fs.Duration("timeout", 10*time.Second, "the time a harness has to answer one case")
+	timeout := fs.Duration("timeout", 10*time.Second, "the time a harness has to answer one case (more than 0)")
 	report := fs.String("report", "", "also write one JSON line per case to this file: name, file, status (pass, fail, skip) and reason")
 	verbose := fs.Bool("v", false, "print every case, not only failures")
 	allowSkip := fs.Bool("allow-skip", false, "count a skipped case without tags as skipped, not failed (for a partial implementation)")
@@ -46,7 +46,9 @@ Runs every golden vector against the harness that COMMAND starts, speaking
 the harness protocol (conformance/PROTOCOL.md) on its standard input and
 output. Prints each failing case with a diff, then one line
 "N passed, M failed, K skipped". Exits 1 if a case failed. A harness that
-crashes or times out fails the case at hand and is started again.
+crashes or times out fails the case at hand and is started again for the
+next; only when it cannot be started (or does not answer start) 3 times
+in a row does the runner give up on it, failing every case left unrun.
 
 With -http, plays the HTTP profile (conformance/HTTP.md) against the
 Management API at BASE/api/v2/: for each case it creates a user or client
@@ -79,6 +81,9 @@ Examples:
 		fmt.Fprintln(io.err, "metamerge conformance: no harness command; give it after --")
 		fs.Usage()
 		return exitUsage
+	}
+	if *timeout <= 0 {
+		return ioError("conformance", fmt.Errorf("-timeout %v: a harness needs some time to answer", *timeout), io)
 	}
 	re, err := regexp.Compile(*filter)
 	if err != nil {
@@ -168,10 +173,7 @@ Examples:
 		if !wanted(c.Name) {
 			continue
 		}
-		if err := r.run(c); err != nil {
-			r.stopHarness()
-			return ioError("conformance", err, io)
-		}
+		r.run(c)
 	}
 	r.stopHarness()
 	fmt.Fprintf(io.out, "%d passed, %d failed, %d skipped\n", r.passed, r.failed, r.skipped)
@@ -209,33 +211,44 @@ type runner struct {
 	verbose   bool
 	allowSkip bool // a skip of a case without tags is a skip, not a failure
 
-	h        *harness
-	info     started
-	seq      int
-	starts   int // harnesses started
-	restarts int // starts after the first, in a row without a passing answer
+	h             *harness
+	info          started
+	seq           int
+	starts        int    // harnesses started
+	startFailures int    // starts in a row that failed
+	gaveUp        string // why the runner gave up on the harness, or ""
 
 	passed, failed, skipped int
 }
 
-// maxRestarts is how many times in a row the runner starts a harness
-// again before it gives up.
-const maxRestarts = 10
+// maxStartFailures is how many failed starts in a row make the runner give
+// up on a harness: one that crashes on a case is started again for the
+// next, so that a partial implementation runs the whole suite.
+const maxStartFailures = 3
 
-// run runs one case; it returns an error only when the harness cannot be
-// started, which ends the run.
-func (r *runner) run(c conformance.Case) error {
+// run runs one case, starting the harness first if none runs. A case
+// fails when the harness crashes, hangs or cannot be started for it; the
+// run goes on, and after maxStartFailures failed starts in a row every
+// case left fails without a start.
+func (r *runner) run(c conformance.Case) {
 	if r.h == nil {
-		if r.restarts > maxRestarts {
-			return fmt.Errorf("the harness failed %d times in a row; giving up", r.restarts)
+		if r.gaveUp != "" {
+			r.fail(c, r.gaveUp)
+			return
 		}
 		if err := r.startHarness(); err != nil {
-			return err
+			r.fail(c, err.Error())
+			if r.startFailures++; r.startFailures >= maxStartFailures {
+				r.gaveUp = fmt.Sprintf("not run: the harness could not be started %d times in a row", r.startFailures)
+				fmt.Fprintf(r.out, "%s; the cases left fail\n", r.gaveUp)
+			}
+			return
 		}
+		r.startFailures = 0
 	}
 	if reason := r.unsupported(c); reason != "" {
 		r.skip(c, reason)
-		return nil
+		return
 	}
 	r.seq++
 	in := c.Input
@@ -244,7 +257,7 @@ func (r *runner) run(c conformance.Case) error {
 		r.fail(c, err.Error()+r.h.stderrTail())
 		r.h.kill()
 		r.h = nil
-		return nil
+		return
 	}
 	got, err := decodeAnswer(line, r.seq)
 	switch {
@@ -253,16 +266,14 @@ func (r *runner) run(c conformance.Case) error {
 		r.h.kill()
 		r.h = nil
 	case got.Skipped != "":
-		r.skip(c, "the harness skipped it: "+got.Skipped)
+		r.skip(c, "the harness skipped it: "+shown(got.Skipped))
 	default:
 		if d := c.Check(got); d != "" {
 			r.fail(c, d)
 		} else {
-			r.restarts = 0
 			r.record(c, "pass", "")
 		}
 	}
-	return nil
 }
 
 // decodeAnswer reads the answer to run seq.
@@ -275,7 +286,7 @@ func decodeAnswer(line []byte, seq int) (conformance.Output, error) {
 		return conformance.Output{}, fmt.Errorf("the harness answered seq %d to seq %d", a.Seq, seq)
 	}
 	if a.Errored != nil {
-		return conformance.Output{}, fmt.Errorf("the harness errored: %s", *a.Errored)
+		return conformance.Output{}, fmt.Errorf("the harness errored: %s", shown(*a.Errored))
 	}
 	var out conformance.Output
 	if err := json.Unmarshal(line, &out); err != nil {
@@ -323,13 +334,14 @@ func (r *runner) record(c conformance.Case, status, reason string) {
 	case "skip":
 		r.skipped++
 	}
+	reason = reasonText(reason)
 	if status == "fail" || r.verbose {
 		fmt.Fprintf(r.out, "--- %s: %s (%s; %s)\n", strings.ToUpper(status), c.Name, c.File, strings.Join(c.Rules, " "))
 		if status == "fail" {
-			fmt.Fprintf(r.out, "    %s\n", c.Comment)
+			fmt.Fprintf(r.out, "    %s\n", shown(c.Comment))
 		}
 		if reason != "" {
-			fmt.Fprintf(r.out, "%s\n", indentLines(printable(strings.TrimRight(reason, "\n")), "    "))
+			fmt.Fprintf(r.out, "%s\n", indentLines(reason, "    "))
 		}
 	}
 	if r.report != nil {
@@ -346,29 +358,8 @@ func indentLines(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }
 
-// printable escapes the control characters of text a harness controls
-// (answers, its standard error) but for line feeds and tabs, so that it
-// cannot move the cursor, colour the terminal or hide a line.
-func printable(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, "\\x%02x", r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // startHarness starts the harness and exchanges start.
 func (r *runner) startHarness() error {
-	if r.starts > 0 {
-		r.restarts++
-	}
 	r.starts++
 	h, err := startProcess(r.argv)
 	if err != nil {
@@ -393,7 +384,7 @@ func (r *runner) startHarness() error {
 		return fmt.Errorf("the harness did not name its implementation and language")
 	}
 	if r.starts == 1 || r.info.Implementation != info.Implementation {
-		fmt.Fprintf(r.out, "harness: %s (%s) %s\n", info.Implementation.Name, info.Implementation.Language, info.Implementation.Version)
+		fmt.Fprintln(r.out, bannerLine(info.Implementation))
 	}
 	r.h, r.info = h, info
 	return nil
@@ -539,7 +530,7 @@ func (h *harness) stderrTail() string {
 	if s == "" {
 		return ""
 	}
-	return "\nthe harness's standard error ends with:\n" + indentLines(printable(s), "  ")
+	return "\nthe harness's standard error ends with:\n" + indentLines(shown(s), "  ")
 }
 
 // tail keeps the last 4 KiB written to it.

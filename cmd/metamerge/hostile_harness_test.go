@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -175,59 +176,220 @@ func TestRunnerBoundsHostileAnswers(t *testing.T) {
 	if !testing.Short() {
 		sizes = append(sizes, 1<<20)
 	}
-	dir, answers := t.TempDir(), t.TempDir()
-	var cases []any
-	sent := 0
-	for _, size := range sizes {
-		for _, h := range hostileAnswers {
-			for _, pair := range [][2]string{
-				{"{}", h.gen(size)},              // a small result, a hostile answer
-				{h.gen(size), h.gen(size) + " "}, // a hostile result, an answer that differs at its end
-			} {
-				name := h.name + "-" + strconv.Itoa(size) + "-" + strconv.Itoa(len(pair[0]))
-				cases = append(cases, map[string]any{"name": name, "comment": "a hostile answer", "rules": []string{"H7"},
-					"tags": []string{"large"}, "op": "merge_user", "stored": "{}", "patch": "{}", "result": pair[0]})
-				line, err := json.Marshal(map[string]any{"seq": len(cases), "result": pair[1]})
-				if err != nil {
-					t.Fatal(err)
-				}
-				sent += len(line)
-				if err := os.WriteFile(filepath.Join(answers, strconv.Itoa(len(cases))), append(line, '\n'), 0o644); err != nil {
-					t.Fatal(err)
-				}
+	// Each group is a run of its own, so that one shape's cost is not
+	// hidden in the sum of another's.
+	for _, group := range []string{"documents", "errors"} {
+		dir, answers := t.TempDir(), t.TempDir()
+		var cases []any
+		sent := 0
+		answer := func(c map[string]any, a map[string]any) {
+			cases = append(cases, c)
+			a["seq"] = len(cases)
+			line, err := json.Marshal(a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent += len(line)
+			if err := os.WriteFile(filepath.Join(answers, strconv.Itoa(len(cases))), append(line, '\n'), 0o644); err != nil {
+				t.Fatal(err)
 			}
 		}
+		for _, size := range sizes {
+			if group == "documents" {
+				for _, h := range hostileAnswers {
+					for _, pair := range [][2]string{
+						{"{}", h.gen(size)},              // a small result, a hostile answer
+						{h.gen(size), h.gen(size) + " "}, // a hostile result, an answer that differs at its end
+					} {
+						name := h.name + "-" + strconv.Itoa(size) + "-" + strconv.Itoa(len(pair[0]))
+						answer(map[string]any{"name": name, "comment": "a hostile answer", "rules": []string{"H7"},
+							"tags": []string{"large"}, "op": "merge_user", "stored": "{}", "patch": "{}", "result": pair[0]},
+							map[string]any{"result": pair[1]})
+					}
+				}
+				continue
+			}
+			// Errors whose code and pointer are made of characters that
+			// JSON carries raw and quoting grows fourfold.
+			for _, ch := range []string{"\x7f", "\u0085", "\u009b"} { // raw in JSON
+				long := strings.Repeat(ch, size/len(ch))
+				name := "errors-" + strconv.Itoa(size) + "-" + strconv.Itoa(int(ch[len(ch)-1]))
+				answer(map[string]any{"name": name, "comment": "hostile errors", "rules": []string{"H7"},
+					"tags": []string{"large"}, "op": "merge_user", "stored": "{}", "patch": "{}", "result": "{}"},
+					map[string]any{"errors": []map[string]string{{"code": long[:min(len(long), 1000)], "pointer": long}}})
+			}
+		}
+		b, err := json.Marshal(map[string]any{"description": "hostile answers", "cases": cases})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent += len(b) // the runner reads the expected results too
+		if err := os.WriteFile(filepath.Join(dir, "hostile.json"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h := shellHarness(t, "read l; echo '"+startAnswer+"'; i=0\n"+
+			"while read l; do case $l in *'\"stop\"'*) exit 0;; esac; i=$((i+1)); cat '"+answers+"'/$i; done\n")
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		status, out := conformanceWithin(t, 120*time.Second, "-vectors", dir, "--", h)
+		runtime.ReadMemStats(&after)
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d cases, %d bytes of vectors and answers: %d bytes allocated (%.1f×), %d bytes of output",
+			group, len(cases), sent, alloc, float64(alloc)/float64(sent), len(out))
+		if want := "0 passed, " + strconv.Itoa(len(cases)) + " failed, 0 skipped"; status != exitViolations || !strings.Contains(out, want) {
+			t.Errorf("%s: status %d, want %d and %q; the output ends:\n%s", group, status, exitViolations, want, out[max(0, len(out)-2000):])
+		}
+		if n := strings.Count(out, "--- FAIL: "); n != len(cases) {
+			t.Errorf("%s: %d cases shown failing, want %d", group, n, len(cases))
+		}
+		if limit := uint64(10*sent + len(cases)*(1<<20)); alloc > limit { // the README quotes 10×
+			t.Errorf("%s: the runner allocated %d bytes for %d of vectors and answers, more than %d", group, alloc, sent, limit)
+		}
+		if limit := len(cases) * (40 << 10); len(out) > limit {
+			t.Errorf("%s: %d bytes of output for %d cases, more than %d", group, len(out), len(cases), limit)
+		}
+		if i := strings.IndexFunc(out, func(r rune) bool {
+			return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0)
+		}); i >= 0 {
+			t.Errorf("%s: a raw control character reached the output: %q", group, out[max(0, i-100):min(len(out), i+100)])
+		}
 	}
-	b, err := json.Marshal(map[string]any{"description": "hostile answers", "cases": cases})
+}
+
+// TestRunnerBoundsHostileTexts gives the runner a harness whose every
+// text is long and full of escapes: the reason it errors or skips, its
+// name, language and version, its standard error. What the runner prints
+// and writes to -report is escaped and bounded whatever the text.
+func TestRunnerBoundsHostileTexts(t *testing.T) {
+	size := 1 << 20
+	if testing.Short() {
+		size = 20 << 10
+	}
+	text := "\x1b[2J\x1b[31m" + strings.Repeat("PWNED\x1b\u009b\x7f\r", size/10)
+	impl := func(name, language, version string) string {
+		return string(encodeLine(started{Protocol: 1, Implementation: implementation{Name: name, Language: language, Version: version},
+			Ops: conformance.Ops(), Options: conformance.OptionNames()}))
+	}
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name          string
+		start, answer string
+	}{
+		{"errored", impl("sh", "sh", ""), string(encodeLine(map[string]any{"seq": 1, "errored": text}))},
+		{"skipped", impl("sh", "sh", ""), string(encodeLine(map[string]any{"seq": 1, "skipped": text}))},
+		{"name", impl(text, "sh", ""), `{"seq":1,"result":"{}"}` + "\n"},
+		{"language", impl("sh", text, ""), `{"seq":1,"result":"{}"}` + "\n"},
+		{"version", impl("sh", "sh", text), `{"seq":1,"result":"{}"}` + "\n"},
+		{"stderr", impl("sh", "sh", ""), "not json " + text + "\n"},
+	} {
+		start, answer := filepath.Join(dir, tt.name+".start"), filepath.Join(dir, tt.name+".answer")
+		if err := os.WriteFile(start, []byte(tt.start), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(answer, []byte(tt.answer), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		h := shellHarness(t, "read l; cat '"+start+"'; read l; cat '"+answer+"' '"+answer+"' >&2; cat '"+answer+"'; read l\n")
+		report := filepath.Join(dir, tt.name+".jsonl")
+		_, out := conformanceWithin(t, 15*time.Second, "-v", "-report", report, "-run", "^user-add-key$", "--", h)
+		written, err := os.ReadFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line struct{ Reason string }
+		if err := json.Unmarshal(written, &line); err != nil {
+			t.Fatalf("%s: the report: %v", tt.name, err)
+		}
+		for what, s := range map[string]string{"output": out, "report": line.Reason} {
+			if len(s) > 64<<10 {
+				t.Errorf("%s: %d bytes of %s", tt.name, len(s), what)
+			}
+			if i := strings.IndexFunc(s, func(r rune) bool {
+				return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0)
+			}); i >= 0 {
+				t.Errorf("%s: a raw control character in the %s: %q", tt.name, what, s[max(0, i-60):min(len(s), i+60)])
+			}
+		}
+		want := `\x1b[2J\x1b[31mPWNED\x1b\x9b\x7f\x0d` // the start of the text, and its length where cut
+		if tt.name == "stderr" {
+			want = `\x0dPWNED\x1b\x9b\x7f\x0dPWNED` // the end of it
+		}
+		if !strings.Contains(out, want) || (tt.name != "stderr" && !strings.Contains(out, " bytes, hash ")) {
+			t.Errorf("%s: the text is not shown escaped and cut:\n%s", tt.name, out[:min(len(out), 2000)])
+		}
+	}
+}
+
+// TestRunnerGoesOnPastCrashes: a harness that crashes fails the case at
+// hand and is started again, however often; the runner gives up only on
+// a harness that cannot be started 3 times in a row, and then fails every
+// case left. Each run ends with its summary and exits 1.
+func TestRunnerGoesOnPastCrashes(t *testing.T) {
+	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sent += len(b) // the runner reads the expected results too
-	if err := os.WriteFile(filepath.Join(dir, "hostile.json"), b, 0o644); err != nil {
-		t.Fatal(err)
+	count := func(prefix string) (n int) {
+		for _, c := range conformance.Vectors() {
+			if strings.HasPrefix(c.Name, prefix) {
+				n++
+			}
+		}
+		return n
 	}
-	h := shellHarness(t, "read l; echo '"+startAnswer+"'; i=0\n"+
-		"while read l; do case $l in *'\"stop\"'*) exit 0;; esac; i=$((i+1)); cat '"+answers+"'/$i; done\n")
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	status, out := conformanceWithin(t, 120*time.Second, "-vectors", dir, "--", h)
-	runtime.ReadMemStats(&after)
-	alloc := after.TotalAlloc - before.TotalAlloc
-	t.Logf("%d cases, %d bytes of vectors and answers: %d bytes allocated (%.1f×), %d bytes of output",
-		len(cases), sent, alloc, float64(alloc)/float64(sent), len(out))
-	if want := "0 passed, " + strconv.Itoa(len(cases)) + " failed, 0 skipped"; status != exitViolations || !strings.Contains(out, want) {
-		t.Errorf("status %d, want %d and %q; the output ends:\n%s", status, exitViolations, want, out[max(0, len(out)-2000):])
+	all, users, signups := len(conformance.Vectors()), count("user-"), 0
+	for _, c := range conformance.Vectors() {
+		if c.Input.Op == "validate_signup" {
+			signups++
+		}
 	}
-	if n := strings.Count(out, "--- FAIL: "); n != len(cases) {
-		t.Errorf("%d cases shown failing, want %d", n, len(cases))
+	dir := t.TempDir()
+	// starts answers start the first time and never again.
+	starts := shellHarness(t, "n=$(cat '"+dir+"/starts' 2>/dev/null || echo 0); echo $((n+1)) >'"+dir+"/starts'\n"+
+		"[ $n -gt 0 ] && exit 1\nread l; echo '"+startAnswer+"'; read l; exit 3\n")
+	// flaky cannot start twice, then runs the Go harness.
+	flaky := shellHarness(t, "n=$(cat '"+dir+"/flaky' 2>/dev/null || echo 0); echo $((n+1)) >'"+dir+"/flaky'\n"+
+		"[ $n -lt 2 ] && exit 1\nMETAMERGE_TEST_FAKE= METAMERGE_TEST_MAIN=1 exec '"+exe+"' harness\n")
+	tests := []struct {
+		reason string
+		fake   string // METAMERGE_TEST_FAKE
+		args   []string
+		want   []string
+	}{
+		{"a partial implementation that crashes on every case of one op", "op:validate_signup=crash",
+			[]string{"--", exe}, []string{"fake: crashing on purpose", fmt.Sprintf("%d passed, %d failed, 0 skipped\n", all-signups, signups)}},
+		{"a harness that exits without answering start", "",
+			[]string{"-run", "^user-", "--", "true"}, []string{"the harness did not start", "could not be started 3 times in a row; the cases left fail", fmt.Sprintf("0 passed, %d failed, 0 skipped\n", users)}},
+		{"a command that does not exist", "",
+			[]string{"-run", "^user-", "--", "/nonexistent/harness"}, []string{"starting the harness", "could not be started 3 times in a row", fmt.Sprintf("0 passed, %d failed, 0 skipped\n", users)}},
+		{"a harness that crashes, then cannot start again", "",
+			[]string{"-run", "^user-", "--", starts}, []string{"exited (exit status 3) without answering", "could not be started 3 times in a row", fmt.Sprintf("0 passed, %d failed, 0 skipped\n", users)}},
+		{"a harness that fails to start twice, then runs", "",
+			[]string{"-run", "^user-", "--", flaky}, []string{"the harness did not start", fmt.Sprintf("%d passed, 2 failed, 0 skipped\n", users-2)}},
 	}
-	if limit := uint64(10*sent + len(cases)*(1<<20)); alloc > limit { // the README quotes 10×
-		t.Errorf("the runner allocated %d bytes for %d of vectors and answers, more than %d", alloc, sent, limit)
-	}
-	if limit := len(cases) * (40 << 10); len(out) > limit {
-		t.Errorf("%d bytes of output for %d cases, more than %d", len(out), len(cases), limit)
-	}
-	if strings.Contains(out, "\x1b") {
-		t.Error("a raw escape reached the output")
+	for _, tt := range tests {
+		t.Setenv("METAMERGE_TEST_MAIN", "")
+		t.Setenv("METAMERGE_TEST_FAKE", tt.fake)
+		report := filepath.Join(t.TempDir(), "report.jsonl")
+		status, out := conformanceWithin(t, 120*time.Second, append([]string{"-report", report}, tt.args...)...)
+		for _, want := range tt.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the output lacks %q; it ends:\n%s", tt.reason, want, out[max(0, len(out)-1500):])
+			}
+		}
+		if status != exitViolations {
+			t.Errorf("%s: status %d, want %d", tt.reason, status, exitViolations)
+		}
+		data, err := os.ReadFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := users // every case run is in the report
+		if len(tt.args) == 2 {
+			cases = all
+		}
+		if n := strings.Count(string(data), "\n"); n != cases {
+			t.Errorf("%s: %d lines of report, want %d", tt.reason, n, cases)
+		}
 	}
 }

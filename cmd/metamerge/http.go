@@ -191,7 +191,7 @@ func (h *httpRun) runAll(ctx context.Context, cases []conformance.Case, endpoint
 // record counts a case and prints it when it failed (or always, with -v);
 // with -report, it writes one JSON line: name, file, status, reason.
 func (h *httpRun) record(c conformance.Case, status, reason string) {
-	reason = h.redact(reason)
+	reason = reasonText(h.redact(reason)) // escaped and cut, as the harness runner shows its reasons
 	switch status {
 	case "pass":
 		h.passed++
@@ -206,7 +206,7 @@ func (h *httpRun) record(c conformance.Case, status, reason string) {
 			fmt.Fprintf(h.out, "    %s\n", c.Comment)
 		}
 		if reason != "" {
-			fmt.Fprintf(h.out, "%s\n", indentLines(printable(strings.TrimRight(reason, "\n")), "    "))
+			fmt.Fprintf(h.out, "%s\n", indentLines(reason, "    "))
 		}
 	}
 	if h.report != nil {

@@ -31,7 +31,8 @@ func TestMain(m *testing.M) {
 
 // fakeHarness answers like the reference but misbehaves on the cases that
 // the spec names: "NAME=crash,NAME=hang,NAME=garbage,NAME=errored,
-// NAME=seq,NAME=wrong"; "ops=merge_user" limits the ops it declares.
+// NAME=seq,NAME=wrong", or on every case of an op: "op:OP=crash";
+// "ops=merge_user" limits the ops it declares.
 func fakeHarness(spec string) {
 	acts := map[string]string{}
 	ops := conformance.Ops()
@@ -58,7 +59,11 @@ func fakeHarness(spec string) {
 			return
 		case "run":
 			out := conformance.Reference(*req.Case)
-			switch acts[req.Case.Name] {
+			act := acts[req.Case.Name]
+			if a, ok := acts["op:"+req.Case.Op]; ok {
+				act = a
+			}
+			switch act {
 			case "crash":
 				fmt.Fprintln(os.Stderr, "fake: crashing on purpose")
 				os.Exit(3)
@@ -188,8 +193,8 @@ func TestConformanceUsage(t *testing.T) {
 		{[]string{"conformance"}, exitUsage, "no harness command"},
 		{[]string{"conformance", "-run", "(", "--", "x"}, exitUsage, "-run: error parsing regexp"},
 		{[]string{"conformance", "-vectors", "/nonexistent", "--", "x"}, exitUsage, "no such file"},
-		{[]string{"conformance", "--", "/nonexistent/harness"}, exitUsage, "starting the harness"},
-		{[]string{"conformance", "--", "true"}, exitUsage, "the harness did not start"},
+		{[]string{"conformance", "-timeout", "0", "--", "x"}, exitUsage, "-timeout 0s: a harness needs some time"},
+		{[]string{"conformance", "-timeout", "-1s", "--", "x"}, exitUsage, "-timeout -1s: a harness needs some time"},
 	} {
 		status, _, errOut := runCommand(t, "", tt.args...)
 		if status != tt.status || !strings.Contains(errOut, tt.stderr) {
