@@ -289,32 +289,11 @@ func showDoc(doc []byte, prefix string) string {
 // renderings are the same.
 func diffLines(want, got lineSource) string {
 	var w boundedWriter
-	// The lines both start with, the last few kept for context.
-	var ring [contextLines]struct {
-		depth, n int
-		text     []byte
-	}
-	equal := 0
-	wl, wok := want.next()
-	gl, gok := got.next()
-	for wok && gok && wl.same(gl) {
-		r := &ring[equal%contextLines]
-		r.depth, r.n, r.text = wl.depth, wl.n, append(r.text[:0], wl.text...)
-		equal++
-		wl, wok = want.next()
-		gl, gok = got.next()
-	}
+	wl, wok, gl, gok := skipCommon(&w, want, got)
 	if !wok && !gok {
 		return ""
 	}
-	if equal > contextLines {
-		fmt.Fprintf(&w, "  … (%d equal lines)\n", equal-contextLines)
-	}
-	for k := max(0, equal-contextLines); k < equal; k++ {
-		r := ring[k%contextLines]
-		w.line("    ", rawLine{depth: r.depth, n: r.n, text: r.text}.String())
-	}
-	// The windows past them.
+	// The windows past the lines both start with.
 	window := func(src lineSource, l rawLine, ok bool) (lines []string, sums []uint64, rest int) {
 		for ; ok && len(lines) < diffWindow; l, ok = src.next() {
 			lines, sums = append(lines, l.String()), append(sums, l.sum)
@@ -326,6 +305,55 @@ func diffLines(want, got lineSource) string {
 	}
 	wa, wsum, wrest := window(want, wl, wok)
 	ga, gsum, grest := window(got, gl, gok)
+	done := writeScript(&w, editScript(wa, wsum, ga, gsum))
+	i, j := done[' ']+done['-'], done[' ']+done['+']
+	if n, m := len(wa)-i+wrest, len(ga)-j+grest; n+m > 0 {
+		fmt.Fprintf(&w, "  … (%d more lines of want, %d of got)\n", n, m)
+	}
+	return w.String()
+}
+
+// skipCommon reads the lines want and got start with, writes how many
+// there were and the last few of them, kept for context, and returns the
+// first line of each after them (ok false at the end of one).
+func skipCommon(w *boundedWriter, want, got lineSource) (wl rawLine, wok bool, gl rawLine, gok bool) {
+	var ring [contextLines]struct {
+		depth, n int
+		text     []byte
+	}
+	equal := 0
+	wl, wok = want.next()
+	gl, gok = got.next()
+	for wok && gok && wl.same(gl) {
+		r := &ring[equal%contextLines]
+		r.depth, r.n, r.text = wl.depth, wl.n, append(r.text[:0], wl.text...)
+		equal++
+		wl, wok = want.next()
+		gl, gok = got.next()
+	}
+	if !wok && !gok {
+		return wl, wok, gl, gok
+	}
+	if equal > contextLines {
+		fmt.Fprintf(w, "  … (%d equal lines)\n", equal-contextLines)
+	}
+	for k := max(0, equal-contextLines); k < equal; k++ {
+		r := ring[k%contextLines]
+		w.line("    ", rawLine{depth: r.depth, n: r.n, text: r.text}.String())
+	}
+	return wl, wok, gl, gok
+}
+
+// edit is one line of an edit script: kept (' '), of want only ('-') or
+// of got only ('+').
+type edit struct {
+	op   byte
+	text string
+}
+
+// editScript aligns the windows wa and ga (with the hashes of their whole
+// lines) on their longest common subsequence.
+func editScript(wa []string, wsum []uint64, ga []string, gsum []uint64) []edit {
 	eq := func(i, j int) bool { return wsum[i] == gsum[j] && wa[i] == ga[j] }
 	// lcs[i*(len(ga)+1)+j] is the length of the longest common subsequence
 	// of wa[i:] and ga[j:].
@@ -339,12 +367,6 @@ func diffLines(want, got lineSource) string {
 				lcs[i*cols+j] = max(lcs[(i+1)*cols+j], lcs[i*cols+j+1])
 			}
 		}
-	}
-	// The edit script, then its runs, each cut to maxRun lines so that a
-	// long run on one side leaves room for the other.
-	type edit struct {
-		op   byte // ' ', '-' or '+'
-		text string
 	}
 	var script []edit
 	for i, j := 0, 0; i < len(wa) || j < len(ga); {
@@ -360,8 +382,15 @@ func diffLines(want, got lineSource) string {
 			j++
 		}
 	}
+	return script
+}
+
+// writeScript writes the runs of script, each cut to maxRun lines so that
+// a long run on one side leaves room for the other, within w's budget, and
+// returns how many lines of each kind it showed or summed up.
+func writeScript(w *boundedWriter, script []edit) map[byte]int {
 	prefix := map[byte]string{' ': "    ", '-': "  - ", '+': "  + "}
-	done := map[byte]int{} // lines of the script shown or summed up
+	done := map[byte]int{}
 	for k := 0; k < len(script); {
 		run := k
 		for run < len(script) && script[run].op == script[k].op {
@@ -378,7 +407,7 @@ func diffLines(want, got lineSource) string {
 		}
 		done[op] += n
 		if k < run && n == limit {
-			fmt.Fprintf(&w, "  … (%d more lines %s)\n", run-k, map[byte]string{' ': "in common", '-': "of want", '+': "of got"}[op])
+			fmt.Fprintf(w, "  … (%d more lines %s)\n", run-k, map[byte]string{' ': "in common", '-': "of want", '+': "of got"}[op])
 			done[op] += run - k
 			k = run
 			continue
@@ -387,11 +416,7 @@ func diffLines(want, got lineSource) string {
 			break // the budget is spent
 		}
 	}
-	i, j := done[' ']+done['-'], done[' ']+done['+']
-	if n, m := len(wa)-i+wrest, len(ga)-j+grest; n+m > 0 {
-		fmt.Fprintf(&w, "  … (%d more lines of want, %d of got)\n", n, m)
-	}
-	return w.String()
+	return done
 }
 
 // quoteCut quotes doc, or the part of it around byte at when it is long,

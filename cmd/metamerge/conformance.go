@@ -22,24 +22,83 @@ import (
 	"github.com/metamerge/metamerge/conformance"
 )
 
-// runConformance runs the golden vectors against a harness.
+// conformanceRun is what the flags of metamerge conformance ask for.
+type conformanceRun struct {
+	dir, report             string
+	tags                    []string // -tags, split; nil for every case
+	base, token, connection string   // -http and its settings
+	rate                    float64
+	timeout                 time.Duration
+	verbose, allowSkip      bool
+	wanted                  func(name string) bool // -run and -skip
+}
+
+// runConformance runs the golden vectors against a harness, or with -http
+// the HTTP profile against a server.
 func runConformance(args []string, io stdio) int {
 	fs := flag.NewFlagSet("conformance", flag.ContinueOnError)
 	fs.SetOutput(io.err)
-	dir := fs.String("vectors", "", "run the vector files in this directory instead of the suite built into this command")
+	var c conformanceRun
+	fs.StringVar(&c.dir, "vectors", "", "run the vector files in this directory instead of the suite built into this command")
 	filter := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	skipRE := fs.String("skip", "", "leave out the cases whose name matches this regular expression, as go test -skip does")
-	timeout := fs.Duration("timeout", 10*time.Second, "the time a harness has to answer one case (more than 0)")
-	report := fs.String("report", "", "also write one JSON line per case to this file: name, file, status (pass, fail, skip) and reason")
-	verbose := fs.Bool("v", false, "print every case, not only failures")
-	allowSkip := fs.Bool("allow-skip", false, "count a skipped case without tags as skipped, not failed (for a partial implementation)")
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "the time a harness has to answer one case (more than 0)")
+	fs.StringVar(&c.report, "report", "", "also write one JSON line per case to this file: name, file, status (pass, fail, skip) and reason")
+	fs.BoolVar(&c.verbose, "v", false, "print every case, not only failures")
+	fs.BoolVar(&c.allowSkip, "allow-skip", false, "count a skipped case without tags as skipped, not failed (for a partial implementation)")
 	tags := fs.String("tags", "", "run only the cases that carry one of these comma-separated tags, such as probe")
-	base := fs.String("http", "", "play the HTTP profile against the Management API server at this root URL (http://127.0.0.1:PORT, https://TENANT.auth0.com) instead of a harness")
-	token := fs.String("token", "", "with -http: the bearer token (default: the environment variable METAMERGE_TOKEN)")
-	connection := fs.String("connection", "Username-Password-Authentication", "with -http: the database connection of the users it creates")
-	rate := fs.Float64("rate", 0, "with -http: at most this many requests a second (0: no limit)")
-	fs.Usage = func() {
-		fmt.Fprint(io.err, `Usage: metamerge conformance [flags] -- COMMAND [ARGS...]
+	fs.StringVar(&c.base, "http", "", "play the HTTP profile against the Management API server at this root URL (http://127.0.0.1:PORT, https://TENANT.auth0.com) instead of a harness")
+	fs.StringVar(&c.token, "token", "", "with -http: the bearer token (default: the environment variable METAMERGE_TOKEN)")
+	fs.StringVar(&c.connection, "connection", "Username-Password-Authentication", "with -http: the database connection of the users it creates")
+	fs.Float64Var(&c.rate, "rate", 0, "with -http: at most this many requests a second (0: no limit)")
+	fs.Usage = func() { conformanceUsage(fs, io) }
+	if err := fs.Parse(args); err != nil {
+		return exitUsageOr(err)
+	}
+	argv := fs.Args()
+	if c.base != "" && len(argv) > 0 {
+		fmt.Fprintln(io.err, "metamerge conformance: -http and a harness command exclude each other")
+		return exitUsage
+	}
+	if len(argv) == 0 && c.base == "" {
+		fmt.Fprintln(io.err, "metamerge conformance: no harness command; give it after --")
+		fs.Usage()
+		return exitUsage
+	}
+	if c.timeout <= 0 {
+		return ioError("conformance", fmt.Errorf("-timeout %v: a harness needs some time to answer", c.timeout), io)
+	}
+	re, err := regexp.Compile(*filter)
+	if err != nil {
+		return ioError("conformance", fmt.Errorf("-run: %v", err), io)
+	}
+	skip, err := regexp.Compile(*skipRE)
+	if err != nil {
+		return ioError("conformance", fmt.Errorf("-skip: %v", err), io)
+	}
+	c.wanted = func(name string) bool { return re.MatchString(name) && (*skipRE == "" || !skip.MatchString(name)) }
+	if *tags != "" {
+		c.tags = strings.Split(*tags, ",")
+	}
+	cases := conformance.Vectors()
+	if c.dir != "" {
+		if _, err := os.Stat(c.dir); err != nil {
+			return ioError("conformance", err, io)
+		}
+		if cases, err = conformance.Load(os.DirFS(c.dir)); err != nil {
+			return ioError("conformance", err, io)
+		}
+	}
+	cases = slices.DeleteFunc(cases, func(k conformance.Case) bool { return !c.wanted(k.Name) || !c.tagged(k.Tags) })
+	if c.base != "" {
+		return c.playHTTP(cases, io)
+	}
+	return c.runHarness(argv, cases, io)
+}
+
+// conformanceUsage prints the usage of metamerge conformance.
+func conformanceUsage(fs *flag.FlagSet, io stdio) {
+	fmt.Fprint(io.err, `Usage: metamerge conformance [flags] -- COMMAND [ARGS...]
        metamerge conformance [flags] -http BASE -token TOKEN
 
 Runs every golden vector against the harness that COMMAND starts, speaking
@@ -59,8 +118,8 @@ after the clean-up.
 
 Flags:
 `)
-		fs.PrintDefaults()
-		fmt.Fprint(io.err, `
+	fs.PrintDefaults()
+	fmt.Fprint(io.err, `
 Examples:
 
   metamerge conformance -- node conformance/js/harness.mjs
@@ -68,112 +127,77 @@ Examples:
   metamerge conformance -http http://127.0.0.1:8080 -token secret
   METAMERGE_TOKEN=... metamerge conformance -http https://TENANT.auth0.com -tags probe -rate 2 -report probe.jsonl
 `)
+}
+
+// tagged reports whether a case with tags is selected by -tags.
+func (c *conformanceRun) tagged(tags []string) bool {
+	return c.tags == nil || slices.ContainsFunc(c.tags, func(t string) bool { return slices.Contains(tags, strings.TrimSpace(t)) })
+}
+
+// openReport opens the -report file, if any, and returns its writer (nil
+// without -report) and what closes it.
+func (c *conformanceRun) openReport() (*bufio.Writer, func(), error) {
+	if c.report == "" {
+		return nil, func() {}, nil
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsageOr(err)
-	}
-	argv := fs.Args()
-	if *base != "" && len(argv) > 0 {
-		fmt.Fprintln(io.err, "metamerge conformance: -http and a harness command exclude each other")
-		return exitUsage
-	}
-	if len(argv) == 0 && *base == "" {
-		fmt.Fprintln(io.err, "metamerge conformance: no harness command; give it after --")
-		fs.Usage()
-		return exitUsage
-	}
-	if *timeout <= 0 {
-		return ioError("conformance", fmt.Errorf("-timeout %v: a harness needs some time to answer", *timeout), io)
-	}
-	re, err := regexp.Compile(*filter)
+	f, err := os.Create(c.report)
 	if err != nil {
-		return ioError("conformance", fmt.Errorf("-run: %v", err), io)
+		return nil, nil, err
 	}
-	skip, err := regexp.Compile(*skipRE)
+	w := bufio.NewWriter(f)
+	return w, func() { w.Flush(); f.Close() }, nil
+}
+
+// playHTTP plays the HTTP profile: the selected merge cases, then the
+// endpoint cases, against the server at -http.
+func (c *conformanceRun) playHTTP(cases []conformance.Case, io stdio) int {
+	if c.token == "" {
+		c.token = os.Getenv("METAMERGE_TOKEN")
+	}
+	h, err := newHTTPRun(c.base, c.token)
 	if err != nil {
-		return ioError("conformance", fmt.Errorf("-skip: %v", err), io)
+		return ioError("conformance", err, io)
 	}
-	wanted := func(name string) bool { return re.MatchString(name) && (*skipRE == "" || !skip.MatchString(name)) }
-	var cases []conformance.Case
-	if *dir != "" {
-		if _, err := os.Stat(*dir); err != nil {
-			return ioError("conformance", err, io)
-		}
-		cases, err = conformance.Load(os.DirFS(*dir))
-		if err != nil {
-			return ioError("conformance", err, io)
-		}
-	} else {
-		cases = conformance.Vectors()
+	h.connection, h.timeout, h.out, h.verbose = c.connection, c.timeout, io.out, c.verbose
+	if c.rate > 0 {
+		h.every = time.Duration(float64(time.Second) / c.rate)
 	}
-	if *tags != "" {
-		cases = withTags(cases, strings.Split(*tags, ","))
-	}
-	if *base != "" {
-		if *token == "" {
-			*token = os.Getenv("METAMERGE_TOKEN")
-		}
-		h, err := newHTTPRun(*base, *token)
-		if err != nil {
-			return ioError("conformance", err, io)
-		}
-		h.connection, h.timeout, h.out, h.verbose = *connection, *timeout, io.out, *verbose
-		if *rate > 0 {
-			h.every = time.Duration(float64(time.Second) / *rate)
-		}
-		var selected []conformance.Case
-		for _, c := range cases {
-			if wanted(c.Name) {
-				selected = append(selected, c)
-			}
-		}
-		endpoints := conformance.EndpointVectors()
-		if *dir != "" {
-			endpoints = nil
-			if sub := filepath.Join(*dir, "http"); dirExists(sub) {
-				if endpoints, err = conformance.LoadEndpoint(os.DirFS(sub)); err != nil {
-					return ioError("conformance", err, io)
-				}
-			}
-		}
-		endpoints = slices.DeleteFunc(endpoints, func(c conformance.EndpointCase) bool {
-			if *tags != "" && !slices.ContainsFunc(strings.Split(*tags, ","), func(t string) bool { return slices.Contains(c.Tags, strings.TrimSpace(t)) }) {
-				return true
-			}
-			return !wanted(c.Name)
-		})
-		if *report != "" {
-			f, err := os.Create(*report)
-			if err != nil {
+	endpoints := conformance.EndpointVectors()
+	if c.dir != "" {
+		endpoints = nil
+		if sub := filepath.Join(c.dir, "http"); dirExists(sub) {
+			if endpoints, err = conformance.LoadEndpoint(os.DirFS(sub)); err != nil {
 				return ioError("conformance", err, io)
 			}
-			defer f.Close()
-			h.report = bufio.NewWriter(f)
-			defer h.report.Flush()
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		go func() { // after the first signal the clean-up runs; a second one stops at once
-			<-ctx.Done()
-			stop()
-		}()
-		return h.runAll(ctx, selected, endpoints)
 	}
-	r := &runner{argv: argv, timeout: *timeout, out: io.out, verbose: *verbose, allowSkip: *allowSkip}
-	if *report != "" {
-		f, err := os.Create(*report)
-		if err != nil {
-			return ioError("conformance", err, io)
-		}
-		defer f.Close()
-		r.report = bufio.NewWriter(f)
-		defer r.report.Flush()
+	endpoints = slices.DeleteFunc(endpoints, func(e conformance.EndpointCase) bool { return !c.wanted(e.Name) || !c.tagged(e.Tags) })
+	report, closeReport, err := c.openReport()
+	if err != nil {
+		return ioError("conformance", err, io)
 	}
-	for _, c := range cases {
-		if !wanted(c.Name) {
-			continue
-		}
-		r.run(c)
+	defer closeReport()
+	h.report = report
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { // after the first signal the clean-up runs; a second one stops at once
+		<-ctx.Done()
+		stop()
+	}()
+	return h.runAll(ctx, cases, endpoints)
+}
+
+// runHarness runs the selected cases against the harness argv starts.
+func (c *conformanceRun) runHarness(argv []string, cases []conformance.Case, io stdio) int {
+	r := &runner{argv: argv, timeout: c.timeout, out: io.out, verbose: c.verbose, allowSkip: c.allowSkip}
+	report, closeReport, err := c.openReport()
+	if err != nil {
+		return ioError("conformance", err, io)
+	}
+	defer closeReport()
+	r.report = report
+	for _, k := range cases {
+		r.run(k)
 	}
 	r.stopHarness()
 	fmt.Fprintf(io.out, "%d passed, %d failed, %d skipped\n", r.passed, r.failed, r.skipped)
@@ -186,20 +210,6 @@ Examples:
 func dirExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
-}
-
-// withTags keeps the cases that carry one of tags.
-func withTags(cases []conformance.Case, tags []string) []conformance.Case {
-	var out []conformance.Case
-	for _, c := range cases {
-		for _, t := range tags {
-			if slices.Contains(c.Tags, strings.TrimSpace(t)) {
-				out = append(out, c)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // runner runs cases against one harness at a time.
