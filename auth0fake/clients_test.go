@@ -9,7 +9,9 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// TestCreateClient checks the members Auth0 sets on a new client.
+// TestCreateClient checks the members Auth0 sets on a new client, as
+// recorded: a spa has no client_credentials grant, and jwt_configuration
+// is merged into {"secret_encoded":false}.
 func TestCreateClient(t *testing.T) {
 	f := newFake(t, Options{})
 	doc := gjson.Parse(f.must(http.StatusCreated, "POST", "/api/v2/clients",
@@ -22,7 +24,7 @@ func TestCreateClient(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		"name": "My App", "description": "test", "app_type": "spa", "is_first_party": "true",
-		"jwt_configuration": `{"alg":"RS256"}`, "grant_types.#": "4", "client_metadata": "",
+		"jwt_configuration": `{"secret_encoded":false,"alg":"RS256"}`, "grant_types.#": "3", "client_metadata": "",
 	} {
 		if got := doc.Get(path).String(); got != want {
 			t.Errorf("%s = %q, want %q", path, got, want)

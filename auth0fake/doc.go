@@ -97,7 +97,8 @@
 //     "Property name is too long (n chars), maximum m", "Duplicate property
 //     name" (H2), "Nesting is too deep (n levels), maximum m" (H3), "Object
 //     is too large (n bytes), maximum m" (R9).
-//   - The client 404 reads "The client does not exist." after the user's.
+//   - The client 404 reads "The client does not exist", as recorded (no
+//     full stop, unlike the user's).
 //   - A PATCH to an email or username another user of the connection has
 //     answers 400 with errorCode auth0_idp_error.
 //   - Signup: email, password and connection are required; client_id is

@@ -43,7 +43,11 @@ import (
 //   - the recorders' rewriting of client answers, imitated on the fake's
 //     answer where the recorded one bears it: the SDK round trip, the
 //     redacted or deleted secret and signing keys, the list envelope
-//     (recorderRoundTrip, clientRoundTrip, secretsDeleted).
+//     (recorderRoundTrip, clientRoundTrip, secretsDeleted);
+//   - the default lifetimes of a new client's refresh token, a setting of
+//     the tenant: one recorded tenant gives 31557600 and 2592000 seconds,
+//     the other (and the fake) 2592000 and 1296000
+//     (tenantRefreshDefaults).
 //
 // Interactions the fake cannot answer are counted by class and not
 // compared: endpoints it does not serve (notReplayable), documents and
@@ -394,6 +398,7 @@ func replayCassette(t *testing.T, srcs recSources, c recCassette, ty *replayTall
 		learnIDs(ids, kind, status, body, in.Status, in.Response)
 		got := replacer(ids.toRec).Replace(string(body))
 		got = recorderRoundTrip(source, in.Method, u, status, got, in.Response, sdk)
+		got = tenantRefreshDefaults(got, in.Response)
 		class, members, diff := compareAnswers(kind, status, got, in.Status, in.Response)
 		key := fmt.Sprintf("%s#%d", c.Key, i)
 		ty.record(key, kind, class, members)
@@ -566,7 +571,7 @@ func recorderRoundTrip(source, method string, u *url.URL, status int, body, rec 
 			return body
 		}
 		if readList {
-			return clientListRoundTrip(body, sdk)
+			return clientListRoundTrip(body, rec, sdk)
 		}
 		return clientRoundTrip(body, rec, sdk, false)
 	case "go-auth0": // management/http_recordings_test.go, redactSensitiveDataInClient
@@ -631,12 +636,73 @@ func clientRoundTrip(body, rec string, sdk []string, alwaysSecret bool) string {
 	if !ok {
 		return body // the recorder could not have decoded it: the recording would have failed
 	}
-	out := roundTripClient(obj, sdk, alwaysSecret)
 	r, _ := decodeJSON(rec).(map[string]any)
+	out := roundTripClient(obj, withRecorded(sdk, r), alwaysSecret)
 	if s, ok := r["client_secret"].(string); ok && s != redacted && obj["client_secret"] != nil {
 		out["client_secret"] = obj["client_secret"]
 	}
 	return encodeJSON(out)
+}
+
+// withRecorded returns the SDK's members and those of the recorded
+// client rec: every member of a recorded answer went through the SDK of
+// the recorder, whose version may be newer than the one sources.json
+// names (terraform's go.mod moves ahead of the go-auth0 commit the
+// extract read), so it must have been a member of that SDK.
+func withRecorded(sdk []string, rec map[string]any) []string {
+	out := slices.Clone(sdk)
+	for k := range rec {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Refresh-token lifetimes a tenant gives a new client by default: the
+// fake's, and those of the other recorded tenant (terraform's, most of
+// the time).
+const (
+	fakeTokenLifetime, fakeIdleLifetime   = "2592000", "1296000"
+	otherTokenLifetime, otherIdleLifetime = "31557600", "2592000"
+)
+
+// tenantRefreshDefaults writes the other tenant's default lifetimes over
+// the fake's in the refresh_token of each client of the answer body where
+// the recorded client rec (by position) has them and the fake's has its
+// own defaults: the defaults are a setting of the tenant, not a rule of
+// the endpoint. Any other difference of the refresh token still shows.
+func tenantRefreshDefaults(body, rec string) string {
+	g, r := decodeJSON(body), decodeJSON(rec)
+	docs := func(v any) []any {
+		if m, ok := v.(map[string]any); ok {
+			if l, ok := m["clients"].([]any); ok {
+				return l
+			}
+			return []any{m}
+		}
+		return nil
+	}
+	gd, rd := docs(g), docs(r)
+	changed := false
+	for i := range min(len(gd), len(rd)) {
+		gm, _ := gd[i].(map[string]any)
+		rm, _ := rd[i].(map[string]any)
+		gt, _ := gm["refresh_token"].(map[string]any)
+		rt, _ := rm["refresh_token"].(map[string]any)
+		if gt == nil || rt == nil {
+			continue
+		}
+		if fmt.Sprint(gt["token_lifetime"]) == fakeTokenLifetime && fmt.Sprint(gt["idle_token_lifetime"]) == fakeIdleLifetime &&
+			fmt.Sprint(rt["token_lifetime"]) == otherTokenLifetime && fmt.Sprint(rt["idle_token_lifetime"]) == otherIdleLifetime {
+			gt["token_lifetime"], gt["idle_token_lifetime"] = rt["token_lifetime"], rt["idle_token_lifetime"]
+			changed = true
+		}
+	}
+	if !changed {
+		return body
+	}
+	return encodeJSON(g)
 }
 
 func roundTripClient(obj map[string]any, sdk []string, alwaysSecret bool) map[string]any {
@@ -653,10 +719,18 @@ func roundTripClient(obj map[string]any, sdk []string, alwaysSecret bool) map[st
 	return out
 }
 
-func clientListRoundTrip(body string, sdk []string) string {
+func clientListRoundTrip(body, rec string, sdk []string) string {
 	obj, ok := decodeJSON(body).(map[string]any)
 	if !ok {
 		return body
+	}
+	recorded := map[string]any{} // the members of every recorded client
+	if r, ok := decodeJSON(rec).(map[string]any); ok {
+		items, _ := r["clients"].([]any)
+		for _, it := range items {
+			c, _ := it.(map[string]any)
+			maps.Copy(recorded, c)
+		}
 	}
 	out := map[string]any{"next": ""}
 	for _, k := range []string{"start", "limit", "length", "total"} {
@@ -672,7 +746,7 @@ func clientListRoundTrip(body string, sdk []string) string {
 	items, _ := obj["clients"].([]any)
 	for _, it := range items {
 		if c, ok := it.(map[string]any); ok {
-			clients = append(clients, roundTripClient(c, sdk, false))
+			clients = append(clients, roundTripClient(c, withRecorded(sdk, recorded), false))
 		}
 	}
 	out["clients"] = clients
