@@ -77,3 +77,25 @@ func TestPatchClientMetadata(t *testing.T) {
 	f.must(http.StatusNoContent, "DELETE", clientPath(id), "")
 	f.must(http.StatusNotFound, "GET", clientPath(id), "")
 }
+
+// TestListClientsCheckpoint checks take and from of GET /api/v2/clients:
+// Auth0 answers them (recorded), the fake used to refuse take.
+func TestListClientsCheckpoint(t *testing.T) {
+	f := newFake(t, Options{})
+	var ids []string
+	for range 3 {
+		ids = append(ids, f.createClient(""))
+	}
+	body := f.must(http.StatusOK, "GET", "/api/v2/clients?take=2", "")
+	if got := gjson.Get(body, "#.client_id").Raw; got != `["`+ids[0]+`","`+ids[1]+`"]` {
+		t.Errorf("take=2: %s", got)
+	}
+	body = f.must(http.StatusOK, "GET", "/api/v2/clients?take=50&from="+ids[1], "")
+	if got := gjson.Get(body, "#.client_id").Raw; got != `["`+ids[1]+`","`+ids[2]+`"]` {
+		t.Errorf("from the second: %s", got)
+	}
+	code, body := f.do("GET", "/api/v2/clients?take=101", "")
+	if code != http.StatusBadRequest || gjson.Get(body, "message").Str != "Query validation error: 'Value 101 is greater than maximum 100' on property take" {
+		t.Errorf("take=101: %d %s", code, body)
+	}
+}

@@ -79,7 +79,7 @@ func TestListUsersQuery(t *testing.T) {
 		{"question name", `the name "a?", escaped, is not a wildcard`, `user_metadata.a\?:q`, "ann@example.com"},
 		{"colon name", "an escaped colon in a name", `user_metadata.x\:y:colon`, "ann@example.com"},
 		{"exists", "_exists_ selects users with the member", "_exists_:app_metadata.tier", "ann@example.com"},
-		{"star value", "field:* is _exists_", "user_metadata.addr:*", "ann@example.com"},
+		{"star value", "field:* is _exists_", "app_metadata.tier:*", "ann@example.com"},
 		{"and", "terms joined by AND all match", "user_metadata.plan:pro AND email:ann@example.com", "ann@example.com"},
 		{"space", "white space is AND", "user_metadata.plan:pro email:bob@example.com", ""},
 		{"identities", "arrays on the way are looked into", "identities.connection:other", "cat@example.com"},

@@ -33,9 +33,14 @@ type term struct {
 	value  string
 	prefix bool     // value ends in an unescaped *
 	exists bool     // _exists_:path, or path:*
-	fold   bool     // compare in lower case (email)
+	fold   bool     // compare in lower case (foldFields)
+	domain bool     // email.domain: compare the part of the email after "@"
 	anyOf  []string // instead of value: any of these (app_type=a,b)
 }
+
+// foldFields are the fields a query compares case-insensitively (M7);
+// every other field, metadata included, compares case-sensitively.
+var foldFields = []string{"email", "name", "given_name", "family_name", "nickname"}
 
 // unsupported is the start of the message for syntax this package does
 // not read.
@@ -140,8 +145,14 @@ func parseTerm(s string) (term, int, string) {
 		return term{}, 0, msg
 	}
 	t.path = path
-	if len(t.path) == 1 && t.path[0] == "email" {
+	if len(path) == 2 && path[0] == "email" && path[1] == "domain" {
+		t.path, t.domain = path[:1], true
+	}
+	if len(t.path) == 1 && contains(foldFields, t.path[0]) {
 		t.fold, t.value = true, strings.ToLower(t.value)
+	}
+	if path[0] == "user_metadata" && !exists && (t.prefix || t.exists) {
+		return term{}, 0, "Wildcard and range searches are not available on user_metadata fields"
 	}
 	return t, i, ""
 }
@@ -296,6 +307,13 @@ func (t *term) leaf(v gjson.Result) bool {
 	}
 	if t.fold {
 		s = strings.ToLower(s)
+	}
+	if t.domain {
+		_, d, ok := strings.Cut(s, "@")
+		if !ok {
+			return false
+		}
+		s = d
 	}
 	if t.anyOf != nil {
 		return contains(t.anyOf, s)

@@ -145,6 +145,7 @@ func (s *Server) routes() {
 	users, clients := mgmt.Users{}, mgmt.Clients{}
 	m.HandleFunc("POST /api/v2/users", s.create(users, s.users))
 	m.HandleFunc("GET /api/v2/users", s.listUsers)
+	m.HandleFunc("GET /api/v2/users-by-email", s.usersByEmail)
 	m.HandleFunc("GET /api/v2/users/{id}", s.get(users, s.users))
 	m.HandleFunc("PATCH /api/v2/users/{id}", s.patch(users, s.users))
 	m.HandleFunc("DELETE /api/v2/users/{id}", s.remove(s.users))

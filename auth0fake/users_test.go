@@ -169,3 +169,29 @@ func TestGetUserFields(t *testing.T) {
 		t.Errorf("include_fields=false keeps the others only: %s", got.Raw)
 	}
 }
+
+// TestUsersByEmail checks GET /api/v2/users-by-email (M7): a bare array of
+// the users with the email, in any case and any connection, and a 400
+// without email.
+func TestUsersByEmail(t *testing.T) {
+	f := newFake(t, Options{})
+	f.createUser("ann@example.com", "")
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"other","email":"ann@example.com"}`)
+	f.createUser("bob@example.com", "")
+	body := f.must(http.StatusOK, "GET", "/api/v2/users-by-email?email=ANN%40Example.com", "")
+	got := gjson.Parse(body)
+	if !got.IsArray() || len(got.Array()) != 2 || got.Get("#.email").Raw != `["ann@example.com","ann@example.com"]` {
+		t.Errorf("users-by-email: %s", body)
+	}
+	if body := f.must(http.StatusOK, "GET", "/api/v2/users-by-email?email=nobody%40example.com", ""); body != "[]" {
+		t.Errorf("no such email: %s, want []", body)
+	}
+	if body := f.must(http.StatusOK, "GET", "/api/v2/users-by-email?email=bob%40example.com&fields=email", ""); body != `[{"email":"bob@example.com"}]` {
+		t.Errorf("fields: %s", body)
+	}
+	code, body := f.do("GET", "/api/v2/users-by-email", "")
+	if code != http.StatusBadRequest || gjson.Get(body, "errorCode").Str != "invalid_query_string" ||
+		gjson.Get(body, "message").Str != "Query validation error: 'Missing required property: email'." {
+		t.Errorf("without email: %d %s", code, body)
+	}
+}
