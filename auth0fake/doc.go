@@ -23,10 +23,12 @@
 //	GET    /api/v2/users/{id}        read: fields, include_fields         200
 //	PATCH  /api/v2/users/{id}        mgmt.Users: schema, merge, stamps    200
 //	DELETE /api/v2/users/{id}                                             204
+//	GET    /api/v2/users-by-email    email, fields, include_fields: a
+//	                                 bare array (M7)                      200
 //	POST   /api/v2/clients           create (name required)               201
 //	GET    /api/v2/clients           list: as users, and is_global,
 //	                                 is_first_party, app_type,
-//	                                 external_client_id                   200
+//	                                 external_client_id, take, from       200
 //	GET    /api/v2/clients/{id}                                           200
 //	PATCH  /api/v2/clients/{id}      mgmt.Clients: schema, merge          200
 //	DELETE /api/v2/clients/{id}                                           204
@@ -67,6 +69,12 @@
 //     envelope", [mgmt.Message]) and in the same validator's style where
 //     not (see "Decisions"); a body with several violations is answered
 //     with the first in document order (M5).
+//   - The clients endpoint's rules around the merge (package mgmt):
+//     settings objects merged member by member, defaults by app_type, no
+//     client_secret for a client on client_authentication_methods.
+//   - Search (M7): email, name, given_name, family_name and nickname
+//     compare case-insensitively, other fields case-sensitively;
+//     email.domain is searchable; a wildcard on user_metadata is a 400.
 //   - Lists: pages from 0, per_page at most 100 (default 50), the
 //     include_totals shapes of recorded answers ({"start","limit",
 //     "length","users","total"}; {"total","start","limit","clients"}),
@@ -83,9 +91,9 @@
 //     presence only and never kept.
 //   - The full Lucene syntax of q (see below), search engine versions and
 //     the delay of Auth0's search index (the fake's is immediate).
-//   - Nested merges of some client settings: Auth0 merges a partial
-//     jwt_configuration into the stored one (recorded); the fake replaces
-//     it, as R10 does for every root member.
+//   - Credentials made from a key in a client body, session_transfer
+//     and third-party client defaults, members a tenant adds (see the
+//     replay test, TestReplay, for the measured list).
 //   - The description of the property Auth0 adds after "on property x".
 //   - Auth0's 10 KB profile cap (off by default in the library too).
 //

@@ -45,6 +45,18 @@
 //     that can write if unchanged; a PATCH that changes nothing is not
 //     written.
 //
+// # Clients
+//
+// The clients endpoints do more around MergeClient than R10, as Auth0's
+// answers show (clientrules.go lists each rule): a PATCH or create of
+// jwt_configuration, refresh_token, mobile or native_social_login is
+// merged member by member into the stored (or default) object before the
+// merge; defaults depend on app_type; a client on
+// client_authentication_methods has no client_secret; cross_origin_auth
+// and oidc_backchannel_logout follow their newer names;
+// initiate_login_uri "" removes it; default_organization needs
+// organization_id. The root library keeps R10.
+//
 // # Security
 //
 // Every answer is bounded: messages quote at most 64 bytes of the request
