@@ -44,6 +44,11 @@ type Options struct {
 	// [Server.Close]) and loads what is there. Each change is written
 	// before it is answered, atomically: see the package documentation.
 	DataDir string
+	// Now, when not nil, is the clock of the server: created_at,
+	// updated_at, last_password_reset and the time part of new user ids
+	// come from it, so that a test can expect fixed times. Nil:
+	// time.Now.
+	Now func() time.Time
 	// ErrorLog receives the errors the server cannot answer with (a failed
 	// write to DataDir, a recovered panic). Nil: the log package's
 	// standard logger.
@@ -91,6 +96,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.ErrorLog != nil {
 		s.logf = opts.ErrorLog.Printf
+	}
+	if opts.Now != nil {
+		s.now = opts.Now
 	}
 	if opts.DataDir != "" {
 		if err := s.open(opts.DataDir); err != nil {
