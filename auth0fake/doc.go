@@ -85,7 +85,8 @@
 // # What it does not imitate
 //
 //   - Logins, tokens, roles, permissions, organizations, connections as
-//     objects (any connection name is accepted), logs, jobs, rate limits,
+//     objects (any connection name is accepted), logs, jobs, rate limits
+//     (but see [Server.InjectFault]),
 //     email verification, blocked users' effects.
 //   - Password policies and password storage: passwords are checked for
 //     presence only and never kept.
@@ -137,6 +138,19 @@
 //     is refused (Auth0's framework reads it as an array).
 //   - fields names root members only.
 //   - Content-Type is not checked: every body is read as JSON.
+//
+// # In tests
+//
+// [Options].Now sets the clock (created_at, updated_at). [Server.PutUser]
+// and [Server.PutClient] seed documents as given, [Server.User],
+// [Server.Users], [Server.Client] and [Server.Clients] return copies of
+// what is stored, and [Server.Reset] empties the fake, all without HTTP.
+// [Server.InjectFault] answers the next matching requests with a 429
+// (Retry-After and x-ratelimit-* headers), a 5xx or a delay, so that a
+// client's retries can be tested; no fault is installed by default, each
+// answers at most Times requests, and a fault never changes what is
+// stored. Faults are a Go API only: the serve command has no way to
+// install them.
 //
 // # Persistence
 //

@@ -70,6 +70,7 @@ type Server struct {
 	budget  int64       // bytes of stored documents one list request may read
 	lock    *os.File    // DataDir's lock, held until Close; nil in memory
 	onDoc   func(n int) // tests: called before q reads the n-th stored document
+	faults  faults      // see InjectFault
 }
 
 // New returns a Server with opts. It returns an error for a negative
@@ -168,8 +169,9 @@ func (s *Server) routes() {
 }
 
 // ServeHTTP answers one request. Requests under /api/v2/ need the bearer
-// token (401 without it); paths and methods the fake does not serve get
-// Auth0's 404. A panic is answered with 500 and logged, never passed on.
+// token (401 without it); then an installed fault that matches answers
+// instead ([Server.InjectFault]); paths and methods the fake does not
+// serve get Auth0's 404. A panic is answered with 500 and logged, never passed on.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -185,6 +187,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			a.Write(w)
 			return
 		}
+	}
+	if s.inject(w, r) {
+		return
 	}
 	s.mux.ServeHTTP(w, r)
 }
