@@ -74,7 +74,8 @@
 //     client_secret for a client on client_authentication_methods.
 //   - Search (M7): email, name, given_name, family_name and nickname
 //     compare case-insensitively, other fields case-sensitively;
-//     email.domain is searchable; a wildcard on user_metadata is a 400.
+//     email.domain is searchable; ranges are read; a wildcard or range
+//     on user_metadata is a 400.
 //   - Lists: pages from 0, per_page at most 100 (default 50), the
 //     include_totals shapes of recorded answers ({"start","limit",
 //     "length","users","total"}; {"total","start","limit","clients"}),
@@ -117,20 +118,26 @@
 //     user_metadata), and a taken email invalid_signup "Invalid sign up"
 //     (the enumeration-safe answer). No password policy.
 //   - q reads terms field:value, field:"quoted value", field:prefix*,
-//     field:* and _exists_:field, joined by white space or AND; a field is
-//     a dotted path into the document (metadata names never contain ".",
-//     R7, C3, so an escaped \. is refused), arrays on the way matching
-//     when an element does; strings compare exactly (emails in lower
-//     case), numbers and booleans as written. A backslash escapes any
-//     character of a name or an unquoted value. Anything else is a 400
-//     invalid_query_string that says the fake does not read it, never a
-//     query read another way: OR, NOT, && and ||, + - ! ( ) before a
-//     term, groups, ranges ([ ] { } < >), regular expressions (/),
-//     fuzziness and boosts (~ ^), wildcards other than one trailing *,
-//     _exists_ with a wildcard or a quoted name, an AND without a term on
-//     each side, an operator word as a name or value, anything glued to a
-//     quoted value, a lone trailing backslash, and U+3000 (white space to
-//     Lucene) unescaped.
+//     field:*, _exists_:field and ranges field:[a TO b] ({ } leave a
+//     bound out, * is open; a bound is a value or a quoted value without
+//     white space), joined by white space or AND; a field is a dotted
+//     path into the document (metadata names never contain ".", R7, C3,
+//     so an escaped \. is refused), arrays on the way matching when an
+//     element does; email.domain is the part of the email after "@".
+//     email, name, given_name, family_name and nickname compare in lower
+//     case, other strings exactly (M7), numbers and booleans as written;
+//     a range compares numbers as numbers and anything else as text (ISO
+//     dates compare in order). A prefix, field:* or a range on
+//     user_metadata is a 400, as Auth0 offers no wildcard or range
+//     search there (M7). A backslash escapes any character of a name or
+//     an unquoted value. Anything else is a 400 invalid_query_string that
+//     says the fake does not read it, never a query read another way: OR,
+//     NOT, && and ||, + - ! ( ) before a term, groups, < and >, regular
+//     expressions (/), fuzziness and boosts (~ ^), wildcards other than
+//     one trailing *, _exists_ with a wildcard or a quoted name, an AND
+//     without a term on each side, an operator word as a name or value,
+//     anything glued to a quoted value or a range, a lone trailing
+//     backslash, and U+3000 (white space to Lucene) unescaped.
 //   - sort takes field:1 or field:-1, the field read as q reads one;
 //     documents without the field come last. Without sort, lists are in
 //     creation order.
