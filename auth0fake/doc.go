@@ -16,7 +16,8 @@
 //
 // # Endpoints
 //
-//	POST   /api/v2/users             create (connection required)         201
+//	POST   /api/v2/users             create (connection required, and
+//	                                 password but on "email" and "sms")   201
 //	GET    /api/v2/users             list: page, per_page, include_totals,
 //	                                 fields, include_fields, q, sort,
 //	                                 connection, search_engine            200

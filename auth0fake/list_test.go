@@ -57,7 +57,7 @@ func TestListUsersQuery(t *testing.T) {
 	f := newFake(t, Options{})
 	f.createUser("ann@example.com", `"user_metadata":{"plan":"pro","*":"star","#":"hash","@this":"at","a|b":"pipe","a?":"q","x:y":"colon","tags":["red","blue"],"age":42,"addr":{"city":"Oslo"}},"app_metadata":{"tier":{"level":3},"beta":true}`)
 	f.createUser("bob@example.com", `"user_metadata":{"plan":"free","ab":"star","a":{"b":"pipe"},"tags":"red"},"app_metadata":{"beta":false}`)
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"other","email":"cat@example.com","user_metadata":{"plan":"pro plan"}}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"other","email":"cat@example.com","user_metadata":{"plan":"pro plan"}}`)
 
 	tests := []struct{ name, why, q, want string }{
 		{"email", "emails ignore case", "email:ANN@example.com", "ann@example.com"},

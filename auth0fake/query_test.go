@@ -19,7 +19,7 @@ func TestQuerySyntax(t *testing.T) {
 	f := newFake(t, Options{})
 	f.createUser("ann@example.com", `"user_metadata":{"plan":"pro","tags":["red","blue"],"x:y":"colon","*":"star","addr":{"city":"Oslo"},"amp":"a&b","eq":"a=b","age":3},"app_metadata":{"tier":{"level":3}}`)
 	f.createUser("bob@example.com", `"user_metadata":{"plan":"free","tags":"red","nick":"jean-luc","age":40}`)
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"other","email":"cat@example.com","user_metadata":{"plan":"pro plan","url":"https://x/y"}}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"other","email":"cat@example.com","user_metadata":{"plan":"pro plan","url":"https://x/y"}}`)
 	const all = "ann@example.com bob@example.com cat@example.com"
 	no := func(why string) string { return "Query not supported by the fake: " + why }
 	special := func(what, c string) string {

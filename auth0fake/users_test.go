@@ -40,7 +40,7 @@ func TestCreateUser(t *testing.T) {
 
 	// A custom user_id, given profile members and no email.
 	doc = f.must(http.StatusCreated, "POST", "/api/v2/users",
-		`{"connection":"legacy","user_id":"abc-123","username":"sam","name":"Sam","email_verified":true,"blocked":false}`)
+		`{"password":"pw","connection":"legacy","user_id":"abc-123","username":"sam","name":"Sam","email_verified":true,"blocked":false}`)
 	r = gjson.Parse(doc)
 	for path, want := range map[string]string{
 		"user_id": "auth0|abc-123", "identities.0.user_id": "abc-123", "identities.0.connection": "legacy",
@@ -50,7 +50,7 @@ func TestCreateUser(t *testing.T) {
 			t.Errorf("custom user: %s = %q, want %q", path, got, want)
 		}
 	}
-	f.must(http.StatusConflict, "POST", "/api/v2/users", `{"connection":"legacy","user_id":"abc-123"}`)
+	f.must(http.StatusConflict, "POST", "/api/v2/users", `{"password":"pw","connection":"legacy","user_id":"abc-123"}`)
 }
 
 // TestPatchUserMetadata replays the story of the issue: a PATCH that adds
@@ -123,7 +123,7 @@ func TestPatchUserManagedMembers(t *testing.T) {
 	}
 	// The old address is free again, the new one taken.
 	f.createUser("old@example.com", "")
-	f.must(http.StatusConflict, "POST", "/api/v2/users", `{"connection":"Username-Password-Authentication","email":"NEWER@example.com"}`)
+	f.must(http.StatusConflict, "POST", "/api/v2/users", `{"password":"pw","connection":"Username-Password-Authentication","email":"NEWER@example.com"}`)
 	// null removes an optional member (R10).
 	doc = gjson.Parse(f.must(http.StatusOK, "PATCH", userPath(id), `{"nickname":null}`))
 	if doc.Get("nickname").Exists() {
@@ -176,7 +176,7 @@ func TestGetUserFields(t *testing.T) {
 func TestUsersByEmail(t *testing.T) {
 	f := newFake(t, Options{})
 	f.createUser("ann@example.com", "")
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"other","email":"ann@example.com"}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"other","email":"ann@example.com"}`)
 	f.createUser("bob@example.com", "")
 	body := f.must(http.StatusOK, "GET", "/api/v2/users-by-email?email=ANN%40Example.com", "")
 	got := gjson.Parse(body)

@@ -33,7 +33,8 @@
 //     so never echoed.
 //   - M3 The server sets user_id, identities, created_at and updated_at
 //     (on every PATCH that changes something), client_id and client_secret.
-//   - M4 Create: POST users needs connection, POST clients needs name; the
+//   - M4 Create: POST users needs connection, and password but on the
+//     passwordless connections "email" and "sms"; POST clients needs name; the
 //     request's members are merged into what the server sets by the rules,
 //     so metadata follow R1–R9 and C1–C5 from the start.
 //   - M5 One answer per outcome (see [Answer], [Message]): 400 with
