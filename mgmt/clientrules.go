@@ -10,7 +10,8 @@ import (
 // endpoint does more, before and after that merge:
 //
 //   - Settings objects (settingsMembers) are merged member by member into
-//     the stored one, or at create into the default: a PATCH of
+//     the stored one, or, where there is none, into the defaults
+//     (settingsBase): a PATCH of
 //     jwt_configuration {"alg":"RS256"} keeps the stored
 //     lifetime_in_seconds, and of native_social_login {"facebook":…}
 //     keeps apple and google. A member set to null inside one is removed.
@@ -27,11 +28,32 @@ import (
 //     (private_key_jwt, TLS) has no client_secret; one that stops being
 //     so gets a new one (Auth0 shows a secret again; whether the old one
 //     is not recorded).
-//   - At create, grant_types, oidc_conformant and jwt_configuration
-//     default by app_type (appDefaults).
+//   - At create, grant_types, oidc_conformant, jwt_configuration and
+//     refresh_token default by app_type and, for a third-party client,
+//     by third_party_security_mode (appDefaults).
 
 // settingsMembers are the client settings Auth0 merges member by member.
-var settingsMembers = []string{"jwt_configuration", "refresh_token", "mobile", "native_social_login"}
+var settingsMembers = []string{"jwt_configuration", "refresh_token", "mobile", "native_social_login", "session_transfer"}
+
+// defaultSession is the base of a session_transfer a request sets on a
+// client that has none.
+const defaultSession = `{"can_create_session_transfer_token":false,"enforce_cascade_revocation":true,` +
+	`"allowed_authentication_methods":[],"enforce_device_binding":"ip","allow_refresh_token":false,` +
+	`"enforce_online_refresh_tokens":true}`
+
+// settingsBase returns what a settings object the request sets is merged
+// into when the client has none: the defaults Auth0 fills in.
+func settingsBase(name string) gjson.Result {
+	switch name {
+	case "jwt_configuration":
+		return gjson.Parse(jwtRequested)
+	case "refresh_token":
+		return gjson.Parse(defaultRefreshToken)
+	case "session_transfer":
+		return gjson.Parse(defaultSession)
+	}
+	return gjson.Result{}
+}
 
 // defaultRefreshToken is the refresh_token of a new client that sets none.
 // The lifetimes are a tenant's defaults: recorded tenants differ (one
@@ -42,35 +64,64 @@ const defaultRefreshToken = `{"rotation_type":"non-rotating","expiration_type":"
 
 // clientDefaults are the settings Auth0 gives every new client that does
 // not set them (from recorded answers of Auth0's API); appDefaults adds
-// those that depend on app_type.
+// those that depend on app_type and on being a third-party client.
 const clientDefaults = `"is_first_party":true,"is_token_endpoint_ip_header_trusted":false,` +
 	`"sso_disabled":false,"cross_origin_authentication":false,"cross_origin_auth":false,` +
-	`"custom_login_page_on":true,"refresh_token":` + defaultRefreshToken
+	`"custom_login_page_on":true`
 
 const (
 	allGrants    = `["authorization_code","implicit","refresh_token","client_credentials"]`
 	jwtDefault   = `{"secret_encoded":false,"lifetime_in_seconds":36000}`
 	jwtRS256     = `{"secret_encoded":false,"alg":"RS256"}`
 	jwtRequested = `{"secret_encoded":false}` // the base of a jwt_configuration the request sets
+
+	// A third-party client's refresh tokens expire: in "strict" mode
+	// (third_party_security_mode) they do not rotate and only their idle
+	// lifetime is finite; in "permissive" mode they rotate. Each from one
+	// recorded answer.
+	refreshStrict = `{"rotation_type":"non-rotating","expiration_type":"expiring",` +
+		`"leeway":0,"token_lifetime":2592000,"infinite_token_lifetime":true,` +
+		`"infinite_idle_token_lifetime":false,"idle_token_lifetime":1296000}`
+	refreshPermissive = `{"rotation_type":"rotating","expiration_type":"expiring",` +
+		`"leeway":0,"token_lifetime":2592000,"infinite_token_lifetime":false,` +
+		`"infinite_idle_token_lifetime":false,"idle_token_lifetime":1296000}`
 )
 
-// appDefaults returns the defaults of a new client of appType that depend
-// on it, as members of an object without braces.
-func appDefaults(appType string) string {
+// appDefaults returns the defaults of a new client that depend on its
+// appType and, for a third-party client (is_first_party false), on its
+// third_party_security_mode mode ("" is "permissive"), as members of an
+// object without braces, and the refresh_token among them.
+func appDefaults(appType string, thirdParty bool, mode string) (members, refresh string) {
+	var jwt, grants string
+	oidc := "false"
 	switch appType {
 	case "native", "spa":
-		return `"oidc_conformant":false,"jwt_configuration":` + jwtDefault +
-			`,"grant_types":["authorization_code","implicit","refresh_token"]`
+		jwt, grants = jwtDefault, `["authorization_code","implicit","refresh_token"]`
 	case "resource_server":
-		return `"oidc_conformant":true,"jwt_configuration":` + jwtRS256 + `,"grant_types":[]`
+		oidc, jwt, grants = "true", jwtRS256, `[]`
 	case "express_configuration": // an Okta Integration Network application
-		return `"oidc_conformant":true,"jwt_configuration":` + jwtRS256 +
-			`,"grant_types":["authorization_code","client_credentials"]` +
-			`,"callbacks":["https://system-admin.okta.com/admin/app/generic/oauth20redirect"]` +
+		oidc, jwt, grants = "true", jwtRS256, `["authorization_code","client_credentials"]`
+	default:
+		jwt, grants = jwtDefault, allGrants
+	}
+	refresh = defaultRefreshToken
+	extra := ""
+	if appType == "express_configuration" {
+		extra = `,"callbacks":["https://system-admin.okta.com/admin/app/generic/oauth20redirect"]` +
 			`,"organization_usage":"require","organization_require_behavior":"pre_login_prompt"` +
 			`,"client_authentication_methods":{"private_key_jwt":{"credentials":[]}}`
 	}
-	return `"oidc_conformant":false,"jwt_configuration":` + jwtDefault + `,"grant_types":` + allGrants
+	if thirdParty {
+		oidc, refresh = "true", refreshPermissive
+		if mode == "" {
+			extra += `,"third_party_security_mode":"permissive"`
+		}
+		if mode == "strict" {
+			jwt, grants, refresh = `{"secret_encoded":false,"alg":"RS256","lifetime_in_seconds":3600}`, `["authorization_code"]`, refreshStrict
+		}
+	}
+	return `"oidc_conformant":` + oidc + `,"jwt_configuration":` + jwt + `,"grant_types":` + grants +
+		`,"refresh_token":` + refresh + extra, refresh
 }
 
 // checkClientRules refuses what the endpoint refuses beyond the schema:

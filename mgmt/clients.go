@@ -52,18 +52,20 @@ func (c Clients) Create(body []byte, _ time.Time) ([]byte, string, error) {
 		return nil, "", err
 	}
 	id := randomString(32, alnum)
-	base := `{"name":` + ms.find("name").Raw + `,"client_id":"` + id + `","client_secret":"` + randomString(64, secretChars) + `",` +
-		clientDefaults + `,` + appDefaults(appType(ms)) + `}`
-	defaults := func(name string) gjson.Result {
-		switch name {
-		case "jwt_configuration":
-			return gjson.Parse(jwtRequested)
-		case "refresh_token":
-			return gjson.Parse(defaultRefreshToken)
-		}
-		return gjson.Result{}
+	thirdParty := ms.find("is_first_party") != nil && ms.find("is_first_party").Type == gjson.False
+	mode := ""
+	if m := ms.find("third_party_security_mode"); m != nil {
+		mode = m.Str
 	}
-	doc, err := c.Rules.Merge([]byte(base), requestMembers(ms, nil, defaults))
+	app, refresh := appDefaults(appType(ms), thirdParty, mode)
+	base := `{"name":` + ms.find("name").Raw + `,"client_id":"` + id + `","client_secret":"` + randomString(64, secretChars) + `",` +
+		clientDefaults + `,` + app + `}`
+	doc, err := c.Rules.Merge([]byte(base), requestMembers(ms, nil, func(name string) gjson.Result {
+		if name == "refresh_token" {
+			return gjson.Parse(refresh)
+		}
+		return settingsBase(name)
+	}))
 	if err != nil {
 		return nil, "", err
 	}
@@ -96,7 +98,12 @@ func (c Clients) Patch(body []byte) (*Patch, error) {
 	return &Patch{
 		patch: ms.rebuild(nil),
 		merge: func(stored, _ []byte) ([]byte, []metamerge.Change, error) {
-			req := requestMembers(ms, nil, func(name string) gjson.Result { return gjson.GetBytes(stored, name) })
+			req := requestMembers(ms, nil, func(name string) gjson.Result {
+				if v := gjson.GetBytes(stored, name); v.IsObject() {
+					return v
+				}
+				return settingsBase(name)
+			})
 			merged, changes, err := c.Rules.MergeReport(stored, req)
 			if err != nil || len(changes) == 0 {
 				return merged, changes, err

@@ -45,7 +45,7 @@ func TestCreateClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(id) != 32 || !strings.HasPrefix(string(doc), `{"name":"app","client_id":"`+id+`","client_secret":"`) ||
-		!strings.HasSuffix(string(doc), `"grant_types":["authorization_code","implicit","refresh_token","client_credentials"],"client_metadata":{}}`) {
+		!strings.HasSuffix(string(doc), `"idle_token_lifetime":1296000},"client_metadata":{}}`) {
 		t.Errorf("id %q, doc %s", id, doc)
 	}
 	if _, _, err := (Clients{}).Create([]byte(`{"client_metadata":{}}`), now); (Clients{}).Answer(err).message() != "Payload validation error: 'Missing required property: name'." {
