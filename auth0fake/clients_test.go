@@ -1,6 +1,11 @@
 package auth0fake
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"regexp"
 	"strings"
@@ -97,5 +102,45 @@ func TestListClientsCheckpoint(t *testing.T) {
 	code, body := f.do("GET", "/api/v2/clients?take=101", "")
 	if code != http.StatusBadRequest || gjson.Get(body, "message").Str != "Query validation error: 'Value 101 is greater than maximum 100' on property take" {
 		t.Errorf("take=101: %d %s", code, body)
+	}
+}
+
+// TestInlineCredentialsShownOnce checks that a credential made from a PEM
+// is shown whole in the answer that made it and by id afterwards, as
+// Auth0 answers (recorded), on POST and on PATCH.
+func TestInlineCredentialsShownOnce(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemText, _ := json.Marshal(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+	cred := `{"name":"k","credential_type":"public_key","pem":` + string(pemText) + `}`
+	f := newFake(t, Options{})
+	created := gjson.Parse(f.must(http.StatusCreated, "POST", "/api/v2/clients", `{"name":"a","client_authentication_methods":{"private_key_jwt":{"credentials":[`+cred+`]}}}`))
+	first := created.Get("client_authentication_methods.private_key_jwt.credentials.0")
+	if len(first.Get("kid").Str) != 43 || first.Get("pem").Exists() || created.Get("client_secret").Exists() {
+		t.Errorf("POST answer: credential %s, client_secret %s", first.Raw, created.Get("client_secret").Raw)
+	}
+	id := created.Get("client_id").Str
+	byID := `{"id":"` + first.Get("id").Str + `"}`
+	if got := gjson.Get(f.must(http.StatusOK, "GET", "/api/v2/clients/"+id, ""), "client_authentication_methods.private_key_jwt.credentials").Raw; got != "["+byID+"]" {
+		t.Errorf("GET: %s, want [%s]", got, byID)
+	}
+	patched := gjson.Parse(f.must(http.StatusOK, "PATCH", "/api/v2/clients/"+id, `{"client_authentication_methods":{"private_key_jwt":{"credentials":[`+byID+`,`+cred+`]}}}`))
+	list := patched.Get("client_authentication_methods.private_key_jwt.credentials").Array()
+	if len(list) != 2 || list[0].Raw != byID || !list[1].Get("kid").Exists() {
+		t.Errorf("PATCH answer: %s", patched.Get("client_authentication_methods").Raw)
+	}
+	again := gjson.Get(f.must(http.StatusOK, "GET", "/api/v2/clients/"+id, ""), "client_authentication_methods.private_key_jwt.credentials").Array()
+	if len(again) != 2 || again[1].Raw != `{"id":"`+list[1].Get("id").Str+`"}` {
+		t.Errorf("GET after PATCH: %v", again)
+	}
+	// a PATCH that changes nothing answers as GET does
+	if got := f.must(http.StatusOK, "PATCH", "/api/v2/clients/"+id, `{}`); gjson.Get(got, "client_authentication_methods.private_key_jwt.credentials.1").Raw != again[1].Raw {
+		t.Errorf("PATCH {}: %s", got)
 	}
 }

@@ -71,8 +71,10 @@
 //     not (see "Decisions"); a body with several violations is answered
 //     with the first in document order (M5).
 //   - The clients endpoint's rules around the merge (package mgmt):
-//     settings objects merged member by member, defaults by app_type, no
-//     client_secret for a client on client_authentication_methods.
+//     settings objects merged member by member, defaults by app_type and
+//     for third-party clients, credentials made from a PEM (shown whole
+//     once, then by id), no client_secret for a client on
+//     client_authentication_methods.
 //   - Search (M7): email, name, given_name, family_name and nickname
 //     compare case-insensitively, other fields case-sensitively;
 //     email.domain is searchable; ranges are read; a wildcard or range
@@ -94,9 +96,8 @@
 //     presence only and never kept.
 //   - The full Lucene syntax of q (see below), search engine versions and
 //     the delay of Auth0's search index (the fake's is immediate).
-//   - Credentials made from a key in a client body, session_transfer
-//     and third-party client defaults, members a tenant adds (see the
-//     replay test, TestReplay, for the measured list).
+//   - Members a tenant adds or once answered otherwise (see the replay
+//     test, TestReplay, for the measured list).
 //   - The description of the property Auth0 adds after "on property x".
 //   - Auth0's 10 KB profile cap (off by default in the library too).
 //

@@ -494,10 +494,20 @@ func send(t *testing.T, base, method, target, body string) (int, []byte) {
 	return resp.StatusCode, b
 }
 
-// learnIDs pairs the ids of a document both the fake and Auth0 created.
+// learnIDs pairs the ids of a document both the fake and Auth0 created,
+// and of the credentials a client answer holds that both made from a PEM
+// (by their place in the answer).
 func learnIDs(ids *idMap, kind string, status int, body []byte, recStatus int, recBody string) {
 	if status/100 != 2 || recStatus/100 != 2 {
 		return
+	}
+	if kind == "POST clients" || kind == "PATCH clients/{id}" {
+		fake, rec := credentialIDs(string(body)), credentialIDs(recBody)
+		for i := range min(len(fake), len(rec)) {
+			if strings.HasPrefix(fake[i], "cred_") && strings.HasPrefix(rec[i], "cred_") && ids.toFake[rec[i]] == "" && ids.toRec[fake[i]] == "" {
+				ids.learn(fake[i], rec[i])
+			}
+		}
 	}
 	var member string
 	switch kind {
@@ -520,6 +530,34 @@ func learnIDs(ids *idMap, kind string, status int, body []byte, recStatus int, r
 		f, r = "auth0|"+f, "auth0|"+r
 	}
 	ids.learn(f, r)
+}
+
+// credentialIDs returns the ids of the credentials of a client answer, in
+// a fixed order: the methods of client_authentication_methods by name,
+// then signed_request_object.
+func credentialIDs(body string) []string {
+	obj, _ := decodeJSON(body).(map[string]any)
+	var lists []any
+	if m, ok := obj["client_authentication_methods"].(map[string]any); ok {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if meth, ok := m[k].(map[string]any); ok {
+				lists = append(lists, meth["credentials"])
+			}
+		}
+	}
+	if sro, ok := obj["signed_request_object"].(map[string]any); ok {
+		lists = append(lists, sro["credentials"])
+	}
+	var out []string
+	for _, l := range lists {
+		items, _ := l.([]any)
+		for _, it := range items {
+			c, _ := it.(map[string]any)
+			id, _ := c["id"].(string)
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // firstOf returns the first of the members names that obj has.

@@ -1,6 +1,8 @@
 package mgmt
 
 import (
+	"time"
+
 	"github.com/tidwall/gjson"
 )
 
@@ -24,6 +26,8 @@ import (
 //   - oidc_backchannel_logout, the older name of oidc_logout, is sent
 //     beside it with its backchannel_logout_urls; a request that sets
 //     either to null removes both.
+//   - Credentials given with a PEM are made into credential objects
+//     (credentials.go).
 //   - A client authenticated by client_authentication_methods
 //     (private_key_jwt, TLS) has no client_secret; one that stops being
 //     so gets a new one (Auth0 shows a secret again; whether the old one
@@ -33,7 +37,7 @@ import (
 //     by third_party_security_mode (appDefaults).
 
 // settingsMembers are the client settings Auth0 merges member by member.
-var settingsMembers = []string{"jwt_configuration", "refresh_token", "mobile", "native_social_login", "session_transfer"}
+var settingsMembers = []string{"jwt_configuration", "refresh_token", "mobile", "native_social_login", "session_transfer", "signed_request_object"}
 
 // defaultSession is the base of a session_transfer a request sets on a
 // client that has none.
@@ -136,12 +140,18 @@ func checkClientRules(ms members) error {
 // requestMembers returns the request's members to merge, with the
 // endpoint's rewriting: settings objects expanded against base (the
 // stored document, or the defaults at create), "" of initiate_login_uri
-// as a removal, the older names kept in step with the newer.
-func requestMembers(ms members, drop []string, base func(name string) gjson.Result) []byte {
+// as a removal, the older names kept in step with the newer, inline
+// credentials made at time now (credentials.go); or the 400 of a PEM
+// that does not parse.
+func requestMembers(ms members, base func(name string) gjson.Result, now time.Time) ([]byte, error) {
 	out := make(members, 0, len(ms)+2)
 	for _, m := range ms {
-		if contains(drop, m.name) {
-			continue
+		if m.name == "client_authentication_methods" || m.name == "signed_request_object" {
+			v, err := credentialsIn(m.name, m.value, now)
+			if err != nil {
+				return nil, err
+			}
+			m.value = v
 		}
 		switch {
 		case m.name == "initiate_login_uri" && m.value.Type == gjson.String && m.value.Str == "":
@@ -164,7 +174,7 @@ func requestMembers(ms members, drop []string, base func(name string) gjson.Resu
 		}
 		out = append(out, m)
 	}
-	return out.rebuild(nil)
+	return out.rebuild(nil), nil
 }
 
 // mergeObject returns the members of base that patch does not name,

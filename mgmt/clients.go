@@ -46,7 +46,7 @@ func (c Clients) check(body []byte, sc *schema) (members, error) {
 // start; settings objects such as jwt_configuration are merged member by
 // member into their defaults (see the package doc, "Clients"). name is
 // required; client_id, tenant, global and signing_keys are refused (M1).
-func (c Clients) Create(body []byte, _ time.Time) ([]byte, string, error) {
+func (c Clients) Create(body []byte, now time.Time) ([]byte, string, error) {
 	ms, err := c.check(body, clientCreate)
 	if err != nil {
 		return nil, "", err
@@ -60,12 +60,16 @@ func (c Clients) Create(body []byte, _ time.Time) ([]byte, string, error) {
 	app, refresh := appDefaults(appType(ms), thirdParty, mode)
 	base := `{"name":` + ms.find("name").Raw + `,"client_id":"` + id + `","client_secret":"` + randomString(64, secretChars) + `",` +
 		clientDefaults + `,` + app + `}`
-	doc, err := c.Rules.Merge([]byte(base), requestMembers(ms, nil, func(name string) gjson.Result {
+	req, err := requestMembers(ms, func(name string) gjson.Result {
 		if name == "refresh_token" {
 			return gjson.Parse(refresh)
 		}
 		return settingsBase(name)
-	}))
+	}, now)
+	if err != nil {
+		return nil, "", err
+	}
+	doc, err := c.Rules.Merge([]byte(base), req)
 	if err != nil {
 		return nil, "", err
 	}
@@ -97,13 +101,16 @@ func (c Clients) Patch(body []byte) (*Patch, error) {
 	}
 	return &Patch{
 		patch: ms.rebuild(nil),
-		merge: func(stored, _ []byte) ([]byte, []metamerge.Change, error) {
-			req := requestMembers(ms, nil, func(name string) gjson.Result {
+		mergeAt: func(stored []byte, now time.Time) ([]byte, []metamerge.Change, error) {
+			req, err := requestMembers(ms, func(name string) gjson.Result {
 				if v := gjson.GetBytes(stored, name); v.IsObject() {
 					return v
 				}
 				return settingsBase(name)
-			})
+			}, now)
+			if err != nil {
+				return nil, nil, err
+			}
 			merged, changes, err := c.Rules.MergeReport(stored, req)
 			if err != nil || len(changes) == 0 {
 				return merged, changes, err
@@ -113,6 +120,7 @@ func (c Clients) Patch(body []byte) (*Patch, error) {
 			}
 			return merged, changes, err
 		},
+		merge:    c.Rules.MergeReport,
 		notFound: answerNoClient,
 		taken:    func(error) *Answer { return answerNoClient() },
 	}, nil

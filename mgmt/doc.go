@@ -50,13 +50,17 @@
 //
 // The clients endpoints do more around MergeClient than R10, as Auth0's
 // answers show (clientrules.go lists each rule): a PATCH or create of
-// jwt_configuration, refresh_token, mobile or native_social_login is
+// jwt_configuration, refresh_token, mobile, native_social_login,
+// session_transfer or signed_request_object is
 // merged member by member into the stored (or default) object before the
 // merge; defaults depend on app_type; a client on
 // client_authentication_methods has no client_secret; cross_origin_auth
 // and oidc_backchannel_logout follow their newer names;
 // initiate_login_uri "" removes it; default_organization needs
-// organization_id. The root library keeps R10.
+// organization_id; credentials given with a PEM are made into credential
+// objects (kid, thumbprint, subject), shown whole in the answer that made
+// them and by id afterwards: a store keeps [Clients.Stored] of the
+// document it answers. The root library keeps R10.
 //
 // # Security
 //
