@@ -113,7 +113,9 @@
 //     full stop, unlike the user's).
 //   - A PATCH to an email or username another user of the connection has
 //     answers 400 with errorCode auth0_idp_error.
-//   - Signup: email, password and connection are required; client_id is
+//   - Signup: password, connection and an identifier (email, or username
+//     or phone_number, as a connection with flexible identifiers takes
+//     them; recorded) are required; client_id is
 //     not checked; unknown members are ignored; body errors have code
 //     invalid_body, user_metadata violations invalid_signup with the S3
 //     texts (other violations in the Management API's words at

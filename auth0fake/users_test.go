@@ -195,3 +195,30 @@ func TestUsersByEmail(t *testing.T) {
 		t.Errorf("without email: %d %s", code, body)
 	}
 }
+
+// TestSignupIdentifiers checks the identifiers signup takes, with the
+// answers Auth0 gave in recorded signups: an email, a username or a phone
+// number, each echoed (email_verified and phone_verified false); a
+// password and connection always; none of the three is a 400 naming
+// email, before the missing password.
+func TestSignupIdentifiers(t *testing.T) {
+	f := newFake(t, Options{})
+	const base = `"password":"pw","connection":"Username-Password-Authentication"`
+	for _, c := range []struct{ name, body, want string }{
+		{"username", `{"username":"u1",` + base + `}`, `{"username":"u1"}`},
+		{"phone", `{"phone_number":"+12345678900",` + base + `}`, `{"phone_number":"+12345678900","phone_verified":false}`},
+		{"username and phone", `{"username":"u2","phone_number":"+12345678901",` + base + `}`, `{"username":"u2","phone_number":"+12345678901","phone_verified":false}`},
+		{"all three", `{"email":"u3@example.com","username":"u3","phone_number":"+12345678902",` + base + `}`,
+			`{"email":"u3@example.com","username":"u3","email_verified":false,"phone_number":"+12345678902","phone_verified":false}`},
+	} {
+		got := f.must(http.StatusOK, "POST", "/dbconnections/signup", c.body)
+		id := gjson.Get(got, "_id").Str
+		if want := `{"_id":"` + id + `",` + c.want[1:]; got != want || len(id) != 24 {
+			t.Errorf("%s: got %s\nwant %s", c.name, got, want)
+		}
+	}
+	code, body := f.do("POST", "/dbconnections/signup", `{"connection":"db"}`)
+	if code != 400 || body != `{"name":"BadRequestError","code":"invalid_body","description":"Payload validation error: 'Missing required property: email'.","statusCode":400}` {
+		t.Errorf("no identifier: %d %s", code, body)
+	}
+}

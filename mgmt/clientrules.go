@@ -20,7 +20,8 @@ import (
 //   - A refresh_token whose expiration_type is "expiring" has finite
 //     lifetimes unless the request says otherwise.
 //   - initiate_login_uri "" removes the member.
-//   - default_organization needs organization_id (400 otherwise).
+//   - default_organization needs organization_id and flows (400
+//     otherwise).
 //   - cross_origin_auth, the older name of cross_origin_authentication,
 //     is sent beside it with the same value.
 //   - oidc_backchannel_logout, the older name of oidc_logout, is sent
@@ -129,10 +130,15 @@ func appDefaults(appType string, thirdParty bool, mode string) (members, refresh
 }
 
 // checkClientRules refuses what the endpoint refuses beyond the schema:
-// a default_organization without organization_id.
+// a default_organization without organization_id or flows (recorded 400s;
+// the wording is the schema validator's).
 func checkClientRules(ms members) error {
-	if d := ms.find("default_organization"); d != nil && d.IsObject() && !d.Get("organization_id").Exists() {
-		return payloadError("Missing required property: organization_id", "default_organization")
+	if d := ms.find("default_organization"); d != nil && d.IsObject() {
+		for _, name := range []string{"organization_id", "flows"} {
+			if !hasMember(*d, name) {
+				return payloadError("Missing required property: "+name, "default_organization")
+			}
+		}
 	}
 	return nil
 }

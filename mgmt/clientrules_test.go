@@ -169,7 +169,7 @@ func TestClientSecretBack(t *testing.T) {
 }
 
 // TestClientDefaultOrganization checks that default_organization needs
-// organization_id, at create and on PATCH (Auth0 answers 400).
+// organization_id and flows, at create and on PATCH (Auth0 answers 400).
 func TestClientDefaultOrganization(t *testing.T) {
 	const want = `{"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Missing required property: organization_id' on property default_organization","errorCode":"invalid_body"}`
 	_, _, err := Clients{}.Create([]byte(`{"name":"a","default_organization":{"flows":["client_credentials"]}}`), now)
@@ -179,6 +179,10 @@ func TestClientDefaultOrganization(t *testing.T) {
 	_, err = Clients{}.Patch([]byte(`{"default_organization":{"flows":["client_credentials"]}}`))
 	if got := string(Clients{}.Answer(err).Body); got != want {
 		t.Errorf("patch: got %s\nwant %s", got, want)
+	}
+	_, err = Clients{}.Patch([]byte(`{"default_organization":{"organization_id":"org_1"}}`))
+	if got, want := string(Clients{}.Answer(err).Body), `{"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Missing required property: flows' on property default_organization","errorCode":"invalid_body"}`; got != want {
+		t.Errorf("without flows: got %s\nwant %s", got, want)
 	}
 	if _, err := (Clients{}).Patch([]byte(`{"default_organization":{"flows":["client_credentials"],"organization_id":"org_1"}}`)); err != nil {
 		t.Errorf("with organization_id: %v", err)
