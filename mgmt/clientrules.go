@@ -196,8 +196,13 @@ func mergeObject(base, patch gjson.Result) []byte {
 		out = append(out, v.Raw...)
 	}
 	if base.IsObject() {
+		named := map[string]bool{} // one pass over patch: a body of many members stays linear
+		patch.ForEach(func(k, _ gjson.Result) bool {
+			named[k.String()] = true
+			return true
+		})
 		base.ForEach(func(k, v gjson.Result) bool {
-			if !hasMember(patch, k.String()) {
+			if !named[k.String()] {
 				add(k.String(), v)
 			}
 			return true
