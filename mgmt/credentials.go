@@ -1,6 +1,7 @@
 package mgmt
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -36,7 +37,7 @@ var credentialMethods = []string{"private_key_jwt", "tls_client_auth", "self_sig
 // when it has none. A PEM that does not parse is a 400 naming the
 // property.
 func credentialsIn(name string, v gjson.Result, now time.Time) (gjson.Result, error) {
-	if !v.IsObject() || !strings.Contains(v.Raw, `"pem"`) {
+	if !v.IsObject() || !strings.Contains(v.Raw, `"pem"`) { // a cheap test first: most bodies have none
 		return v, nil
 	}
 	changed := false
@@ -200,7 +201,7 @@ func subjectDN(cert *x509.Certificate) string {
 // that made it, and as {"id":…} in every later answer (recorded). A store
 // keeps Stored(doc) and answers the request with doc.
 func (c Clients) Stored(doc []byte) []byte {
-	if !strings.Contains(string(doc), `"credentials"`) {
+	if !bytes.Contains(doc, []byte(`"credentials"`)) {
 		return doc
 	}
 	idsOnly := func(list gjson.Result) (string, bool) {
