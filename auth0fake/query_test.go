@@ -195,3 +195,27 @@ func TestSortSyntax(t *testing.T) {
 		}
 	}
 }
+
+// TestQueryCase checks M7's case rules field by field: email, name,
+// given_name, family_name and nickname compare case-insensitively (values
+// and prefixes), every other field case-sensitively.
+func TestQueryCase(t *testing.T) {
+	f := newFake(t, Options{})
+	f.createUser("Ann.Lee@Example.com", `"name":"Ann Lee","given_name":"Ann","family_name":"Lee","nickname":"AnnL","username":"AnnL","app_metadata":{"team":"Blue"}`)
+	for _, c := range []struct{ q, want string }{
+		{"email:ann.lee@example.com", "ann.lee@example.com"},
+		{`name:"ANN LEE"`, "ann.lee@example.com"},
+		{"given_name:aNN", "ann.lee@example.com"},
+		{"family_name:LEE", "ann.lee@example.com"},
+		{"nickname:annl", "ann.lee@example.com"},
+		{"given_name:AN*", "ann.lee@example.com"},
+		{"username:annl", ""},
+		{"username:AnnL", "ann.lee@example.com"},
+		{"app_metadata.team:blue", ""},
+		{"app_metadata.team:Blue", "ann.lee@example.com"},
+	} {
+		if got := emails(f.must(http.StatusOK, "GET", "/api/v2/users?q="+url.QueryEscape(c.q), ""), ""); got != c.want {
+			t.Errorf("q=%s: %q, want %q", c.q, got, c.want)
+		}
+	}
+}
