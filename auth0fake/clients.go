@@ -18,8 +18,8 @@ var clientListParams = map[string]param{
 }
 
 // listClients serves GET /api/v2/clients: the clients q and the filters
-// select, in creation order, one page of them. No client of the fake is a
-// global client, so is_global=true selects none.
+// select, in creation order, one page of them. No client the fake creates
+// is a global client (global false), so is_global=true selects none.
 func (s *Server) listClients(w http.ResponseWriter, r *http.Request) {
 	lq, p, ae := listParams(r.URL.Query(), clientListParams)
 	if ae != nil {
@@ -34,8 +34,8 @@ func (s *Server) listClients(w http.ResponseWriter, r *http.Request) {
 	if take >= 0 {
 		lq.page, lq.perPage = 0, take
 	}
-	if p["is_global"] == "true" {
-		lq.filter = append(lq.filter, term{path: []string{"global"}, value: "true"})
+	if v, ok := p["is_global"]; ok {
+		lq.filter = append(lq.filter, term{path: []string{"global"}, value: v})
 	}
 	if v, ok := p["is_first_party"]; ok {
 		lq.filter = append(lq.filter, term{path: []string{"is_first_party"}, value: v})

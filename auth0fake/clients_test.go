@@ -144,3 +144,20 @@ func TestInlineCredentialsShownOnce(t *testing.T) {
 		t.Errorf("PATCH {}: %s", got)
 	}
 }
+
+// TestClientTenant checks Options.Tenant (tenant on every client) and
+// is_global, which selects by the global member every client has.
+func TestClientTenant(t *testing.T) {
+	f := newFake(t, Options{Tenant: "dev-1"})
+	id := f.createClient("")
+	doc := gjson.Parse(f.must(http.StatusOK, "GET", "/api/v2/clients/"+id, ""))
+	if doc.Get("tenant").Str != "dev-1" || doc.Get("global").Raw != "false" {
+		t.Errorf("tenant %s, global %s", doc.Get("tenant").Raw, doc.Get("global").Raw)
+	}
+	if got := f.must(http.StatusOK, "GET", "/api/v2/clients?is_global=true", ""); got != "[]" {
+		t.Errorf("is_global=true: %s", got)
+	}
+	if got := gjson.Get(f.must(http.StatusOK, "GET", "/api/v2/clients?is_global=false", ""), "#.client_id").Raw; got != `["`+id+`"]` {
+		t.Errorf("is_global=false: %s", got)
+	}
+}

@@ -52,7 +52,9 @@
 //     false, name, nickname and
 //     a Gravatar picture from the email, last_password_reset when a PATCH
 //     sets a password; client_id of 32 letters and digits, client_secret of
-//     64 URL-safe characters, and the recorded defaults of a new client.
+//     64 URL-safe characters, global and callback_url_template false,
+//     tenant ([Options].Tenant, when set), and the recorded defaults of a
+//     new client.
 //   - Emails stored and compared in lower case; one email and one
 //     username per connection: 409 "The user already exists." on create,
 //     400 "The specified new email already exists" (or "username") on

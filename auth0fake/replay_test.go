@@ -597,7 +597,7 @@ func recorderRoundTrip(source, method string, u *url.URL, status int, body, rec 
 		return body
 	}
 	if !redactedByRecorder(rec) {
-		return secretsDeleted(body, rec)
+		return secretsDeleted(body, rec, sdk)
 	}
 	list := u.Path == "/api/v2/clients"
 	switch source {
@@ -642,7 +642,12 @@ func redactedByRecorder(rec string) bool {
 	return redactedKeys(obj)
 }
 
-func secretsDeleted(body, rec string) string {
+// secretsDeleted imitates the older recorders on a client answer: they
+// too decoded it into the SDK's Client and encoded it again, then left the
+// secret and the signing keys out. That every member of those recorded
+// answers is one of the SDK's, and that none has tenant or global (which
+// Auth0 sends on every client), shows the round trip.
+func secretsDeleted(body, rec string, sdk []string) string {
 	r, ok := decodeJSON(rec).(map[string]any)
 	if !ok || r["client_id"] == nil || r["signing_keys"] != nil || r["client_secret"] != nil {
 		return body
@@ -651,9 +656,10 @@ func secretsDeleted(body, rec string) string {
 	if !ok {
 		return body
 	}
-	delete(obj, "client_secret")
-	delete(obj, "signing_keys")
-	return encodeJSON(obj)
+	out := roundTripClient(obj, withRecorded(sdk, r), false)
+	delete(out, "client_secret")
+	delete(out, "signing_keys")
+	return encodeJSON(out)
 }
 
 func redactedKeys(client map[string]any) bool {
@@ -930,14 +936,14 @@ func memberDiff(g, r any) []string {
 var (
 	// memberReasons explains members behind disagreements.
 	memberReasons = map[string]string{
-		"extra cross_origin_authentication": "recorded before Auth0 answered the newer name: those answers carry only " +
-			"cross_origin_auth (or an SDK of the time dropped it); Auth0 sends both today, and so does the fake",
+		"extra cross_origin_authentication": "recorded before Auth0 answered the newer name: the recorder's SDK " +
+			"had the member and the recorded answers lack it; Auth0 sends it beside cross_origin_auth today, and so does the fake",
 		"missing async_approval_notification_channels": "one tenant's answers from November 2025 add [\"guardian-push\"] to " +
 			"every new client, 900 other answers have no such member: a setting of that tenant (CIBA), which the fake does not have",
 		"extra client_secret": "Auth0 left the secret out of a GET that the recording shows no cause for (the token's " +
 			"scopes, read:client_keys, decide, and the recording keeps no token)",
-		"missing tenant": "a list filtered by fields=client_id that Auth0 answered with the tenant's name as well; the fake " +
-			"keeps no tenant and answers the fields asked for",
+		"missing tenant": "a list filtered by fields=client_id that Auth0 answered with tenant as well, a member not asked " +
+			"for; the fake answers the fields asked for",
 	}
 	// keyReasons explains single interactions.
 	keyReasons = map[string]string{
@@ -1157,7 +1163,7 @@ func TestReplayRecorderRoundTrip(t *testing.T) {
 		{"go-auth0 list untouched", "go-auth0", "GET", "/api/v2/clients?include_totals=true", 200, `{"clients":[]}`, `{"clients":[]}`, ""},
 		{"terraform list not redacted", "terraform", "GET", "/api/v2/clients?include_totals=true", 200, `{"total":1,"start":0,"limit":50,"clients":[` + noSecret + `]}`,
 			`{"total":1,"start":0,"limit":50,"clients":[` + noSecret + `]}`, `{"total":1,"clients":[{"signing_keys":[{"cert":"[REDACTED]"}]}]}`},
-		{"go-auth0 older recorder", "go-auth0", "POST", "/api/v2/clients", 201, fake, `{"name":"a","client_id":"c","tenant":"t","jwt_configuration":null}`, `{"client_id":"c","cross_origin_auth":false}`},
+		{"go-auth0 older recorder", "go-auth0", "POST", "/api/v2/clients", 201, fake, `{"name":"a","client_id":"c"}`, `{"client_id":"c","cross_origin_auth":false}`},
 		{"secret shown by an edited cassette", "terraform", "PATCH", "/api/v2/clients/c", 200, fake,
 			`{"name":"a","client_id":"c","client_secret":"s",` + keys + `}`, ""},
 		{"secret kept where Auth0 sent keys", "terraform", "GET", "/api/v2/clients/c", 200, fake, fake, `{"client_id":"c","signing_keys":[{"cert":"x"}]}`},

@@ -44,6 +44,9 @@ type Options struct {
 	// [Server.Close]) and loads what is there. Each change is written
 	// before it is answered, atomically: see the package documentation.
 	DataDir string
+	// Tenant is the tenant's name, sent as tenant on every client the
+	// server creates, as Auth0 does; empty: no tenant member.
+	Tenant string
 	// Now, when not nil, is the clock of the server: created_at,
 	// updated_at, last_password_reset and the time part of new user ids
 	// come from it, so that a test can expect fixed times. Nil:
@@ -70,6 +73,7 @@ type Server struct {
 	budget  int64       // bytes of stored documents one list request may read
 	lock    *os.File    // DataDir's lock, held until Close; nil in memory
 	onDoc   func(n int) // tests: called before q reads the n-th stored document
+	tenant  string      // Options.Tenant
 	faults  faults      // see InjectFault
 }
 
@@ -94,6 +98,7 @@ func New(opts Options) (*Server, error) {
 		clients: newCollection(mgmt.Clients{}.Unique, nil),
 		logf:    log.Printf,
 		now:     time.Now,
+		tenant:  opts.Tenant,
 	}
 	if opts.ErrorLog != nil {
 		s.logf = opts.ErrorLog.Printf
@@ -151,7 +156,7 @@ func cmpOr(v, def int64) int64 {
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	users, clients := mgmt.Users{}, mgmt.Clients{}
+	users, clients := mgmt.Users{}, mgmt.Clients{Tenant: s.tenant}
 	m.HandleFunc("POST /api/v2/users", s.create(users, s.users))
 	m.HandleFunc("GET /api/v2/users", s.listUsers)
 	m.HandleFunc("GET /api/v2/users-by-email", s.usersByEmail)

@@ -70,7 +70,8 @@ const defaultRefreshToken = `{"rotation_type":"non-rotating","expiration_type":"
 // clientDefaults are the settings Auth0 gives every new client that does
 // not set them (from recorded answers of Auth0's API); appDefaults adds
 // those that depend on app_type and on being a third-party client.
-const clientDefaults = `"is_first_party":true,"is_token_endpoint_ip_header_trusted":false,` +
+const clientDefaults = `"global":false,"callback_url_template":false,` +
+	`"is_first_party":true,"is_token_endpoint_ip_header_trusted":false,` +
 	`"sso_disabled":false,"cross_origin_authentication":false,"cross_origin_auth":false,` +
 	`"custom_login_page_on":true`
 

@@ -1,6 +1,7 @@
 package mgmt
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/metamerge/metamerge"
@@ -197,4 +198,29 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// TestClientServerMembers checks the members the server sets on every new
+// client (M3), as Auth0's answers show them: global and
+// callback_url_template false, and tenant when Clients.Tenant names one.
+func TestClientServerMembers(t *testing.T) {
+	doc, _, err := Clients{Tenant: "dev-1"}.Create([]byte(`{"name":"a"}`), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"tenant": `"dev-1"`, "global": "false", "callback_url_template": "false"} {
+		if got := gjson.GetBytes(doc, name).Raw; got != want {
+			t.Errorf("%s = %s, want %s", name, got, want)
+		}
+	}
+	doc, _, err = Clients{}.Create([]byte(`{"name":"a"}`), now)
+	if err != nil || gjson.GetBytes(doc, "tenant").Exists() {
+		t.Errorf("without a tenant: %s %v", doc, err)
+	}
+	for _, body := range []string{`{"name":"a","tenant":"x"}`, `{"name":"a","global":true}`, `{"name":"a","callback_url_template":true}`} {
+		_, _, err := Clients{}.Create([]byte(body), now)
+		if a := (Clients{}).Answer(err); a == nil || a.Status != 400 || !strings.HasPrefix(a.message(), "Payload validation error: 'Additional properties not allowed: ") {
+			t.Errorf("%s: %v, want M1's 400", body, a)
+		}
+	}
 }

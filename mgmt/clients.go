@@ -13,6 +13,9 @@ import (
 // with Auth0's rules; Rules changes them.
 type Clients struct {
 	Rules metamerge.ClientRules // the merge rules; the zero value is Auth0's
+	// Tenant is the tenant's name, which Auth0 sends as tenant on every
+	// client (M3); "" sends none.
+	Tenant string
 }
 
 func answerNoClient() *Answer {
@@ -41,7 +44,8 @@ func (c Clients) check(body []byte, sc *schema) (members, error) {
 
 // Create returns the client POST /api/v2/clients creates from body (M4):
 // a client_id of 32 letters and digits and a client_secret of 64
-// characters (M3), Auth0's defaults (some by app_type), and the request
+// characters (M3), tenant when c.Tenant is set, global and
+// callback_url_template false, Auth0's defaults (some by app_type), and the request
 // merged in by the rules, so client_metadata follows C1–C5 from the
 // start; settings objects such as jwt_configuration are merged member by
 // member into their defaults (see the package doc, "Clients"). name is
@@ -58,7 +62,11 @@ func (c Clients) Create(body []byte, now time.Time) ([]byte, string, error) {
 		mode = m.Str
 	}
 	app, refresh := appDefaults(appType(ms), thirdParty, mode)
-	base := `{"name":` + ms.find("name").Raw + `,"client_id":"` + id + `","client_secret":"` + randomString(64, secretChars) + `",` +
+	tenant := ""
+	if c.Tenant != "" {
+		tenant = `"tenant":` + string(appendString(nil, c.Tenant)) + `,`
+	}
+	base := `{` + tenant + `"name":` + ms.find("name").Raw + `,"client_id":"` + id + `","client_secret":"` + randomString(64, secretChars) + `",` +
 		clientDefaults + `,` + app + `}`
 	req, err := requestMembers(ms, func(name string) gjson.Result {
 		if name == "refresh_token" {
