@@ -13,10 +13,10 @@ import (
 //
 //   - Settings objects (settingsMembers) are merged member by member into
 //     the stored one, or, where there is none, into the defaults
-//     (settingsBase): a PATCH of
-//     jwt_configuration {"alg":"RS256"} keeps the stored
-//     lifetime_in_seconds, and of native_social_login {"facebook":…}
-//     keeps apple and google. A member set to null inside one is removed.
+//     (settingsBase): a PATCH of jwt_configuration {"alg":"RS256"} keeps
+//     the stored lifetime_in_seconds, and of native_social_login
+//     {"facebook":…} keeps apple and google. A member set to null inside
+//     one is removed; the merge goes one level deep.
 //   - A refresh_token whose expiration_type is "expiring" has finite
 //     lifetimes unless the request says otherwise.
 //   - initiate_login_uri "" removes the member.

@@ -28,8 +28,8 @@ import (
 // A credential without a pem ({"id":…}, one made by the credentials
 // endpoint) is kept as it is.
 
-// credentialMembers are the members whose credentials are made from PEMs:
-// the methods of client_authentication_methods, and signed_request_object.
+// credentialMethods are the methods of client_authentication_methods whose
+// credentials are made from PEMs (signed_request_object's are too).
 var credentialMethods = []string{"private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth"}
 
 // credentialsIn returns v, the value of the client member name, with its
