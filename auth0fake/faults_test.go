@@ -2,9 +2,11 @@ package auth0fake
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -111,4 +113,37 @@ func (f *fake) doHeader(method, path string) (int, string, http.Header) {
 	w := httptest.NewRecorder()
 	f.s.ServeHTTP(w, r)
 	return w.Code, w.Body.String(), w.Header()
+}
+
+// TestFaultsConcurrent checks that a fault answers exactly Times requests
+// however many arrive at once, and that requests it does not match (here
+// the clients list) are all served.
+func TestFaultsConcurrent(t *testing.T) {
+	f := newFake(t, Options{})
+	id := f.createClient("")
+	if err := f.s.InjectFault(Fault{Path: "/api/v2/clients/", Times: 50, Status: 500}); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	counts := map[string]int{}
+	var wg sync.WaitGroup
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := "/api/v2/clients/" + id
+			if i%4 == 0 {
+				path = "/api/v2/clients"
+			}
+			code, _, _ := f.doHeader("GET", path)
+			mu.Lock()
+			counts[fmt.Sprint(path == "/api/v2/clients", code)]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	want := map[string]int{"true 200": 50, "false 500": 50, "false 200": 100}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("answers %v, want %v", counts, want)
+	}
 }
