@@ -66,6 +66,8 @@
 //   - Error shapes, byte for byte: {"statusCode","error","message",
 //     "errorCode"} with invalid_body, invalid_query_string,
 //     inexistent_user, inexistent_client, auth0_idp_error, invalid_paging;
+//     404 "The user does not exist." and "The client does not exist" (no
+//     full stop, as recorded);
 //     401 "Missing authentication" and "Invalid token"; 413 past the body
 //     limit; signup's {"name","code","description","statusCode"}.
 //     Messages are Auth0's where known (the contract's "Auth0's error
@@ -111,8 +113,15 @@
 //     "Property name is too long (n chars), maximum m", "Duplicate property
 //     name" (H2), "Nesting is too deep (n levels), maximum m" (H3), "Object
 //     is too large (n bytes), maximum m" (R9).
-//   - The client 404 reads "The client does not exist", as recorded (no
-//     full stop, unlike the user's).
+//   - Texts of 400s whose Auth0 wording is not recorded, in the schema
+//     validator's style: "Missing required property: password" (a user
+//     of a database connection), "Missing required property:
+//     organization_id" (or flows) on property default_organization,
+//     "Invalid PEM", "Invalid public key", "Invalid certificate" on the
+//     credential's pem.
+//   - A client that stops using client_authentication_methods gets a new
+//     client_secret (Auth0 shows one again; whether the old is not
+//     recorded).
 //   - A PATCH to an email or username another user of the connection has
 //     answers 400 with errorCode auth0_idp_error.
 //   - Signup: password, connection and an identifier (email, or username
