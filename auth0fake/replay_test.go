@@ -36,18 +36,25 @@ import (
 //
 // What the comparison forgives, each because it cannot be replayed:
 //
-//   - ids: the user_id, client_id and signup _id the fake assigns are
-//     mapped to the recorded ones, in requests and in answers (idMap);
+//   - ids: the user_id, client_id, signup _id and credential ids the fake
+//     assigns are mapped to the recorded ones, in requests and in answers
+//     (idMap, learnIDs);
 //   - times: created_at, updated_at, last_password_reset and last_login
 //     are compared by presence (timeMembers);
 //   - the recorders' rewriting of client answers, imitated on the fake's
-//     answer where the recorded one bears it: the SDK round trip, the
+//     answer where the recorded one bears it: the SDK round trip (keeping
+//     the SDK's members and those the recorded answer has, since the
+//     recorder's SDK may be newer than the one the extract read), the
 //     redacted or deleted secret and signing keys, the list envelope
 //     (recorderRoundTrip, clientRoundTrip, secretsDeleted);
 //   - the default lifetimes of a new client's refresh token, a setting of
-//     the tenant: one recorded tenant gives 31557600 and 2592000 seconds,
+//     the tenant: one recorded tenant gives 31557600 and 2592000 seconds
+//     (most of the time: the same tenant also answered the other pair),
 //     the other (and the fake) 2592000 and 1296000
 //     (tenantRefreshDefaults).
+//
+// Each disagreement still listed has a reason (memberReasons,
+// keyReasons): something the fake cannot or should not answer.
 //
 // Interactions the fake cannot answer are counted by class and not
 // compared: endpoints it does not serve (notReplayable), documents and
