@@ -102,7 +102,7 @@ func TestTakenValueNamed(t *testing.T) {
 	f := newFake(t, Options{})
 	jane := userPath(f.createUser("jane@example.com", `"username":"jane"`))
 	f.createUser("john@example.com", `"username":"john"`)
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"other","email":"eve@example.com","username":"eve"}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"other","email":"eve@example.com","username":"eve"}`)
 	const (
 		emailTaken    = `{"statusCode":400,"error":"Bad Request","message":"The specified new email already exists","errorCode":"auth0_idp_error"}`
 		usernameTaken = `{"statusCode":400,"error":"Bad Request","message":"The specified new username already exists","errorCode":"auth0_idp_error"}`

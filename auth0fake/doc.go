@@ -16,17 +16,20 @@
 //
 // # Endpoints
 //
-//	POST   /api/v2/users             create (connection required)         201
+//	POST   /api/v2/users             create (connection required, and
+//	                                 password but on "email" and "sms")   201
 //	GET    /api/v2/users             list: page, per_page, include_totals,
 //	                                 fields, include_fields, q, sort,
 //	                                 connection, search_engine            200
 //	GET    /api/v2/users/{id}        read: fields, include_fields         200
 //	PATCH  /api/v2/users/{id}        mgmt.Users: schema, merge, stamps    200
 //	DELETE /api/v2/users/{id}                                             204
+//	GET    /api/v2/users-by-email    email, fields, include_fields: a
+//	                                 bare array (M7)                      200
 //	POST   /api/v2/clients           create (name required)               201
 //	GET    /api/v2/clients           list: as users, and is_global,
 //	                                 is_first_party, app_type,
-//	                                 external_client_id                   200
+//	                                 external_client_id, take, from       200
 //	GET    /api/v2/clients/{id}                                           200
 //	PATCH  /api/v2/clients/{id}      mgmt.Clients: schema, merge          200
 //	DELETE /api/v2/clients/{id}                                           204
@@ -49,7 +52,9 @@
 //     false, name, nickname and
 //     a Gravatar picture from the email, last_password_reset when a PATCH
 //     sets a password; client_id of 32 letters and digits, client_secret of
-//     64 URL-safe characters, and the recorded defaults of a new client.
+//     64 URL-safe characters, global and callback_url_template false,
+//     tenant ([Options].Tenant, when set), and the recorded defaults of a
+//     new client.
 //   - Emails stored and compared in lower case; one email and one
 //     username per connection: 409 "The user already exists." on create,
 //     400 "The specified new email already exists" (or "username") on
@@ -61,12 +66,23 @@
 //   - Error shapes, byte for byte: {"statusCode","error","message",
 //     "errorCode"} with invalid_body, invalid_query_string,
 //     inexistent_user, inexistent_client, auth0_idp_error, invalid_paging;
+//     404 "The user does not exist." and "The client does not exist" (no
+//     full stop, as recorded);
 //     401 "Missing authentication" and "Invalid token"; 413 past the body
 //     limit; signup's {"name","code","description","statusCode"}.
 //     Messages are Auth0's where known (the contract's "Auth0's error
 //     envelope", [mgmt.Message]) and in the same validator's style where
 //     not (see "Decisions"); a body with several violations is answered
 //     with the first in document order (M5).
+//   - The clients endpoint's rules around the merge (package mgmt):
+//     settings objects merged member by member, defaults by app_type and
+//     for third-party clients, credentials made from a PEM (shown whole
+//     once, then by id), no client_secret for a client on
+//     client_authentication_methods.
+//   - Search (M7): email, name, given_name, family_name and nickname
+//     compare case-insensitively, other fields case-sensitively;
+//     email.domain is searchable; ranges are read; a wildcard or range
+//     on user_metadata is a 400.
 //   - Lists: pages from 0, per_page at most 100 (default 50), the
 //     include_totals shapes of recorded answers ({"start","limit",
 //     "length","users","total"}; {"total","start","limit","clients"}),
@@ -77,15 +93,15 @@
 // # What it does not imitate
 //
 //   - Logins, tokens, roles, permissions, organizations, connections as
-//     objects (any connection name is accepted), logs, jobs, rate limits,
+//     objects (any connection name is accepted), logs, jobs, rate limits
+//     (but see [Server.InjectFault]),
 //     email verification, blocked users' effects.
 //   - Password policies and password storage: passwords are checked for
 //     presence only and never kept.
 //   - The full Lucene syntax of q (see below), search engine versions and
 //     the delay of Auth0's search index (the fake's is immediate).
-//   - Nested merges of some client settings: Auth0 merges a partial
-//     jwt_configuration into the stored one (recorded); the fake replaces
-//     it, as R10 does for every root member.
+//   - Members a tenant adds or once answered otherwise (see the replay
+//     test, TestReplay, for the measured list).
 //   - The description of the property Auth0 adds after "on property x".
 //   - Auth0's 10 KB profile cap (off by default in the library too).
 //
@@ -97,30 +113,46 @@
 //     "Property name is too long (n chars), maximum m", "Duplicate property
 //     name" (H2), "Nesting is too deep (n levels), maximum m" (H3), "Object
 //     is too large (n bytes), maximum m" (R9).
-//   - The client 404 reads "The client does not exist." after the user's.
+//   - Texts of 400s whose Auth0 wording is not recorded, in the schema
+//     validator's style: "Missing required property: password" (a user
+//     of a database connection), "Missing required property:
+//     organization_id" (or flows) on property default_organization,
+//     "Invalid PEM", "Invalid public key", "Invalid certificate" on the
+//     credential's pem.
+//   - A client that stops using client_authentication_methods gets a new
+//     client_secret (Auth0 shows one again; whether the old is not
+//     recorded).
 //   - A PATCH to an email or username another user of the connection has
 //     answers 400 with errorCode auth0_idp_error.
-//   - Signup: email, password and connection are required; client_id is
+//   - Signup: password, connection and an identifier (email, or username
+//     or phone_number, as a connection with flexible identifiers takes
+//     them; recorded) are required; client_id is
 //     not checked; unknown members are ignored; body errors have code
 //     invalid_body, user_metadata violations invalid_signup with the S3
 //     texts (other violations in the Management API's words at
 //     user_metadata), and a taken email invalid_signup "Invalid sign up"
 //     (the enumeration-safe answer). No password policy.
 //   - q reads terms field:value, field:"quoted value", field:prefix*,
-//     field:* and _exists_:field, joined by white space or AND; a field is
-//     a dotted path into the document (metadata names never contain ".",
-//     R7, C3, so an escaped \. is refused), arrays on the way matching
-//     when an element does; strings compare exactly (emails in lower
-//     case), numbers and booleans as written. A backslash escapes any
-//     character of a name or an unquoted value. Anything else is a 400
-//     invalid_query_string that says the fake does not read it, never a
-//     query read another way: OR, NOT, && and ||, + - ! ( ) before a
-//     term, groups, ranges ([ ] { } < >), regular expressions (/),
-//     fuzziness and boosts (~ ^), wildcards other than one trailing *,
-//     _exists_ with a wildcard or a quoted name, an AND without a term on
-//     each side, an operator word as a name or value, anything glued to a
-//     quoted value, a lone trailing backslash, and U+3000 (white space to
-//     Lucene) unescaped.
+//     field:*, _exists_:field and ranges field:[a TO b] ({ } leave a
+//     bound out, * is open; a bound is a value or a quoted value without
+//     white space), joined by white space or AND; a field is a dotted
+//     path into the document (metadata names never contain ".", R7, C3,
+//     so an escaped \. is refused), arrays on the way matching when an
+//     element does; email.domain is the part of the email after "@".
+//     email, name, given_name, family_name and nickname compare in lower
+//     case, other strings exactly (M7), numbers and booleans as written;
+//     a range compares numbers as numbers and anything else as text (ISO
+//     dates compare in order). A prefix, field:* or a range on
+//     user_metadata is a 400, as Auth0 offers no wildcard or range
+//     search there (M7). A backslash escapes any character of a name or
+//     an unquoted value. Anything else is a 400 invalid_query_string that
+//     says the fake does not read it, never a query read another way: OR,
+//     NOT, && and ||, + - ! ( ) before a term, groups, < and >, regular
+//     expressions (/), fuzziness and boosts (~ ^), wildcards other than
+//     one trailing *, _exists_ with a wildcard or a quoted name, an AND
+//     without a term on each side, an operator word as a name or value,
+//     anything glued to a quoted value or a range, a lone trailing
+//     backslash, and U+3000 (white space to Lucene) unescaped.
 //   - sort takes field:1 or field:-1, the field read as q reads one;
 //     documents without the field come last. Without sort, lists are in
 //     creation order.
@@ -128,6 +160,19 @@
 //     is refused (Auth0's framework reads it as an array).
 //   - fields names root members only.
 //   - Content-Type is not checked: every body is read as JSON.
+//
+// # In tests
+//
+// [Options].Now sets the clock (created_at, updated_at). [Server.PutUser]
+// and [Server.PutClient] seed documents as given, [Server.User],
+// [Server.Users], [Server.Client] and [Server.Clients] return copies of
+// what is stored, and [Server.Reset] empties the fake, all without HTTP.
+// [Server.InjectFault] answers the next matching requests with a 429
+// (Retry-After and x-ratelimit-* headers), a 5xx or a delay, so that a
+// client's retries can be tested; no fault is installed by default, each
+// answers at most Times requests, and a fault never changes what is
+// stored. Faults are a Go API only: the serve command has no way to
+// install them.
 //
 // # Persistence
 //

@@ -56,9 +56,9 @@ func TestErrorShapes(t *testing.T) {
 		{"patch missing user", "the merge needs a stored profile",
 			"PATCH", userPath("auth0|nobody"), `{"name":"x"}`, "", 404, `{"statusCode":404,"error":"Not Found","message":"The user does not exist.","errorCode":"inexistent_user"}`},
 		{"get missing client", "404 inexistent_client",
-			"GET", clientPath("nope"), "", "", 404, `{"statusCode":404,"error":"Not Found","message":"The client does not exist.","errorCode":"inexistent_client"}`},
+			"GET", clientPath("nope"), "", "", 404, `{"statusCode":404,"error":"Not Found","message":"The client does not exist","errorCode":"inexistent_client"}`},
 		{"patch missing client", "404 inexistent_client",
-			"PATCH", clientPath("nope"), `{"name":"x"}`, "", 404, `{"statusCode":404,"error":"Not Found","message":"The client does not exist.","errorCode":"inexistent_client"}`},
+			"PATCH", clientPath("nope"), `{"name":"x"}`, "", 404, `{"statusCode":404,"error":"Not Found","message":"The client does not exist","errorCode":"inexistent_client"}`},
 		{"invalid JSON", "H1: the framework's text for a body it cannot parse",
 			"PATCH", userPath(jane), `{"name":`, "", 400, bad("Invalid request payload JSON format")},
 		{"empty body", "H1: nothing is not JSON",
@@ -98,11 +98,11 @@ func TestErrorShapes(t *testing.T) {
 		{"empty password", "a password has at least one character",
 			"POST", "/api/v2/users", `{"connection":"c","password":""}`, "", 400, bad("Payload validation error: 'String is too short (0 chars), minimum 1' on property password")},
 		{"duplicate email", "recorded: 409 for an email the connection has",
-			"POST", "/api/v2/users", `{"connection":"Username-Password-Authentication","email":"jane@example.com"}`, "", 409, `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
+			"POST", "/api/v2/users", `{"password":"pw","connection":"Username-Password-Authentication","email":"jane@example.com"}`, "", 409, `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
 		{"duplicate email other case", "emails are stored and compared in lower case",
-			"POST", "/api/v2/users", `{"connection":"Username-Password-Authentication","email":"JANE@example.COM"}`, "", 409, `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
+			"POST", "/api/v2/users", `{"password":"pw","connection":"Username-Password-Authentication","email":"JANE@example.COM"}`, "", 409, `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
 		{"duplicate username", "usernames are unique in a connection too",
-			"POST", "/api/v2/users", `{"connection":"Username-Password-Authentication","email":"j2@example.com","username":"JANE"}`, "", 409, `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
+			"POST", "/api/v2/users", `{"password":"pw","connection":"Username-Password-Authentication","email":"j2@example.com","username":"JANE"}`, "", 409, `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
 		{"patch to a taken email", "Auth0 answers PATCH with 400, not 409",
 			"PATCH", userPath(jane), `{"email":"john@example.com"}`, "", 400, `{"statusCode":400,"error":"Bad Request","message":"The specified new email already exists","errorCode":"auth0_idp_error"}`},
 		{"body too large", "413 from the framework, before the body is read",
@@ -208,5 +208,5 @@ func TestLongUserID(t *testing.T) {
 	if !strings.Contains(body, "String is too long (256 chars), maximum 255") || !strings.Contains(body, `"errorCode":"invalid_body"`) {
 		t.Errorf("answer %s", body)
 	}
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"c","user_id":"`+strings.Repeat("u", 255)+`"}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"c","user_id":"`+strings.Repeat("u", 255)+`"}`)
 }

@@ -22,6 +22,22 @@ func hostileRequests() []struct{ method, path, body string } {
 		fmt.Fprintf(&wideKeys, `"k%d":0,`, i)
 	}
 	wideKeys.WriteString(`"end":0}}`)
+	var ws strings.Builder // every settings object, wide
+	ws.WriteString(`{`)
+	for j, m := range []string{"jwt_configuration", "refresh_token", "mobile", "native_social_login", "session_transfer", "signed_request_object"} {
+		if j > 0 {
+			ws.WriteString(",")
+		}
+		ws.WriteString(`"` + m + `":{`)
+		for i := 0; i < 8000; i++ {
+			fmt.Fprintf(&ws, `"k%d":0,`, i)
+		}
+		ws.WriteString(`"end":0}`)
+	}
+	wideSettings := ws.String() + "}"
+	pemKey := `-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAES/kcjJYnlI2EYuUaopjmJVbqjQpb\nrndKtYJgEbC8etou6sRgBNtBv5oE+WoJUXITpk0vjkJuC9jb5/dOV2KkRg==\n-----END PUBLIC KEY-----\n`
+	manyPEMs := `{"client_authentication_methods":{"private_key_jwt":{"credentials":[` +
+		strings.TrimSuffix(strings.Repeat(`{"credential_type":"public_key","pem":"`+pemKey+`"},`, mb/300), ",") + `]}}}`
 	out := []struct{ method, path, body string }{
 		{"PATCH", "/api/v2/users/{user}", strings.Repeat("[", mb)},
 		{"PATCH", "/api/v2/users/{user}", strings.Repeat(`{"a":`, mb/5)},
@@ -61,6 +77,20 @@ func hostileRequests() []struct{ method, path, body string } {
 		{"GET", "/api/v2/users?sort=:1", ""},
 		{"GET", "/api/v2/users?sort=a..b:1", ""},
 		{"GET", "/api/v2/clients?app_type=" + strings.Repeat(",", 3000), ""},
+		{"GET", "/api/v2/users-by-email?email=" + strings.Repeat("%ff", 1300), ""},
+		{"GET", "/api/v2/users-by-email?email=a&email=b", ""},
+		{"GET", "/api/v2/clients?take=-1", ""},
+		{"GET", "/api/v2/clients?take=" + strings.Repeat("9", 400), ""},
+		{"GET", "/api/v2/clients?take=5&from=" + strings.Repeat("x", 4000), ""},
+		{"PATCH", "/api/v2/clients/{client}", wideSettings},
+		{"POST", "/api/v2/clients", strings.Replace(wideSettings, "{", `{"name":"w",`, 1)},
+		{"PATCH", "/api/v2/clients/{client}", manyPEMs},
+		{"PATCH", "/api/v2/clients/{client}", `{"client_authentication_methods":{"private_key_jwt":{"credentials":[{"credential_type":"public_key","pem":"-----BEGIN PUBLIC KEY-----\n` + strings.Repeat("A", mb/2) + `\n-----END PUBLIC KEY-----"}]}}}`},
+		{"PATCH", "/api/v2/clients/{client}", `{"signed_request_object":{"credentials":[{"credential_type":"x509_cert","pem":7},{"pem":"x"},null,1]}}`},
+		{"PATCH", "/api/v2/clients/{client}", `{"jwt_configuration":` + strings.Repeat(`{"a":`, 99) + `1` + strings.Repeat("}", 99) + `}`},
+		{"PATCH", "/api/v2/clients/{client}", `{"default_organization":{"organization_id":null,"flows":null}}`},
+		{"PATCH", "/api/v2/clients/{client}", `{"oidc_backchannel_logout":{"backchannel_logout_urls":"x"},"oidc_logout":7}`},
+		{"POST", "/dbconnections/signup", `{"username":["u"],"phone_number":{},"password":"p","connection":"c"}`},
 	}
 	for _, q := range []string{
 		":", "::", "a:", `"`, `\`, `a:\`, `a:"\`, `_exists_:`, `.:x`, `a..b:x`, "AND", "a:b AND",

@@ -49,7 +49,7 @@ func TestMeasureListCost(t *testing.T) {
 	defer ts.Close()
 	deep := strings.Repeat("[", 95) + strings.Repeat("0,", (1<<20-300)/2) + "0" + strings.Repeat("]", 95)
 	for i := 0; i < 20; i++ {
-		measurePost(t, ts.URL, fmt.Sprintf(`{"connection":"c","email":"u%d@example.com","user_metadata":{"a":%s}}`, i, deep))
+		measurePost(t, ts.URL, fmt.Sprintf(`{"password":"pw","connection":"c","email":"u%d@example.com","user_metadata":{"a":%s}}`, i, deep))
 	}
 	path := "/api/v2/users?per_page=1&q=" + strings.TrimSuffix(strings.Repeat("user_metadata.a:0+", 16), "+")
 	t0 := time.Now()
@@ -74,7 +74,7 @@ func TestMeasureListCost(t *testing.T) {
 	defer ts2.Close()
 	big := strings.Repeat("x", 1_000_000)
 	for i := 0; i < 50; i++ {
-		measurePost(t, ts2.URL, fmt.Sprintf(`{"connection":"c","email":"p%d@example.com","user_metadata":{"s":"%s"}}`, i, big))
+		measurePost(t, ts2.URL, fmt.Sprintf(`{"password":"pw","connection":"c","email":"p%d@example.com","user_metadata":{"s":"%s"}}`, i, big))
 	}
 	runtime.GC()
 	var m0, m1 runtime.MemStats

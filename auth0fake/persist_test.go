@@ -43,7 +43,7 @@ func TestRestart(t *testing.T) {
 	}
 	g.must(http.StatusNotFound, "GET", userPath(gone), "")
 	// The unique index is rebuilt: the emails are still taken, the deleted one is free.
-	g.must(http.StatusConflict, "POST", "/api/v2/users", `{"connection":"Username-Password-Authentication","email":"ann@example.com"}`)
+	g.must(http.StatusConflict, "POST", "/api/v2/users", `{"password":"pw","connection":"Username-Password-Authentication","email":"ann@example.com"}`)
 	g.createUser("gone@example.com", "")
 	// New documents continue the sequence: they list after the old ones.
 	g.createClient("")
@@ -99,7 +99,7 @@ func TestFailedSaveChangesNothing(t *testing.T) {
 	if err := os.WriteFile(users, nil, 0o644); err != nil { // a file where the directory was: writes fail
 		t.Fatal(err)
 	}
-	create := `{"connection":"Username-Password-Authentication","email":"b@example.com"}`
+	create := `{"password":"pw","connection":"Username-Password-Authentication","email":"b@example.com"}`
 	for _, req := range []struct{ method, path, body string }{
 		{"PATCH", userPath(id), `{"user_metadata":{"v":2}}`},
 		{"POST", "/api/v2/users", create},
@@ -129,8 +129,8 @@ func TestFailedSaveChangesNothing(t *testing.T) {
 // must not spell the key of another pair.
 func TestUniqueValuesDoNotCollide(t *testing.T) {
 	f := newFake(t, Options{})
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"c","email":"x\u0000y@example.com"}`)
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"c\u0000x","email":"y@example.com"}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"c","email":"x\u0000y@example.com"}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"c\u0000x","email":"y@example.com"}`)
 }
 
 // doStatus sends a request like do, but takes a 500 as an answer.
@@ -174,7 +174,7 @@ func TestSequenceNeverWraps(t *testing.T) {
 			f := newFake(t, Options{DataDir: dir})
 			var created []string
 			for _, u := range []string{"n1", "n2", "n3"} {
-				code, body := f.doStatus("POST", "/api/v2/users", `{"connection":"c","user_id":"`+u+`"}`)
+				code, body := f.doStatus("POST", "/api/v2/users", `{"connection":"c","password":"pw","user_id":"`+u+`"}`)
 				switch {
 				case code == http.StatusCreated:
 					created = append(created, "auth0|"+u)

@@ -19,7 +19,7 @@ func TestQuerySyntax(t *testing.T) {
 	f := newFake(t, Options{})
 	f.createUser("ann@example.com", `"user_metadata":{"plan":"pro","tags":["red","blue"],"x:y":"colon","*":"star","addr":{"city":"Oslo"},"amp":"a&b","eq":"a=b","age":3},"app_metadata":{"tier":{"level":3}}`)
 	f.createUser("bob@example.com", `"user_metadata":{"plan":"free","tags":"red","nick":"jean-luc","age":40}`)
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"other","email":"cat@example.com","user_metadata":{"plan":"pro plan","url":"https://x/y"}}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"other","email":"cat@example.com","user_metadata":{"plan":"pro plan","url":"https://x/y"}}`)
 	const all = "ann@example.com bob@example.com cat@example.com"
 	no := func(why string) string { return "Query not supported by the fake: " + why }
 	special := func(what, c string) string {
@@ -57,7 +57,7 @@ func TestQuerySyntax(t *testing.T) {
 		{"escaped colon name", `\: in a name`, `user_metadata.x\:y:colon`, 200, "ann@example.com"},
 		{"escaped star name", `\* in a name`, `user_metadata.\*:star`, 200, "ann@example.com"},
 		{"exists", "_exists_:field", "_exists_:app_metadata.tier", 200, "ann@example.com"},
-		{"star value", "field:* is _exists_", "user_metadata.addr:*", 200, "ann@example.com"},
+		{"star value", "field:* is _exists_", "app_metadata.tier:*", 200, "ann@example.com"},
 		{"AND", "AND between two terms", "user_metadata.plan:pro AND email:ann@example.com", 200, "ann@example.com"},
 		{"white space", "white space is AND; tabs and newlines too", "\tuser_metadata.tags:red\nemail:b*\r", 200, "bob@example.com"},
 		{"empty", "no term selects all", "  ", 200, all},
@@ -91,8 +91,22 @@ func TestQuerySyntax(t *testing.T) {
 		{"regexp", "/.../ is a regular expression", "email:/a.*/", 400, special("value", `"/"`)},
 		{"greater", "age:>3 is a range in Elasticsearch", "user_metadata.age:>3", 400, special("value", `">"`)},
 		{"less or equal", "age:<=3 too", "user_metadata.age:<=3", 400, special("value", `"<"`)},
-		{"inclusive range", "[a TO b]", "user_metadata.age:[1 TO 5]", 400, special("value", `"["`)},
-		{"exclusive range", "{a TO b}", "user_metadata.age:{1 TO 5}", 400, special("value", `"{"`)},
+		{"inclusive range", "M7: no range searches on user_metadata", "user_metadata.age:[1 TO 5]", 400, "Wildcard and range searches are not available on user_metadata fields"},
+		{"exclusive range", "M7: as [a TO b]", "user_metadata.age:{1 TO 5}", 400, "Wildcard and range searches are not available on user_metadata fields"},
+		{"date range", "M7: a range on a date, open above (recorded: 200)", "created_at:{2016-01-01 TO *}", 200, all},
+		{"date range below", "M7: open below", "created_at:[* TO 2016-01-01]", 200, ""},
+		{"string range", "[ includes, } excludes its bound", "email:[a TO bob@example.com}", 200, "ann@example.com"},
+		{"string range folds", "bounds of an email compare in lower case", "email:[BOB@EXAMPLE.COM TO C]", 200, "bob@example.com"},
+		{"exclusive low", "{ excludes its bound", "email:{ann@example.com TO *}", 200, "bob@example.com cat@example.com"},
+		{"number range", "numbers compare as numbers", "app_metadata.tier.level:[1 TO 3]", 200, "ann@example.com"},
+		{"number range exclusive", "3 is not in {1 TO 3}", "app_metadata.tier.level:{1 TO 3}", 200, ""},
+		{"number not text", "3 is not in [10 TO 20], though \"3\" > \"10\"", "app_metadata.tier.level:[10 TO 20]", 200, ""},
+		{"quoted bound", "a bound may be quoted", `email:["bob@example.com" TO "bob@example.com"]`, 200, "bob@example.com"},
+		{"range and term", "a range joins other terms", "created_at:[2016-01-01 TO *] AND email:c*", 200, "cat@example.com"},
+		{"range not closed", "a range needs ] or }", "created_at:[a TO b", 400, no("a range is not closed (] or })")},
+		{"range without TO", "a range is a TO b", "created_at:[a b]", 400, no("a range is [a TO b] or {a TO b}, each bound a value or *")},
+		{"range glued", "a range ends at white space", "created_at:[a TO b]x", 400, no("a range must be followed by white space")},
+		{"range wildcard bound", "a bound is no wildcard", "created_at:[a* TO b]", 400, no("a range bound is a value, a quoted value or *")},
 		{"fuzzy", "~ is fuzziness", "email:ann~", 400, special("value", `"~"`)},
 		{"boost", "^ is a boost", "email:ann^2", 400, special("value", `"^"`)},
 		{"colon in a value", "a second :", "email:a:b", 400, special("value", `":"`)},
@@ -115,6 +129,15 @@ func TestQuerySyntax(t *testing.T) {
 		{"escaped dot", `\. would be a name with a dot`, `user_metadata\.plan:pro`, 400, escapedDot},
 		{"wildcard name", "* in a name", "user_metadata.*:pro", 400, special("field name", `"*"`)},
 		{"question name", "? in a name", "user_metadata.pl?n:pro", 400, special("field name", `"?"`)},
+		{"name folds", "M7: name compares case-insensitively", "name:ANN@EXAMPLE.COM", 200, "ann@example.com"},
+		{"nickname folds", "M7: nickname compares case-insensitively, prefixes too", "nickname:BO*", 200, "bob@example.com"},
+		{"metadata case", "M7: metadata compares case-sensitively", "user_metadata.plan:PRO", 200, ""},
+		{"email domain", "M7: email.domain is searchable", `email.domain:"example.com"`, 200, all},
+		{"email domain folds", "M7: as email, in any case", "email.domain:EXAMPLE.COM", 200, all},
+		{"email domain other", "M7: only the part after @", "email.domain:ann", 200, ""},
+		{"user_metadata prefix", "M7: no wildcard searches on user_metadata", "user_metadata.plan:pr*", 400, "Wildcard and range searches are not available on user_metadata fields"},
+		{"user_metadata star", "M7: field:* is a wildcard too", "user_metadata.plan:*", 400, "Wildcard and range searches are not available on user_metadata fields"},
+		{"user_metadata exists", "M7: _exists_ is no wildcard", "_exists_:user_metadata.plan", 200, all},
 		{"paren in a name", "( in a name", "em(ail:a", 400, special("field name", `"("`)},
 		{"bare word", "free text", "jane", 400, fieldValue},
 		{"no name", ":value", ":a", 400, fieldValue},
@@ -222,6 +245,30 @@ func TestParamLengthInCharacters(t *testing.T) {
 		}
 		if want := "String is too long (4097 chars)"; code == 400 && !strings.Contains(body, want) {
 			t.Errorf("q of %d characters: %s, want %q", len([]rune(tc.value)), body, want)
+		}
+	}
+}
+
+// TestQueryCase checks M7's case rules field by field: email, name,
+// given_name, family_name and nickname compare case-insensitively (values
+// and prefixes), every other field case-sensitively.
+func TestQueryCase(t *testing.T) {
+	f := newFake(t, Options{})
+	f.createUser("Ann.Lee@Example.com", `"name":"Ann Lee","given_name":"Ann","family_name":"Lee","nickname":"AnnL","username":"AnnL","app_metadata":{"team":"Blue"}`)
+	for _, c := range []struct{ q, want string }{
+		{"email:ann.lee@example.com", "ann.lee@example.com"},
+		{`name:"ANN LEE"`, "ann.lee@example.com"},
+		{"given_name:aNN", "ann.lee@example.com"},
+		{"family_name:LEE", "ann.lee@example.com"},
+		{"nickname:annl", "ann.lee@example.com"},
+		{"given_name:AN*", "ann.lee@example.com"},
+		{"username:annl", ""},
+		{"username:AnnL", "ann.lee@example.com"},
+		{"app_metadata.team:blue", ""},
+		{"app_metadata.team:Blue", "ann.lee@example.com"},
+	} {
+		if got := emails(f.must(http.StatusOK, "GET", "/api/v2/users?q="+url.QueryEscape(c.q), ""), ""); got != c.want {
+			t.Errorf("q=%s: %q, want %q", c.q, got, c.want)
 		}
 	}
 }

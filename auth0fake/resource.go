@@ -1,6 +1,7 @@
 package auth0fake
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -28,7 +29,7 @@ func (s *Server) create(api mgmt.Resource, docs *collection) http.HandlerFunc {
 		}
 		doc, id, err := api.Create(body, s.now())
 		if err == nil {
-			err = docs.insert(id, doc)
+			err = docs.insert(id, stored(api, doc))
 		}
 		if err != nil {
 			s.fail(w, r, api.Answer(err), err)
@@ -71,15 +72,30 @@ func (s *Server) patch(api mgmt.Resource, docs *collection) http.HandlerFunc {
 			s.fail(w, r, api.Answer(err), err)
 			return
 		}
-		doc, err := update(r.Context(), docs, r.PathValue("id"), func(stored []byte) ([]byte, bool, error) {
-			return p.Apply(stored, s.now())
+		var answer []byte // the merged document: the answer, which may show more than is kept
+		kept, err := update(r.Context(), docs, r.PathValue("id"), func(old []byte) ([]byte, bool, error) {
+			doc, changed, err := p.Apply(old, s.now())
+			answer = doc
+			return stored(api, doc), changed, err
 		})
 		if err != nil {
 			s.fail(w, r, p.Answer(err), err)
 			return
 		}
-		writeJSON(w, http.StatusOK, doc)
+		if answer == nil || !bytes.Equal(stored(api, answer), kept) {
+			answer = kept // not written: a PATCH that changed nothing
+		}
+		writeJSON(w, http.StatusOK, answer)
 	}
+}
+
+// stored returns what the store keeps of doc, a document api made: for
+// clients, credentials by id only (mgmt.Clients.Stored); else doc.
+func stored(api mgmt.Resource, doc []byte) []byte {
+	if c, ok := api.(interface{ Stored([]byte) []byte }); ok {
+		return c.Stored(doc)
+	}
+	return doc
 }
 
 // update applies change to the document with id (see mgmt.Update):

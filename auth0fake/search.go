@@ -1,6 +1,7 @@
 package auth0fake
 
 import (
+	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,9 +34,15 @@ type term struct {
 	value  string
 	prefix bool     // value ends in an unescaped *
 	exists bool     // _exists_:path, or path:*
-	fold   bool     // compare in lower case (email)
+	fold   bool     // compare in lower case (foldFields)
+	domain bool     // email.domain: compare the part of the email after "@"
+	rng    *bounds  // field:[lo TO hi], {lo TO hi}, or mixed
 	anyOf  []string // instead of value: any of these (app_type=a,b)
 }
+
+// foldFields are the fields a query compares case-insensitively (M7);
+// every other field, metadata included, compares case-sensitively.
+var foldFields = []string{"email", "name", "given_name", "family_name", "nickname"}
 
 // unsupported is the start of the message for syntax this package does
 // not read.
@@ -98,7 +105,13 @@ func parseTerm(s string) (term, int, string) {
 	i++ // the ':'
 	exists := field.text == "_exists_"
 	var t term
-	if strings.HasPrefix(s[i:], `"`) {
+	if i < len(s) && (s[i] == '[' || s[i] == '{') && !exists {
+		r, n, msg := parseRange(s[i:])
+		if msg != "" {
+			return term{}, 0, msg
+		}
+		t.rng, i = &r, i+n
+	} else if strings.HasPrefix(s[i:], `"`) {
 		if exists {
 			return term{}, 0, unsupported + "_exists_ takes a field name, not a quoted value"
 		}
@@ -140,8 +153,17 @@ func parseTerm(s string) (term, int, string) {
 		return term{}, 0, msg
 	}
 	t.path = path
-	if len(t.path) == 1 && t.path[0] == "email" {
+	if len(path) == 2 && path[0] == "email" && path[1] == "domain" {
+		t.path, t.domain = path[:1], true
+	}
+	if len(t.path) == 1 && contains(foldFields, t.path[0]) {
 		t.fold, t.value = true, strings.ToLower(t.value)
+		if t.rng != nil {
+			t.rng.lo, t.rng.hi = strings.ToLower(t.rng.lo), strings.ToLower(t.rng.hi)
+		}
+	}
+	if path[0] == "user_metadata" && !exists && (t.prefix || t.exists || t.rng != nil) {
+		return term{}, 0, "Wildcard and range searches are not available on user_metadata fields"
 	}
 	return t, i, ""
 }
@@ -297,8 +319,18 @@ func (t *term) leaf(v gjson.Result) bool {
 	if t.fold {
 		s = strings.ToLower(s)
 	}
+	if t.domain {
+		_, d, ok := strings.Cut(s, "@")
+		if !ok {
+			return false
+		}
+		s = d
+	}
 	if t.anyOf != nil {
 		return contains(t.anyOf, s)
+	}
+	if t.rng != nil {
+		return t.rng.holds(s)
 	}
 	if t.prefix {
 		return strings.HasPrefix(s, t.value)
@@ -451,3 +483,89 @@ func (k *sortKey) apply(docs [][]byte, w *work) bool {
 // bytes, so sorting many documents of short keys is charged its
 // n·log n, not n.
 const compareCost = 32
+
+// bounds is a range of a q term: [ ] include their bound, { } leave it
+// out, * is open.
+type bounds struct {
+	lo, hi         string
+	loOpen, hiOpen bool // *
+	loIn, hiIn     bool // [ and ]
+}
+
+// parseRange reads a range at the start of s, "[lo TO hi]" with [ or {
+// and ] or }, each bound a value, a quoted value without white space, or
+// *; it returns the range and its length, or the message of a 400.
+func parseRange(s string) (bounds, int, string) {
+	end := strings.IndexAny(s, "]}")
+	if end < 0 {
+		return bounds{}, 0, unsupported + "a range is not closed (] or })"
+	}
+	if end+1 < len(s) && !isSpace(s[end+1]) {
+		return bounds{}, 0, unsupported + "a range must be followed by white space"
+	}
+	parts := strings.Fields(s[1:end])
+	if len(parts) != 3 || parts[1] != "TO" {
+		return bounds{}, 0, unsupported + "a range is [a TO b] or {a TO b}, each bound a value or *"
+	}
+	b := bounds{loIn: s[0] == '[', hiIn: s[end] == ']'}
+	var ok bool
+	if b.lo, b.loOpen, ok = rangeBound(parts[0]); !ok {
+		return bounds{}, 0, unsupported + "a range bound is a value, a quoted value or *"
+	}
+	if b.hi, b.hiOpen, ok = rangeBound(parts[2]); !ok {
+		return bounds{}, 0, unsupported + "a range bound is a value, a quoted value or *"
+	}
+	return b, end + 1, ""
+}
+
+// rangeBound reads one bound: *, a value without syntax characters, or a
+// quoted one.
+func rangeBound(p string) (v string, open, ok bool) {
+	switch {
+	case p == "*":
+		return "", true, true
+	case len(p) >= 2 && p[0] == '"' && p[len(p)-1] == '"':
+		v, n, ok := readQuoted(p[1:])
+		return v, false, ok && n == len(p)-1
+	case strings.ContainsAny(p, specials+`\*?`):
+		return "", false, false
+	}
+	return p, false, true
+}
+
+// holds reports whether s is in the range: as numbers when s and every
+// closed bound are numbers, otherwise as strings, byte by byte (ISO dates
+// compare as their text does).
+func (b *bounds) holds(s string) bool {
+	cmp := strings.Compare
+	if isNumber(s) && (b.loOpen || isNumber(b.lo)) && (b.hiOpen || isNumber(b.hi)) {
+		cmp = func(x, y string) int {
+			fx, _ := strconv.ParseFloat(x, 64)
+			fy, _ := strconv.ParseFloat(y, 64)
+			switch {
+			case fx < fy:
+				return -1
+			case fx > fy:
+				return 1
+			}
+			return 0
+		}
+	}
+	if !b.loOpen {
+		if c := cmp(s, b.lo); c < 0 || c == 0 && !b.loIn {
+			return false
+		}
+	}
+	if !b.hiOpen {
+		if c := cmp(s, b.hi); c > 0 || c == 0 && !b.hiIn {
+			return false
+		}
+	}
+	return true
+}
+
+// isNumber reports whether s is a JSON number, as stored numbers are
+// written.
+func isNumber(s string) bool {
+	return s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9') && json.Valid([]byte(s))
+}

@@ -45,6 +45,14 @@ type Options struct {
 	// [Server.Close]) and loads what is there. Each change is written
 	// before it is answered, atomically: see the package documentation.
 	DataDir string
+	// Tenant is the tenant's name, sent as tenant on every client the
+	// server creates, as Auth0 does; empty: no tenant member.
+	Tenant string
+	// Now, when not nil, is the clock of the server: created_at,
+	// updated_at, last_password_reset and the time part of new user ids
+	// come from it, so that a test can expect fixed times. Nil:
+	// time.Now.
+	Now func() time.Time
 	// ErrorLog receives the errors the server cannot answer with (a failed
 	// write to DataDir, a recovered panic). Nil: the log package's
 	// standard logger.
@@ -66,6 +74,8 @@ type Server struct {
 	budget  int64       // bytes of stored documents one list request may read
 	lock    *dirLock    // DataDir's lock, held until Close; nil in memory
 	onDoc   func(n int) // tests: called before q reads the n-th stored document
+	tenant  string      // Options.Tenant
+	faults  faults      // see InjectFault
 }
 
 // New returns a Server with opts. It returns an error for a negative
@@ -89,9 +99,13 @@ func New(opts Options) (*Server, error) {
 		clients: newCollection(mgmt.Clients{}.Unique, nil),
 		logf:    log.Printf,
 		now:     time.Now,
+		tenant:  opts.Tenant,
 	}
 	if opts.ErrorLog != nil {
 		s.logf = opts.ErrorLog.Printf
+	}
+	if opts.Now != nil {
+		s.now = opts.Now
 	}
 	if opts.DataDir != "" {
 		if err := s.open(opts.DataDir); err != nil {
@@ -143,9 +157,10 @@ func cmpOr(v, def int64) int64 {
 
 func (s *Server) routes() {
 	m := http.NewServeMux()
-	users, clients := mgmt.Users{}, mgmt.Clients{}
+	users, clients := mgmt.Users{}, mgmt.Clients{Tenant: s.tenant}
 	m.HandleFunc("POST /api/v2/users", s.create(users, s.users))
 	m.HandleFunc("GET /api/v2/users", s.listUsers)
+	m.HandleFunc("GET /api/v2/users-by-email", s.usersByEmail)
 	m.HandleFunc("GET /api/v2/users/{id}", s.get(users, s.users))
 	m.HandleFunc("PATCH /api/v2/users/{id}", s.patch(users, s.users))
 	m.HandleFunc("DELETE /api/v2/users/{id}", s.remove(s.users))
@@ -160,9 +175,11 @@ func (s *Server) routes() {
 }
 
 // ServeHTTP answers one request. Requests under /api/v2/ need the bearer
-// token (401 without it); paths and methods the fake does not serve get
-// Auth0's 404, as do paths that are not clean ("//", "/./", "/../"), with
-// or without a token. A panic is answered with 500 and logged, never passed on.
+// token (401 without it); then an installed fault that matches answers
+// instead ([Server.InjectFault]); paths and methods the fake does not
+// serve get Auth0's 404, as do paths that are not clean ("//", "/./",
+// "/../"), with or without a token. A panic is answered with 500 and
+// logged, never passed on.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -182,6 +199,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			a.Write(w)
 			return
 		}
+	}
+	if s.inject(w, r) {
+		return
 	}
 	s.mux.ServeHTTP(w, r)
 }

@@ -143,7 +143,7 @@ func TestUncleanPaths(t *testing.T) {
 	f := newFake(t, Options{})
 	user := f.createUser("a@example.com", "")
 	odd := "auth0|a/../b/./c"
-	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"c","user_id":"a/../b/./c"}`)
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"connection":"c","password":"pw","user_id":"a/../b/./c"}`)
 	f.must(http.StatusOK, "GET", userPath(odd), "")
 	routes := []string{"/api/v2/users", userPath(user), "/api/v2/clients", "/api/v2/clients/x", "/dbconnections/signup"}
 	const notFound = `{"statusCode":404,"error":"Not Found","message":"Not Found"}`

@@ -11,7 +11,9 @@ import (
 
 // signupMembers are the members of POST /dbconnections/signup that make
 // the user, each with the type POST /api/v2/users gives it; others, and
-// client_id, are ignored. email, password and connection are required.
+// client_id, are ignored. password and connection are required, and an
+// identifier: email, or username or phone_number, as a connection with
+// flexible identifiers takes them (recorded).
 var signupMembers = []string{"email", "password", "connection", "username", "given_name",
 	"family_name", "name", "nickname", "picture", "phone_number", "user_metadata"}
 
@@ -76,8 +78,10 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		}
 		return true
 	})
-	if !given["connection"] {
-		probe = appendMember(probe, "connection", `"-"`)
+	for _, name := range []string{"connection", "password"} { // their absence is reported below
+		if !given[name] {
+			probe = appendMember(probe, name, `"-"`)
+		}
 	}
 	users, now := mgmt.Users{}, s.now()
 	if _, _, err := users.Create(append(probe, '}'), now); err != nil {
@@ -85,6 +89,9 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, name := range []string{"email", "password", "connection"} {
+		if name == "email" && (given["username"] || given["phone_number"]) {
+			continue // another identifier (see signupAnswer)
+		}
 		if !given[name] {
 			signupError("invalid_body", "Payload validation error: 'Missing required property: "+name+"'.").Write(w)
 			return
@@ -151,19 +158,27 @@ func signupText(e *metamerge.Error) string {
 }
 
 // signupAnswer is the body of a successful signup: the user's id without
-// its "auth0|" prefix as _id, the email, the username if any,
-// email_verified, and the profile members the request set.
+// its "auth0|" prefix as _id, then the identifiers given, as recorded:
+// the email, the username, email_verified false with an email, the
+// phone_number and phone_verified false; then the profile members the
+// request set.
 func signupAnswer(doc []byte, given map[string]bool) []byte {
-	r := gjson.GetManyBytes(doc, "identities.0.user_id", "email", "username")
+	r := gjson.GetManyBytes(doc, "identities.0.user_id", "email", "username", "phone_number")
 	out := []byte(`{"_id":`)
 	out = append(out, jsonString(r[0].Str)...)
-	out = append(out, `,"email":`...)
-	out = append(out, r[1].Raw...)
-	if r[2].Exists() {
-		out = append(out, `,"username":`...)
-		out = append(out, r[2].Raw...)
+	if r[1].Exists() {
+		out = append(append(out, `,"email":`...), r[1].Raw...)
 	}
-	out = append(out, `,"email_verified":false`...)
+	if r[2].Exists() {
+		out = append(append(out, `,"username":`...), r[2].Raw...)
+	}
+	if r[1].Exists() {
+		out = append(out, `,"email_verified":false`...)
+	}
+	if r[3].Exists() {
+		out = append(append(out, `,"phone_number":`...), r[3].Raw...)
+		out = append(out, `,"phone_verified":false`...)
+	}
 	for _, name := range signupEcho {
 		if !given[name] {
 			continue

@@ -86,7 +86,7 @@ func TestSortOverBudget(t *testing.T) {
 	const n = 3000
 	f := newFake(t, Options{})
 	for i := 0; i < n; i++ {
-		f.must(http.StatusCreated, "POST", "/api/v2/users", fmt.Sprintf(`{"connection":"c","user_id":"%d"}`, i))
+		f.must(http.StatusCreated, "POST", "/api/v2/users", fmt.Sprintf(`{"connection":"c","password":"pw","user_id":"%d"}`, i))
 	}
 	// What reading the keys costs: one document's, n times.
 	key, _ := parseSort("user_id:-1")

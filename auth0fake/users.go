@@ -2,6 +2,7 @@ package auth0fake
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/metamerge/metamerge/mgmt"
 )
@@ -39,4 +40,35 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeList(w, wk, window(docs, lq.page, lq.perPage), lq, len(docs), "users", true)
+}
+
+// usersByEmailParams are the query parameters of GET
+// /api/v2/users-by-email.
+var usersByEmailParams = map[string]param{"email": stringParam, "fields": stringParam, "include_fields": boolParam}
+
+// usersByEmail serves GET /api/v2/users-by-email?email= (M7): every user
+// with that email, in any connection, compared in lower case, as a bare
+// array (no paging, no totals). email is required.
+func (s *Server) usersByEmail(w http.ResponseWriter, r *http.Request) {
+	p, ae := readParams(r.URL.RawQuery, usersByEmailParams)
+	if ae != nil {
+		ae.Write(w)
+		return
+	}
+	email, ok := p["email"]
+	if !ok {
+		queryError("Missing required property: email", "").Write(w)
+		return
+	}
+	lq := listQuery{
+		filter: []term{{path: []string{"email"}, value: strings.ToLower(email), fold: true}},
+		fields: newFieldSet(p["fields"], p["include_fields"] != "false"),
+	}
+	wk := newWork(r.Context(), s.budget)
+	docs, ok := s.filterDocs(s.users.all(), lq, wk)
+	if !ok {
+		wk.answer(w)
+		return
+	}
+	s.writeList(w, wk, docs, lq, len(docs), "users", true)
 }

@@ -40,7 +40,7 @@ func TestCreateUser(t *testing.T) {
 
 	// A custom user_id, given profile members and no email.
 	doc = f.must(http.StatusCreated, "POST", "/api/v2/users",
-		`{"connection":"legacy","user_id":"abc-123","username":"sam","name":"Sam","email_verified":true,"blocked":false}`)
+		`{"password":"pw","connection":"legacy","user_id":"abc-123","username":"sam","name":"Sam","email_verified":true,"blocked":false}`)
 	r = gjson.Parse(doc)
 	for path, want := range map[string]string{
 		"user_id": "auth0|abc-123", "identities.0.user_id": "abc-123", "identities.0.connection": "legacy",
@@ -50,7 +50,7 @@ func TestCreateUser(t *testing.T) {
 			t.Errorf("custom user: %s = %q, want %q", path, got, want)
 		}
 	}
-	f.must(http.StatusConflict, "POST", "/api/v2/users", `{"connection":"legacy","user_id":"abc-123"}`)
+	f.must(http.StatusConflict, "POST", "/api/v2/users", `{"password":"pw","connection":"legacy","user_id":"abc-123"}`)
 }
 
 // TestPatchUserMetadata replays the story of the issue: a PATCH that adds
@@ -123,7 +123,7 @@ func TestPatchUserManagedMembers(t *testing.T) {
 	}
 	// The old address is free again, the new one taken.
 	f.createUser("old@example.com", "")
-	f.must(http.StatusConflict, "POST", "/api/v2/users", `{"connection":"Username-Password-Authentication","email":"NEWER@example.com"}`)
+	f.must(http.StatusConflict, "POST", "/api/v2/users", `{"password":"pw","connection":"Username-Password-Authentication","email":"NEWER@example.com"}`)
 	// null removes an optional member (R10).
 	doc = gjson.Parse(f.must(http.StatusOK, "PATCH", userPath(id), `{"nickname":null}`))
 	if doc.Get("nickname").Exists() {
@@ -167,5 +167,58 @@ func TestGetUserFields(t *testing.T) {
 	got := gjson.Parse(f.must(http.StatusOK, "GET", userPath(id)+"?fields=identities,user_metadata,picture&include_fields=false", ""))
 	if got.Get("identities").Exists() || got.Get("user_metadata").Exists() || got.Get("picture").Exists() || got.Get("email").Str != "f@example.com" {
 		t.Errorf("include_fields=false keeps the others only: %s", got.Raw)
+	}
+}
+
+// TestUsersByEmail checks GET /api/v2/users-by-email (M7): a bare array of
+// the users with the email, in any case and any connection, and a 400
+// without email.
+func TestUsersByEmail(t *testing.T) {
+	f := newFake(t, Options{})
+	f.createUser("ann@example.com", "")
+	f.must(http.StatusCreated, "POST", "/api/v2/users", `{"password":"pw","connection":"other","email":"ann@example.com"}`)
+	f.createUser("bob@example.com", "")
+	body := f.must(http.StatusOK, "GET", "/api/v2/users-by-email?email=ANN%40Example.com", "")
+	got := gjson.Parse(body)
+	if !got.IsArray() || len(got.Array()) != 2 || got.Get("#.email").Raw != `["ann@example.com","ann@example.com"]` {
+		t.Errorf("users-by-email: %s", body)
+	}
+	if body := f.must(http.StatusOK, "GET", "/api/v2/users-by-email?email=nobody%40example.com", ""); body != "[]" {
+		t.Errorf("no such email: %s, want []", body)
+	}
+	if body := f.must(http.StatusOK, "GET", "/api/v2/users-by-email?email=bob%40example.com&fields=email", ""); body != `[{"email":"bob@example.com"}]` {
+		t.Errorf("fields: %s", body)
+	}
+	code, body := f.do("GET", "/api/v2/users-by-email", "")
+	if code != http.StatusBadRequest || gjson.Get(body, "errorCode").Str != "invalid_query_string" ||
+		gjson.Get(body, "message").Str != "Query validation error: 'Missing required property: email'." {
+		t.Errorf("without email: %d %s", code, body)
+	}
+}
+
+// TestSignupIdentifiers checks the identifiers signup takes, with the
+// answers Auth0 gave in recorded signups: an email, a username or a phone
+// number, each echoed (email_verified and phone_verified false); a
+// password and connection always; none of the three is a 400 naming
+// email, before the missing password.
+func TestSignupIdentifiers(t *testing.T) {
+	f := newFake(t, Options{})
+	const base = `"password":"pw","connection":"Username-Password-Authentication"`
+	for _, c := range []struct{ name, body, want string }{
+		{"username", `{"username":"u1",` + base + `}`, `{"username":"u1"}`},
+		{"phone", `{"phone_number":"+12345678900",` + base + `}`, `{"phone_number":"+12345678900","phone_verified":false}`},
+		{"username and phone", `{"username":"u2","phone_number":"+12345678901",` + base + `}`, `{"username":"u2","phone_number":"+12345678901","phone_verified":false}`},
+		{"all three", `{"email":"u3@example.com","username":"u3","phone_number":"+12345678902",` + base + `}`,
+			`{"email":"u3@example.com","username":"u3","email_verified":false,"phone_number":"+12345678902","phone_verified":false}`},
+	} {
+		got := f.must(http.StatusOK, "POST", "/dbconnections/signup", c.body)
+		id := gjson.Get(got, "_id").Str
+		if want := `{"_id":"` + id + `",` + c.want[1:]; got != want || len(id) != 24 {
+			t.Errorf("%s: got %s\nwant %s", c.name, got, want)
+		}
+	}
+	code, body := f.do("POST", "/dbconnections/signup", `{"connection":"db"}`)
+	if code != 400 || body != `{"name":"BadRequestError","code":"invalid_body","description":"Payload validation error: 'Missing required property: email'.","statusCode":400}` {
+		t.Errorf("no identifier: %d %s", code, body)
 	}
 }

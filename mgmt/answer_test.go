@@ -158,7 +158,7 @@ func TestAnswerErrors(t *testing.T) {
 		want string
 	}{
 		{"no user", Users{}.Answer(fmt.Errorf("read: %w", ErrNotFound)), `{"statusCode":404,"error":"Not Found","message":"The user does not exist.","errorCode":"inexistent_user"}`},
-		{"no client", Clients{}.Answer(ErrNotFound), `{"statusCode":404,"error":"Not Found","message":"The client does not exist.","errorCode":"inexistent_client"}`},
+		{"no client", Clients{}.Answer(ErrNotFound), `{"statusCode":404,"error":"Not Found","message":"The client does not exist","errorCode":"inexistent_client"}`},
 		{"user exists", Users{}.Answer(ErrTaken), `{"statusCode":409,"error":"Conflict","message":"The user already exists.","errorCode":"auth0_idp_error"}`},
 		{"email taken", p.Answer(ErrTaken), `{"statusCode":400,"error":"Bad Request","message":"The specified new email already exists","errorCode":"auth0_idp_error"}`},
 		{"username taken", pu.Answer(ErrTaken), `{"statusCode":400,"error":"Bad Request","message":"The specified new username already exists","errorCode":"auth0_idp_error"}`},

@@ -32,10 +32,12 @@
 //     verify_phone_number, client_id of a user PATCH) are never stored, and
 //     so never echoed.
 //   - M3 The server sets user_id, identities, created_at and updated_at
-//     (on every PATCH that changes something), client_id and client_secret.
-//   - M4 Create: POST users needs connection, POST clients needs name; the
-//     request's members are merged into what the server sets by the rules,
-//     so metadata follow R1–R9 and C1–C5 from the start.
+//     (on every PATCH that changes something), client_id, client_secret,
+//     global, callback_url_template and tenant ([Clients].Tenant).
+//   - M4 Create: POST users needs connection, and password but on the
+//     passwordless connections "email" and "sms"; POST clients needs
+//     name; the request's members are merged into what the server sets by
+//     the rules, so metadata follow R1–R9 and C1–C5 from the start.
 //   - M5 One answer per outcome (see [Answer], [Message]): 400 with
 //     Auth0's envelope and wording for a body that breaks a rule, its first
 //     violation in document order; 404 for a missing document; 413 for a
@@ -44,6 +46,23 @@
 //   - M6 [Update]: compare and swap with a bounded retry, over any store
 //     that can write if unchanged; a PATCH that changes nothing is not
 //     written.
+//
+// # Clients
+//
+// The clients endpoints do more around MergeClient than R10, as Auth0's
+// answers show (clientrules.go lists each rule): a PATCH or create of
+// jwt_configuration, refresh_token, mobile, native_social_login,
+// session_transfer or signed_request_object is merged member by member
+// into the stored (or default) object before the merge; defaults depend
+// on app_type and, for a third-party client, on its security mode; a
+// client on client_authentication_methods has no client_secret;
+// cross_origin_auth and oidc_backchannel_logout follow their newer names;
+// initiate_login_uri "" removes it; default_organization needs
+// organization_id and flows; credentials given with a PEM are made into
+// credential objects (kid, thumbprint, subject), shown whole in the
+// answer that made them and by id afterwards: a store keeps
+// [Clients.Stored] of the document it answers. The root library keeps
+// R10.
 //
 // # Security
 //
@@ -55,5 +74,6 @@
 // A user's key is never
 // used as a gjson path: root members are iterated, and server
 // members are set by a merge. Nothing panics on input. Everything here is
-// safe for concurrent use; the values Users and Clients hold only rules.
+// safe for concurrent use; the values Users and Clients hold only rules
+// and a name.
 package mgmt

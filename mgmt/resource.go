@@ -35,8 +35,9 @@ var (
 type Patch struct {
 	patch    []byte // the members that are stored, names written anew
 	merge    func(stored, patch []byte) ([]byte, []metamerge.Change, error)
-	stamps   func(stored, merged []byte, now time.Time) []byte // server members to set, or nil
-	password bool                                              // a password to hand on: a change even when the profile is not
+	mergeAt  func(stored []byte, now time.Time) ([]byte, []metamerge.Change, error) // instead of merge of patch, when set
+	stamps   func(stored, merged []byte, now time.Time) []byte                      // server members to set, or nil
+	password bool                                                                   // a password to hand on: a change even when the profile is not
 	taken    func(error) *Answer
 	notFound func() *Answer
 }
@@ -47,7 +48,14 @@ type Patch struct {
 // skipped (M6). It returns the errors of the merge: violations of the
 // merged result, and defects of stored (which Answer turns into 500).
 func (p *Patch) Apply(stored []byte, now time.Time) ([]byte, bool, error) {
-	merged, changes, err := p.merge(stored, p.patch)
+	var merged []byte
+	var changes []metamerge.Change
+	var err error
+	if p.mergeAt != nil {
+		merged, changes, err = p.mergeAt(stored, now)
+	} else {
+		merged, changes, err = p.merge(stored, p.patch)
+	}
 	if err != nil {
 		return nil, false, err
 	}

@@ -166,3 +166,27 @@ func TestPatchAllocs(t *testing.T) {
 		t.Errorf("Patch: %.0f allocations, Patch and Apply: %.0f; want at most 12 and 26", check, whole)
 	}
 }
+
+// TestCreateUserPassword checks M4: a user of a database connection needs
+// a password; one of the passwordless connections email and sms does not.
+func TestCreateUserPassword(t *testing.T) {
+	const want = `{"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Missing required property: password'.","errorCode":"invalid_body"}`
+	for _, body := range []string{
+		`{"connection":"Username-Password-Authentication","email":"a@example.com"}`,
+		`{"email":"a@example.com","connection":"db"}`,
+	} {
+		_, _, err := Users{}.Create([]byte(body), now)
+		if got := (Users{}).Answer(err); got == nil || string(got.Body) != want {
+			t.Errorf("%s: got %v, want %s", body, got, want)
+		}
+	}
+	for _, body := range []string{
+		`{"connection":"email","email":"a@example.com"}`,
+		`{"connection":"sms","phone_number":"+15550100"}`,
+		`{"connection":"db","email":"a@example.com","password":"pw"}`,
+	} {
+		if _, _, err := (Users{}).Create([]byte(body), now); err != nil {
+			t.Errorf("%s: %v, want it created", body, err)
+		}
+	}
+}

@@ -125,8 +125,13 @@ func TestSchemaTypes(t *testing.T) {
 					v = `"a@example.com"`
 				}
 				body := `{"` + member + `":` + v + `}`
-				if c.create && member != "connection" {
+				switch {
+				case c.create && member == "password":
 					body = `{"connection":"db","` + member + `":` + v + `}`
+				case c.create && member != "connection":
+					body = `{"connection":"db","password":"pw","` + member + `":` + v + `}`
+				case c.create:
+					body = `{"password":"pw","` + member + `":` + v + `}`
 				}
 				got := tryBody(Users{}, c.create, body)
 				ok := found == want || found == "null" && nullable

@@ -65,20 +65,31 @@ func (u Users) check(body []byte, sc *schema) (members, error) {
 	return checkBody(u.Rules.Check, body, sc)
 }
 
+// passwordless are the names of Auth0's passwordless connections, whose
+// users have no password; every other connection is taken for a database
+// connection, whose users need one ("mandatory only for auth0 connection
+// strategy", Auth0's API documentation).
+var passwordless = []string{"email", "sms"}
+
 // Create returns the profile POST /api/v2/users creates from body (M4):
 // the members the server sets (M3: user_id "auth0|" and 24 hex digits or
 // the user_id given, identities, created_at, updated_at, email_verified
 // false, and name, nickname and picture where not given), then the
 // request's profile members merged in by the rules, metadata included (R6
 // holds: user_metadata {} is stored, app_metadata {} is not). connection,
-// password, verify_email are instructions (M2), never stored.
+// password, verify_email are instructions (M2), never stored. password is
+// required but on the passwordless connections "email" and "sms" (the
+// 400's wording is ours, in the schema's style: Auth0's is not recorded).
 func (u Users) Create(body []byte, now time.Time) ([]byte, string, error) {
 	ms, err := u.check(body, userCreate)
 	if err != nil {
 		return nil, "", err
 	}
-	ts := stamp(now)
 	connection := ms.find("connection").Str
+	if ms.find("password") == nil && !contains(passwordless, connection) {
+		return nil, "", payloadError("Missing required property: password", "")
+	}
+	ts := stamp(now)
 	local := objectID(now)
 	if v := ms.find("user_id"); v != nil {
 		local = v.Str

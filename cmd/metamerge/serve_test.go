@@ -192,7 +192,7 @@ func TestServeDataDirLocked(t *testing.T) {
 		t.Fatalf("no address: %v; %s", err, stderr.String())
 	}
 	base := strings.TrimPrefix(strings.TrimSpace(line), "listening on ")
-	if code, body := call(t, "POST", base+"/api/v2/users", `{"connection":"db","email":"alice@example.com","user_id":"alice"}`); code != 201 {
+	if code, body := call(t, "POST", base+"/api/v2/users", `{"password":"pw","connection":"db","email":"alice@example.com","user_id":"alice"}`); code != 201 {
 		t.Fatalf("create alice: %d %s", code, body)
 	}
 

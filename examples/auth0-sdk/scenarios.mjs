@@ -39,12 +39,6 @@ export async function raw(path) {
   return { status: res.status, body: await res.json() };
 }
 
-// Features the fake does not have yet: the test keeps its full assertions
-// and runs, and node's runner reports it as a todo instead of a failure.
-export const todo = {
-  usersByEmail: "the fake lacks GET /api/v2/users-by-email (issue 20)",
-};
-
 // scenarios registers every check for one major, named major in the
 // test names, made through the adapter sdk.
 export function scenarios(major, sdk) {
@@ -147,7 +141,7 @@ export function scenarios(major, sdk) {
     await rejects(sdk.updateUser(id, { user_metadata: { theme: "light" }, nickname: 7 }), 400, "invalid_body",
       /^Payload validation error: 'Expected type string but found type (integer|number)' on property nickname/);
     assert.deepEqual(await sdk.getUser(id), before, "a refused PATCH changes nothing");
-    await rejects(sdk.createUser({ connection: "Username-Password-Authentication", email: email("BOB") }), 409,
+    await rejects(sdk.createUser({ connection: "Username-Password-Authentication", email: email("BOB"), password: "another horse" }), 409,
       "auth0_idp_error", /^The user already exists\.$/);
     await rejects(sdk.updateUser("auth0|000000000000000000000000", { user_metadata: { a: 1 } }), 404,
       "inexistent_user", /^The user does not exist\.$/);
@@ -196,7 +190,8 @@ export function scenarios(major, sdk) {
     const deepest = await sdk.updateUser(id, { user_metadata: { a: nest(98) } });
     assert.deepEqual(deepest.user_metadata, { a: nest(98) }, "100 levels are stored");
     await rejects(sdk.updateUser(id, { user_metadata: { a: nest(99) } }), 400, "invalid_body",
-      /^Payload validation error: 'Nesting is too deep \(101 levels\), maximum 100' on property user_metadata\.a(\.0){98}$/);
+      // The property is a name of the request, quoted in at most 64 bytes (README: mgmt).
+      /^Payload validation error: 'Nesting is too deep \(101 levels\), maximum 100' on property user_metadata\.a(\.0){23}…$/);
 
     // About 900 KB: 50,000 keys, under the 1 MB body limit, stored and
     // answered whole, then cleared with {}.
@@ -233,7 +228,7 @@ export function scenarios(major, sdk) {
     await sdk.deleteClient(cid);
   });
 
-  test(`${major}: users by email`, { todo: todo.usersByEmail }, async () => {
+  test(`${major}: users by email (M7)`, async () => {
     const u = await sdk.createUser({ connection: "Username-Password-Authentication", email: email("dee"), password: "pw pw pw pw" });
     try {
       const found = await sdk.usersByEmail(email("dee"));
@@ -290,8 +285,8 @@ export function scenarios(major, sdk) {
     const listed = await sdk.listClients({ q: `client_metadata.tag:${tag}` });
     assert.deepEqual(listed.map((c) => c.client_id), [id]);
     await sdk.deleteClient(id);
-    await rejects(sdk.getClient(id), 404, "inexistent_client", /^The client does not exist\.$/);
-    await rejects(sdk.updateClient(id, { client_metadata: {} }), 404, "inexistent_client", /^The client does not exist\.$/);
+    await rejects(sdk.getClient(id), 404, "inexistent_client", /^The client does not exist$/);
+    await rejects(sdk.updateClient(id, { client_metadata: {} }), 404, "inexistent_client", /^The client does not exist$/);
   });
 
   if (sdk.signup) {

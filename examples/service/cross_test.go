@@ -142,8 +142,10 @@ func crossTable() []crossCase {
 	const ada, bob = "/api/v2/users/auth0|ada", "/api/v2/users/auth0|bob"
 	return []crossCase{
 		{"create ada", "M4 M2 M3", "POST", "/api/v2/users", `{"connection":"db","email":"Ada@Example.com","password":"hunter2","user_id":"ada","user_metadata":{},"app_metadata":{}}`, "", 201, ""},
-		{"create bob", "M4", "POST", "/api/v2/users", `{"connection":"db","email":"bob@example.com","username":"bob","user_id":"bob","user_metadata":{"theme":"dark"}}`, "", 201, ""},
-		{"create, email taken", "conflict", "POST", "/api/v2/users", `{"connection":"db","email":"ada@example.com"}`, "", 409, ""},
+		{"create bob", "M4", "POST", "/api/v2/users", `{"password":"pw","connection":"db","email":"bob@example.com","username":"bob","user_id":"bob","user_metadata":{"theme":"dark"}}`, "", 201, ""},
+		{"create, email taken", "conflict", "POST", "/api/v2/users", `{"connection":"db","password":"pw","email":"ada@example.com"}`, "", 409, ""},
+		{"create without password", "M4: a database connection needs a password", "POST", "/api/v2/users", `{"connection":"db","email":"carl@example.com"}`, "", 400, ""},
+		{"create passwordless", "M4: the email connection needs none", "POST", "/api/v2/users", `{"connection":"email","email":"dan@example.com","user_id":"dan"}`, "", 201, ""},
 		{"create, no connection", "M4", "POST", "/api/v2/users", `{"email":"c@example.com"}`, "", 400, ""},
 		{"create with identities", "M1 M3", "POST", "/api/v2/users", `{"connection":"db","identities":[]}`, "", 400, ""},
 		{"create, dotted key", "R7", "POST", "/api/v2/users", `{"connection":"db","user_metadata":{"a.b":1}}`, "", 400, ""},
@@ -215,7 +217,7 @@ const internalError = `{"statusCode":500,"error":"Internal Server Error","messag
 // the file at start), so its answer is taken from its source.
 func TestCorruptRow(t *testing.T) {
 	_, svc := newTargets(t)
-	svc.do(t, "POST", "/api/v2/users", `{"connection":"db","user_id":"ada"}`, "")
+	svc.do(t, "POST", "/api/v2/users", `{"connection":"db","password":"pw","user_id":"ada"}`, "")
 	for _, row := range []string{`{"user_id":"auth0|ada","a":1,"a":2}`, `{"user_id":`, strings.Repeat("[", 101) + strings.Repeat("]", 101)} {
 		if _, err := svc.db.Exec(`UPDATE docs SET doc = ? WHERE id = 'auth0|ada'`, row); err != nil {
 			t.Fatal(err)
@@ -233,7 +235,7 @@ func TestCorruptRow(t *testing.T) {
 func TestNoChangeNoWrite(t *testing.T) {
 	fake, svc := newTargets(t)
 	for _, tg := range []*target{fake, svc} {
-		_, created := tg.do(t, "POST", "/api/v2/users", `{"connection":"db","user_id":"ada","user_metadata":{"a":1}}`, "")
+		_, created := tg.do(t, "POST", "/api/v2/users", `{"connection":"db","password":"pw","user_id":"ada","user_metadata":{"a":1}}`, "")
 		time.Sleep(5 * time.Millisecond) // so that a new stamp differs
 		_, patched := tg.do(t, "PATCH", "/api/v2/users/auth0|ada", `{"user_metadata":{"a":1.0}}`, "")
 		same := timestamps.FindAllString(created, -1)[1] == timestamps.FindAllString(patched, -1)[1]
@@ -319,7 +321,7 @@ func TestRawQueryRefused(t *testing.T) {
 // served with 200.
 func TestCorruptRowRead(t *testing.T) {
 	_, svc := newTargets(t)
-	svc.do(t, "POST", "/api/v2/users", `{"connection":"db","user_id":"ada"}`, "")
+	svc.do(t, "POST", "/api/v2/users", `{"connection":"db","password":"pw","user_id":"ada"}`, "")
 	for _, row := range []string{
 		`{"user_id":"auth0|ada","a":1,"a":2}`, `{"user_id":`, `{"user_id":"auth0|ada","name":"` + "\xff" + `"}`,
 		strings.Repeat("[", 10001) + strings.Repeat("]", 10001), `"auth0|ada"`, `[]`, ``, `{"user_id":"auth0|ada"} x`,
@@ -351,7 +353,7 @@ func TestUncleanPaths(t *testing.T) {
 	fake, svc := newTargets(t)
 	const notFound = `{"statusCode":404,"error":"Not Found","message":"Not Found"}`
 	for _, tg := range []*target{fake, svc} {
-		tg.do(t, "POST", "/api/v2/users", `{"connection":"db","user_id":"a/../b"}`, "")
+		tg.do(t, "POST", "/api/v2/users", `{"connection":"db","password":"pw","user_id":"a/../b"}`, "")
 		if status, body := tg.do(t, "GET", "/api/v2/users/auth0%7Ca%2F..%2Fb", "", ""); status != 200 {
 			t.Errorf("%s: an id with escaped slashes: %d %s", tg.name, status, body)
 		}

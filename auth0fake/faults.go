@@ -1,0 +1,144 @@
+package auth0fake
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/metamerge/metamerge/mgmt"
+)
+
+// Fault is a failure the fake answers with instead of serving a request,
+// so that a client's retries, backoff and timeouts can be tested: a 429
+// with Retry-After, a 5xx, or a delay. Install it with
+// [Server.InjectFault]; none is installed by default.
+type Fault struct {
+	// Method is the request method it matches; "" matches every method.
+	Method string
+	// Path is the start of the paths it matches: "/api/v2/users/" matches
+	// every request for one user; "" matches every path.
+	Path string
+	// Times is how many matching requests it answers, 1 to MaxFaultTimes;
+	// then it is gone.
+	Times int
+	// Status is the answer: 429, or 500 to 599, in Auth0's envelope; 0
+	// serves the request as usual after Delay.
+	Status int
+	// RetryAfter, for a 429 or 503, is sent in whole seconds (rounded up)
+	// as Retry-After, and in the x-ratelimit-* headers Auth0 sends with
+	// a 429. 0: no Retry-After.
+	RetryAfter time.Duration
+	// Delay is how long the fake waits before it answers, at most
+	// MaxFaultDelay; a client that gives up first ends the wait.
+	Delay time.Duration
+}
+
+// Bounds of a [Fault], so that a test cannot hang the fake or grow it
+// without end.
+const (
+	MaxFaultTimes  = 1 << 20
+	MaxFaultDelay  = time.Minute
+	maxFaultsQueue = 1024
+)
+
+// faults is the queue of installed faults.
+type faults struct {
+	mu   sync.Mutex
+	list []*Fault // each with Times left
+}
+
+// InjectFault installs f behind the faults already installed. Each
+// request, once its token is checked, is answered by the first installed
+// fault that matches its method and path and has Times left, which it
+// uses up; a request no fault matches is served as usual, and a fault
+// never touches the stored documents. It returns an error that names the
+// field for a Times, Status, RetryAfter or Delay out of range, or when
+// 1024 faults are installed.
+func (s *Server) InjectFault(f Fault) error {
+	switch {
+	case f.Times < 1 || f.Times > MaxFaultTimes:
+		return fmt.Errorf("auth0fake: Fault.Times is %d; it must be 1 to %d", f.Times, MaxFaultTimes)
+	case f.Status != 0 && f.Status != http.StatusTooManyRequests && (f.Status < 500 || f.Status > 599):
+		return fmt.Errorf("auth0fake: Fault.Status is %d; it must be 0, 429 or 500 to 599", f.Status)
+	case f.Delay < 0 || f.Delay > MaxFaultDelay:
+		return fmt.Errorf("auth0fake: Fault.Delay is %v; it must be 0 to %v", f.Delay, MaxFaultDelay)
+	case f.RetryAfter < 0 || f.RetryAfter > MaxFaultDelay:
+		return fmt.Errorf("auth0fake: Fault.RetryAfter is %v; it must be 0 to %v", f.RetryAfter, MaxFaultDelay)
+	}
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	if len(s.faults.list) >= maxFaultsQueue {
+		return fmt.Errorf("auth0fake: %d faults are installed; clear them first", maxFaultsQueue)
+	}
+	s.faults.list = append(s.faults.list, &f)
+	return nil
+}
+
+// ClearFaults removes every installed fault.
+func (s *Server) ClearFaults() {
+	s.faults.mu.Lock()
+	s.faults.list = nil
+	s.faults.mu.Unlock()
+}
+
+// take returns a copy of the first fault that matches r, using one of its
+// Times, or nil.
+func (q *faults) take(r *http.Request) *Fault {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i, f := range q.list {
+		if (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(r.URL.Path, f.Path) {
+			got := *f
+			if f.Times--; f.Times == 0 {
+				q.list = append(q.list[:i:i], q.list[i+1:]...)
+			}
+			return &got
+		}
+	}
+	return nil
+}
+
+// inject answers r with the fault that matches it, if any, and reports
+// whether it did; after a fault with Status 0 (a delay only), r is still
+// to be served.
+func (s *Server) inject(w http.ResponseWriter, r *http.Request) bool {
+	f := s.faults.take(r)
+	if f == nil {
+		return false
+	}
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return true // the client has gone: nothing to answer
+		case <-t.C:
+		}
+	}
+	if f.Status == 0 {
+		return false
+	}
+	if f.RetryAfter > 0 && (f.Status == http.StatusTooManyRequests || f.Status == http.StatusServiceUnavailable) {
+		secs := int64((f.RetryAfter + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+		if f.Status == http.StatusTooManyRequests {
+			w.Header().Set("X-Ratelimit-Limit", "50")
+			w.Header().Set("X-Ratelimit-Remaining", "0")
+			w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(s.now().Unix()+secs, 10))
+		}
+	}
+	faultAnswer(f.Status).Write(w)
+	return true
+}
+
+// faultAnswer is the answer of an injected fault with status, in Auth0's
+// envelope; 429 in Auth0's words.
+func faultAnswer(status int) *mgmt.Answer {
+	if status == http.StatusTooManyRequests {
+		return mgmt.Envelope(status, "Global limit has been reached", "too_many_requests")
+	}
+	return mgmt.Envelope(status, "Injected fault: "+http.StatusText(status), "")
+}
