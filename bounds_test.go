@@ -225,6 +225,9 @@ func nestedDotted(size, depth int) []byte {
 // with the default limits and with MaxDepth at its ceiling of 10,000 (in
 // short mode, only on the deep inputs).
 func TestHostileBounds(t *testing.T) {
+	if raceEnabled {
+		t.Skip("bounds of allocation and time, which the race detector changes; the suite checks them without it")
+	}
 	const mb = 1 << 20
 	longName := func(n int) string { return strings.Repeat("n", n) }
 	inputs := []struct {
@@ -342,6 +345,7 @@ func TestInputOverTwoGiB(t *testing.T) {
 		{"patch", func() error { _, err := metamerge.MergeClient([]byte(`{}`), huge); return err }, tooLarge(false)},
 		{"check", func() error { return metamerge.UserRules{}.Check(huge) }, tooLarge(false)},
 		{"signup", func() error { return metamerge.ValidateSignup(huge) }, tooLarge(false)},
+		{"valid", func() error { return metamerge.Valid(huge) }, tooLarge(false)},
 	} {
 		if diff := cmp.Diff(tc.want, fieldsOf(t, tc.call())); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
@@ -359,6 +363,9 @@ func TestInputOverTwoGiB(t *testing.T) {
 // members of an object); numbers with exponents of half a million digits;
 // and a diff that deletes every member of a large root.
 func TestHostileComparisons(t *testing.T) {
+	if raceEnabled {
+		t.Skip("bounds of allocation and time, which the race detector changes; the suite checks them without it")
+	}
 	const mb = 1 << 20
 	deep := func(space string) []byte {
 		return []byte(strings.Repeat(`{"a":`, 97) + `{"s":` + space + `"` + strings.Repeat(":", mb) + `"}` + strings.Repeat("}", 97))

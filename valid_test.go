@@ -4,10 +4,8 @@ package metamerge_test
 
 import (
 	"errors"
-	"math"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/metamerge/metamerge"
@@ -64,32 +62,12 @@ func TestValid(t *testing.T) {
 	}
 }
 
-// TestValidTooLarge checks H10 at its default, 2 GiB − 1 byte, without
-// allocating 2 GiB: the document's length is past the limit but only its
-// first byte exists, so Valid must decide from the length alone, before
-// it reads anything.
-func TestValidTooLarge(t *testing.T) {
-	if math.MaxInt <= metamerge.MaxDocumentBytes {
-		t.Skip("no slice is longer than MaxDocumentBytes where int has 32 bits")
-	}
-	over := metamerge.MaxDocumentBytes
-	over++
-	one := []byte("{")
-	doc := unsafe.Slice(&one[0], over)
-	err := metamerge.Valid(doc)
-	want := &metamerge.Error{Code: metamerge.CodeTooLarge, Offset: -1, Limit: metamerge.MaxDocumentBytes, Actual: over}
-	var got *metamerge.Error
-	if !errors.As(err, &got) {
-		t.Fatalf("Valid = %v, want too_large", err)
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("H10 (-want +got)\n%s", diff)
-	}
-}
-
 // TestValidAllocs checks that Valid allocates nothing for a valid
 // document, as its doc says.
 func TestValidAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what allocates")
+	}
 	doc := []byte(`{"a":[1,{"b":null}],"c":"x","d":{"e":{"f":1}}}`)
 	if n := testing.AllocsPerRun(100, func() { _ = metamerge.Valid(doc) }); n != 0 {
 		t.Errorf("Valid of a valid document allocates %v times, want 0", n)

@@ -1,0 +1,5 @@
+//go:build !race
+
+package metamerge_test
+
+const raceEnabled = false
