@@ -328,6 +328,26 @@ func TestHostileBounds(t *testing.T) {
 	}
 }
 
+// TestHostileEscapedNamesAt4MB holds every entry point to the bound of
+// TestHostileBounds on one name of 4 MB written with escapes: the 1 MiB
+// allowance, a quarter of the input here, no longer hides a cost of 11
+// times the input (each buffer that held the decoded name grew step by
+// step to its size).
+func TestHostileEscapedNamesAt4MB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4 MB for each entry point")
+	}
+	for _, u := range escapeUnits {
+		if !strings.HasPrefix(u.unit, `\`) {
+			continue // only the names that JSON escapes
+		}
+		m := escapedNames(4<<20, 1, u.unit, false)
+		for _, ep := range entryPoints {
+			hostileBound(t, u.name+"/"+ep.name, metamerge.Limits{}, m, ep)
+		}
+	}
+}
+
 // hostileBound runs ep on the hostile object m with limits l and holds it
 // to the bound of TestHostileBounds.
 func hostileBound(t *testing.T, name string, l metamerge.Limits, m []byte, ep entryPoint) {
