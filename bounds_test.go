@@ -250,12 +250,12 @@ func escapedNames(size, levels int, unit string, dup bool) []byte {
 // TestHostileBounds holds every entry point to the resource bound of the
 // package doc: for any input, the call, and the Error() and Auth0Message()
 // of every error it returns, allocate at most 10 times the input size plus
-// 1 MiB; encoding the errors to JSON (without HTML escaping), at most 8
-// times the bytes of their pointers, 2 KiB an error and 1 MiB. The inputs
-// are those that cost the most before the bound: long names carried by
-// many error pointers, deep dotted names, a million cheap violations, and
-// names that Error() would quote byte by byte; and values nested near the
-// ceiling of MaxDepth. Every entry point (TestEntryPointsCoverAPI) runs
+// 1 MiB; MarshalJSON, at most 6 times the bytes of their pointers, 2 KiB
+// an error and 1 MiB. The inputs are those that cost the most before the
+// bound: long names carried by many error pointers, deep dotted names, a
+// million cheap violations, names that Error() would quote byte by byte,
+// and names that grow when escaped (escapeUnits) at every depth; and
+// values nested near the ceiling of MaxDepth. Every entry point (TestEntryPointsCoverAPI) runs
 // with the default limits and with MaxDepth at its ceiling of 10,000 (in
 // short mode, only on the deep inputs).
 func TestHostileBounds(t *testing.T) {
