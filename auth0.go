@@ -31,7 +31,7 @@ func (e *Error) Auth0Message() string {
 		case CodeNotObject:
 			return "invalid user_metadata type (expected object)"
 		case CodeNotString:
-			return "invalid user_metadata." + pointerToDotted(e.Pointer) + " type (only strings are allowed)"
+			return dotted("invalid user_metadata.", e.Pointer, " type (only strings are allowed)")
 		}
 		return ""
 	}
@@ -54,26 +54,52 @@ func (e *Error) Auth0Message() string {
 	default:
 		return ""
 	}
-	msg := "Payload validation error: '" + inner + "'"
-	if e.Pointer != "" {
-		msg += " on property " + pointerToDotted(e.Pointer)
+	if e.Pointer == "" {
+		return "Payload validation error: '" + inner + "'"
 	}
-	return msg
+	return dotted("Payload validation error: '"+inner+"' on property ", e.Pointer, "")
 }
 
 func isUserOrApp(p string) bool {
 	return strings.HasPrefix(p, "/user_metadata/") || strings.HasPrefix(p, "/app_metadata/")
 }
 
-func unescapeToken(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-}
-
-// pointerToDotted turns "/a/b" into "a.b", unescaping ~1 and ~0.
-func pointerToDotted(p string) string {
-	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	for i, s := range parts {
-		parts[i] = unescapeToken(s)
+// dotted returns head, the pointer p as a dotted path ("/a/b" as "a.b",
+// ~1 as "/" and ~0 as "~"), and tail, built once at its exact size: the
+// pointer can be as long as the document.
+func dotted(head, p, tail string) string {
+	p = strings.TrimPrefix(p, "/")
+	n := len(head) + len(p) + len(tail)
+	for i := 0; i+1 < len(p); i++ {
+		if p[i] == '~' && (p[i+1] == '0' || p[i+1] == '1') {
+			n--
+			i++
+		}
 	}
-	return strings.Join(parts, ".")
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(head)
+	for {
+		i := strings.IndexAny(p, "/~")
+		if i < 0 || i+1 == len(p) && p[i] == '~' {
+			break
+		}
+		b.WriteString(p[:i])
+		switch {
+		case p[i] == '/':
+			b.WriteByte('.')
+		case p[i+1] == '0':
+			b.WriteByte('~')
+			i++
+		case p[i+1] == '1':
+			b.WriteByte('/')
+			i++
+		default:
+			b.WriteByte('~')
+		}
+		p = p[i+1:]
+	}
+	b.WriteString(p)
+	b.WriteString(tail)
+	return b.String()
 }

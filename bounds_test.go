@@ -213,15 +213,49 @@ func nestedDotted(size, depth int) []byte {
 	return b.Bytes()
 }
 
+// escapeUnits are the characters whose text grows on the way out, as
+// written in a JSON name: "~" and "/" take two bytes in a pointer; a
+// control character, "\"" and "\\" are escaped by Error() and
+// MarshalJSON; U+2028 is escaped by MarshalJSON. (A name cannot hold
+// invalid UTF-8: the scanner refuses it.)
+var escapeUnits = []struct{ name, unit string }{
+	{"tilde", "~"}, {"slash", "/"}, {"U+0001", `\u0001`}, {"U+2028", "\u2028"}, {"quote", `\"`},
+}
+
+// escapedNames returns objects nested levels deep, about size bytes in
+// all, each holding one member whose name repeats unit (JSON text), around
+// an innermost object holding a dotted name or, with dup, the same long
+// name twice. The pointer of the error inside is then as long as the
+// input, or twice as long, whatever the depth.
+func escapedNames(size, levels int, unit string, dup bool) []byte {
+	names := levels
+	if dup {
+		names += 2
+	}
+	name := strings.Repeat(unit, max(1, (size-16)/names/len(unit)-5))
+	var b bytes.Buffer
+	b.Grow(size + 64)
+	for range levels {
+		b.WriteString(`{"` + name + `":`)
+	}
+	if dup {
+		b.WriteString(`{"` + name + `":1,"` + name + `":1}`)
+	} else {
+		b.WriteString(`{"a.0":1}`)
+	}
+	b.WriteString(strings.Repeat("}", levels))
+	return b.Bytes()
+}
+
 // TestHostileBounds holds every entry point to the resource bound of the
 // package doc: for any input, the call, and the Error() and Auth0Message()
 // of every error it returns, allocate at most 10 times the input size plus
-// 1 MiB; encoding the errors to JSON (without HTML escaping), at most 8
-// times the bytes of their pointers, 2 KiB an error and 1 MiB. The inputs
-// are those that cost the most before the bound: long names carried by
-// many error pointers, deep dotted names, a million cheap violations, and
-// names that Error() would quote byte by byte; and values nested near the
-// ceiling of MaxDepth. Every entry point (TestEntryPointsCoverAPI) runs
+// 1 MiB; MarshalJSON, at most 6 times the bytes of their pointers, 2 KiB
+// an error and 1 MiB. The inputs are those that cost the most before the
+// bound: long names carried by many error pointers, deep dotted names, a
+// million cheap violations, names that Error() would quote byte by byte,
+// and names that grow when escaped (escapeUnits) at every depth; and
+// values nested near the ceiling of MaxDepth. Every entry point (TestEntryPointsCoverAPI) runs
 // with the default limits and with MaxDepth at its ceiling of 10,000 (in
 // short mode, only on the deep inputs).
 func TestHostileBounds(t *testing.T) {
@@ -249,6 +283,21 @@ func TestHostileBounds(t *testing.T) {
 		{"long names at one place, several errors each", hostileObject(mb, `{`, func(i int) string { return `"` + shortName(i) + strings.Repeat("k", 20000) + `.":0` }, `}`)},
 		{"short names outside the client set", hostileObject(mb, `{`, func(i int) string { return `"!` + shortName(i) + `":0` }, `}`)},
 	}
+	// Names that grow when escaped, at every depth: one level, the most
+	// the default MaxDepth allows, past it (too_deep), and near 10,000
+	// (deepInputs); with a dotted name or a duplicate at the bottom.
+	for _, u := range escapeUnits {
+		for _, levels := range []int{1, 97, 120} {
+			inputs = append(inputs, struct {
+				name string
+				m    []byte
+			}{fmt.Sprintf("%d levels of %s names, 1 MB", levels, u.name), escapedNames(mb, levels, u.unit, false)})
+		}
+		inputs = append(inputs, struct {
+			name string
+			m    []byte
+		}{fmt.Sprintf("97 levels of %s names over a duplicate, 1 MB", u.name), escapedNames(mb, 97, u.unit, true)})
+	}
 	deepInputs := []struct {
 		name string
 		m    []byte
@@ -257,7 +306,13 @@ func TestHostileBounds(t *testing.T) {
 		{"1 MB array 9,990 deep", []byte(`{"a":` + strings.Repeat("[", 9990) + strings.Repeat("0,", (mb-2*9990)/2) + "0" + strings.Repeat("]", 9990) + `}`)},
 		{"9,990 levels of [{, 1 MB", []byte(`{"a":` + strings.Repeat(`[{"a":`, 4994) + "[" + strings.Repeat(`0,`, (mb-8*4995)/2) + "0]" + strings.Repeat(`}]`, 4994) + `}`)},
 	}
-	for _, in := range deepInputs {
+	for _, u := range escapeUnits {
+		deepInputs = append(deepInputs, struct {
+			name string
+			m    []byte
+		}{fmt.Sprintf("9,990 levels of %s names, 1 MB", u.name), escapedNames(mb, 9990, u.unit, false)})
+	}
+	for _, in := range append(inputs, deepInputs...) {
 		if !json.Valid(in.m) {
 			t.Fatalf("%s: not JSON", in.name)
 		}
@@ -276,6 +331,26 @@ func TestHostileBounds(t *testing.T) {
 	}
 }
 
+// TestHostileEscapedNamesAt4MB holds every entry point to the bound of
+// TestHostileBounds on one name of 4 MB written with escapes: the 1 MiB
+// allowance, a quarter of the input here, no longer hides a cost of 11
+// times the input (each buffer that held the decoded name grew step by
+// step to its size).
+func TestHostileEscapedNamesAt4MB(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4 MB for each entry point")
+	}
+	for _, u := range escapeUnits {
+		if !strings.HasPrefix(u.unit, `\`) {
+			continue // only the names that JSON escapes
+		}
+		m := escapedNames(4<<20, 1, u.unit, false)
+		for _, ep := range entryPoints {
+			hostileBound(t, u.name+"/"+ep.name, metamerge.Limits{}, m, ep)
+		}
+	}
+}
+
 // hostileBound runs ep on the hostile object m with limits l and holds it
 // to the bound of TestHostileBounds.
 func hostileBound(t *testing.T, name string, l metamerge.Limits, m []byte, ep entryPoint) {
@@ -290,19 +365,31 @@ func hostileBound(t *testing.T, name string, l metamerge.Limits, m []byte, ep en
 				_, _ = e.Error(), e.Auth0Message()
 			}
 		})
-		// Encoding writes every pointer out in full: it is held to a
-		// small multiple of the pointer bytes, at most twice the input,
-		// and 2 KiB an error (the race detector's sync.Pool drops
-		// encoding/json's buffers at random).
+		// MarshalJSON writes every pointer out in full, escaped: it is
+		// held to 6 bytes for each byte of the pointers (a control
+		// character is \u0001), 2 KiB an error and 1 MiB. A json.Encoder
+		// copies that text once more into its own buffer.
 		errs := metamerge.Errors(err)
-		pointers := 0
+		pointers, text := 0, 0
 		for _, e := range errs {
 			pointers += len(e.Pointer)
 		}
+		j := allocated(func() {
+			for _, e := range errs {
+				b, _ := e.MarshalJSON()
+				text += len(b)
+			}
+		})
+		if j > 6*uint64(pointers)+2<<10*uint64(len(errs))+mb {
+			t.Errorf("MarshalJSON allocated %d bytes for %d errors, %d bytes of pointers: over 6× + 2 KiB each + 1 MiB", j, len(errs), pointers)
+		}
 		enc := json.NewEncoder(io.Discard)
 		enc.SetEscapeHTML(false)
-		if j := allocated(func() { _ = enc.Encode(errs) }); j > 8*uint64(pointers)+2<<10*uint64(len(errs))+mb {
-			t.Errorf("JSON encoding allocated %d bytes for %d errors, %d bytes of pointers: over 8× + 2 KiB each + 1 MiB", j, len(errs), pointers)
+		if j := allocated(func() { _ = enc.Encode(errs) }); j > 4*uint64(text)+2<<10*uint64(len(errs))+mb {
+			t.Errorf("json.Encoder allocated %d bytes for %d errors, %d bytes of text: over 4× + 2 KiB each + 1 MiB", j, len(errs), text)
+		}
+		if pointers > 0 {
+			t.Logf("MarshalJSON: %d bytes for %d bytes of pointers (%.2f×)", j, pointers, float64(j)/float64(pointers))
 		}
 		factor := factor(ep)
 		limit := factor*uint64(size) + mb

@@ -3,8 +3,6 @@ package metamerge
 // How is a violation reported? Code, Error, Errors and the joined list.
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -93,7 +91,23 @@ const maxMessagePointer = 120
 // A pointer longer than 120 bytes is shortened in the message (the
 // Pointer field stays exact). The wording is not part of the API; Code is.
 func (e *Error) Error() string {
+	// The quoted pointer goes through a buffer on the stack, so that the
+	// message is allocated once: a byte quotes to at most 4.
+	var q [4*maxMessagePointer + 2]byte
+	quoted := q[:0]
+	switch {
+	case e.Code == CodeInvalidJSON && e.Offset >= 0, e.Pointer == "":
+	case len(e.Pointer) > maxMessagePointer:
+		cut := maxMessagePointer
+		for cut > 0 && !utf8.RuneStart(e.Pointer[cut]) {
+			cut--
+		}
+		quoted = strconv.AppendQuote(quoted, e.Pointer[:cut])
+	default:
+		quoted = strconv.AppendQuote(quoted, e.Pointer)
+	}
 	var b strings.Builder
+	b.Grow(len("metamerge: stored document: ") + len(quoted) + len(`... (bytes): `) + len(e.Code) + 3*20 + 6)
 	b.WriteString("metamerge: ")
 	if e.Stored {
 		b.WriteString("stored document: ")
@@ -101,31 +115,33 @@ func (e *Error) Error() string {
 	switch {
 	case e.Code == CodeInvalidJSON && e.Offset >= 0:
 		b.WriteString("offset ")
-		b.WriteString(strconv.Itoa(e.Offset))
+		writeInt(&b, e.Offset)
 	case e.Pointer == "":
 		b.WriteString("document root")
 	case len(e.Pointer) > maxMessagePointer:
-		cut := maxMessagePointer
-		for cut > 0 && !utf8.RuneStart(e.Pointer[cut]) {
-			cut--
-		}
-		b.WriteString(strconv.Quote(e.Pointer[:cut]))
+		b.Write(quoted)
 		b.WriteString("... (")
-		b.WriteString(strconv.Itoa(len(e.Pointer)))
+		writeInt(&b, len(e.Pointer))
 		b.WriteString(" bytes)")
 	default:
-		b.WriteString(strconv.Quote(e.Pointer))
+		b.Write(quoted)
 	}
 	b.WriteString(": ")
 	b.WriteString(string(e.Code))
 	if e.Limit > 0 {
 		b.WriteString(" (")
-		b.WriteString(strconv.Itoa(e.Actual))
+		writeInt(&b, e.Actual)
 		b.WriteString(" > ")
-		b.WriteString(strconv.Itoa(e.Limit))
+		writeInt(&b, e.Limit)
 		b.WriteString(")")
 	}
 	return b.String()
+}
+
+// writeInt writes n in decimal to b without allocating.
+func writeInt(b *strings.Builder, n int) {
+	var digits [20]byte
+	b.Write(strconv.AppendInt(digits[:0], int64(n), 10))
 }
 
 // Unwrap returns e's Code, so that errors.Is(err, CodeNotString) reports
@@ -138,34 +154,145 @@ func (e *Error) Unwrap() error { return e.Code }
 // Error). It does not HTML-escape: the pointer is exact, and as long as the
 // names it holds, so escaping "<" as \u003c could make it six times
 // longer. json.Marshal escapes it all the same; a json.Encoder with
-// SetEscapeHTML(false) keeps it as it is.
+// SetEscapeHTML(false) keeps it as it is. The text is that of such an
+// Encoder, written once at its exact size: at most 6 bytes for each byte
+// of the pointer (a control character is \u0001) and a few hundred more.
 func (e *Error) MarshalJSON() ([]byte, error) {
-	type errorJSON struct {
-		Code    Code   `json:"code"`
-		Pointer string `json:"pointer"`
-		Stored  bool   `json:"stored,omitempty"`
-		Offset  *int   `json:"offset,omitempty"`
-		Limit   *int   `json:"limit,omitempty"`
-		Actual  *int   `json:"actual,omitempty"`
-		Found   string `json:"found,omitempty"`
-		Signup  bool   `json:"signup,omitempty"`
-		Message string `json:"message"`
+	const lit, str, num = 0, 1, 2
+	type part struct {
+		text string // the literal, the name and colon before a value, or the string value
+		num  int
+		kind byte
 	}
-	j := errorJSON{Code: e.Code, Pointer: e.Pointer, Stored: e.Stored, Found: e.Found, Signup: e.Signup, Message: e.Error()}
+	parts := make([]part, 0, 17) // every member
+	add := func(p ...part) { parts = append(parts, p...) }
+	add(part{text: `{"code":`}, part{text: string(e.Code), kind: str},
+		part{text: `,"pointer":`}, part{text: e.Pointer, kind: str})
+	if e.Stored {
+		add(part{text: `,"stored":true`})
+	}
 	if e.Offset >= 0 {
-		j.Offset = &e.Offset
+		add(part{text: `,"offset":`}, part{num: e.Offset, kind: num})
 	}
 	if e.Limit > 0 {
-		j.Limit, j.Actual = &e.Limit, &e.Actual
+		add(part{text: `,"limit":`}, part{num: e.Limit, kind: num}, part{text: `,"actual":`}, part{num: e.Actual, kind: num})
 	}
-	var b bytes.Buffer
-	b.Grow(len(e.Pointer) + len(j.Message) + 160)
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(j); err != nil {
-		return nil, err
+	if e.Found != "" {
+		add(part{text: `,"found":`}, part{text: e.Found, kind: str})
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte{'\n'}), nil
+	if e.Signup {
+		add(part{text: `,"signup":true`})
+	}
+	add(part{text: `,"message":`}, part{text: e.Error(), kind: str}, part{text: `}`})
+	size := 0
+	for _, p := range parts {
+		switch p.kind {
+		case lit:
+			size += len(p.text)
+		case str:
+			size += quotedLen(p.text)
+		case num:
+			var digits [20]byte
+			size += len(strconv.AppendInt(digits[:0], int64(p.num), 10))
+		}
+	}
+	b := make([]byte, 0, size)
+	for _, p := range parts {
+		switch p.kind {
+		case lit:
+			b = append(b, p.text...)
+		case str:
+			b = appendQuoted(b, p.text)
+		case num:
+			b = strconv.AppendInt(b, int64(p.num), 10)
+		}
+	}
+	return b, nil
+}
+
+// jsonEscape is the escape of each ASCII byte in a JSON string as
+// encoding/json writes it without HTML escaping: 0 for a byte kept as it
+// is, a letter for a two-byte escape, and 'u' for \u00XX.
+var jsonEscape = [utf8.RuneSelf]byte{
+	'"': '"', '\\': '\\', '\b': 'b', '\f': 'f', '\n': 'n', '\r': 'r', '\t': 't',
+	0: 'u', 1: 'u', 2: 'u', 3: 'u', 4: 'u', 5: 'u', 6: 'u', 7: 'u', 0x0b: 'u', 0x0e: 'u', 0x0f: 'u',
+	0x10: 'u', 0x11: 'u', 0x12: 'u', 0x13: 'u', 0x14: 'u', 0x15: 'u', 0x16: 'u', 0x17: 'u',
+	0x18: 'u', 0x19: 'u', 0x1a: 'u', 0x1b: 'u', 0x1c: 'u', 0x1d: 'u', 0x1e: 'u', 0x1f: 'u',
+}
+
+// quotedLen returns the length of s as a JSON string by appendQuoted.
+func quotedLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch jsonEscape[c] {
+			case 0:
+				n++
+			case 'u':
+				n += 6
+			default:
+				n += 2
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1, r == '\u2028', r == '\u2029':
+			n += 6
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
+}
+
+// appendQuoted appends s as a JSON string as encoding/json writes it
+// without HTML escaping: invalid UTF-8 as \ufffd, U+2028 and U+2029
+// escaped, runs of bytes that need no escape copied whole.
+func appendQuoted(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			esc := jsonEscape[c]
+			if esc == 0 {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			if esc == 'u' {
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			} else {
+				b = append(b, '\\', esc)
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			switch r {
+			case utf8.RuneError:
+				b = append(b, `\ufffd`...)
+			case '\u2028':
+				b = append(b, `\u2028`...)
+			default:
+				b = append(b, `\u2029`...)
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // Errors returns every *Error in err, in order: err itself when it is

@@ -4,6 +4,7 @@ package metamerge
 
 import (
 	"bytes"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -142,7 +143,10 @@ func digits(b []byte, i int) int {
 }
 
 // appendUnescaped appends the decoded content of a valid JSON string body.
+// It grows dst once to hold raw, which is never shorter than its decoding,
+// rather than step by step.
 func appendUnescaped(dst, raw []byte) []byte {
+	dst = slices.Grow(dst, len(raw))
 	for i := 0; i < len(raw); {
 		c := raw[i]
 		if c != '\\' {

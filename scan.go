@@ -182,7 +182,7 @@ func (s *scanner) run() *Error {
 func (s *scanner) push(obj bool, i int) *Error {
 	depth := len(s.frames) + 1
 	if s.maxDepth > 0 && depth > s.maxDepth {
-		return &Error{Code: CodeTooDeep, Pointer: string(s.appendPointer(nil, s.frames)), Offset: i, Limit: s.maxDepth, Actual: depth}
+		return &Error{Code: CodeTooDeep, Pointer: s.pointer(s.frames), Offset: i, Limit: s.maxDepth, Actual: depth}
 	}
 	f := frame{obj: obj, field: -1, cur: -1, first: int32(len(s.members))}
 	f.rec = obj && depth <= s.record && (depth == 1 || s.frames[0].rec)
@@ -366,9 +366,8 @@ func (s *scanner) closeObject(f *frame) *Error {
 	if !s.locating {
 		if d := s.duplicate(f); d >= 0 {
 			m := &s.members[d]
-			p := append(s.appendPointer(nil, s.frames[:len(s.frames)-1]), '/')
-			p = appendToken(p, s.decode(span{m.key.lo + 1, m.key.hi - 1}, m.esc))
-			return &Error{Code: CodeDuplicateKey, Offset: int(m.key.lo), Pointer: string(p)}
+			p := s.memberPointer(s.frames[:len(s.frames)-1], span{m.key.lo + 1, m.key.hi - 1}, m.esc)
+			return &Error{Code: CodeDuplicateKey, Offset: int(m.key.lo), Pointer: p}
 		}
 		if !f.rec {
 			s.members = s.members[:f.first]
