@@ -86,7 +86,7 @@ func TestPatchBytes(t *testing.T) {
 		check(name, s.res, s.body(1<<20), small)
 	}
 	// Into a stored document as large, every member changed.
-	stored, _, err := Users{}.Create(append([]byte(`{"connection":"c",`), patchShapes["tiny members"].body(1 << 20)[1:]...), now)
+	stored, _, err := Users{}.Create(append([]byte(`{"connection":"c","password":"pw",`), patchShapes["tiny members"].body(1 << 20)[1:]...), now)
 	if err != nil {
 		t.Fatal(err)
 	}
