@@ -533,3 +533,79 @@ func TestReplayBoundsHostileAnswers(t *testing.T) {
 		}
 	}
 }
+
+// replayStep is what a replay may allocate for each step of a file, past
+// replayFactor times the file: the decoded Step, its name, the compacted
+// patch, the library's merge of a small document, and a handler's request
+// and answer (1.9 KB). A file of many tiny steps costs it, whatever the
+// size of each (the README quotes it).
+const replayStep = 2 << 10
+
+// manySteps are files of many tiny steps: the shape where a cost paid per
+// step, and not per byte, shows. Each is a stored document, a step's text,
+// and the implementation.
+var manySteps = []struct {
+	name, stored, step string
+	r                  func(stored string) Replayer
+}{
+	{"empty patches, the library", `{}`, `{"patch":{}}`, nil},
+	{"empty patches, computed", `{}`, `{"patch":{}}`, func(string) Replayer { return Replayer{Expect: Computed} }},
+	{"a change, recorded", `{"user_metadata":{"a":1}}`, `{"patch":{"user_metadata":{"b":2}},"result":{"user_metadata":{"a":1,"b":2}}}`, nil},
+	{"a change, nothing recorded", `{"user_metadata":{"a":1}}`, `{"patch":{"user_metadata":{"b":2}}}`, nil},
+	{"a change, computed", `{"user_metadata":{"a":1}}`, `{"patch":{"user_metadata":{"b":2}}}`, func(string) Replayer { return Replayer{Expect: Computed} }},
+	{"a refusal, recorded", `{}`, `{"patch":{"user_metadata":{"a.b":1}},"errors":[{"code":"invalid_key","pointer":"/user_metadata/a.b"}]}`, nil},
+	{"a Merger that differs every step", `{}`, `{"patch":{}}`, func(string) Replayer {
+		return Replayer{Expect: Computed, Merge: func(string, []byte, []byte) ([]byte, error) { return []byte(`{"z":1}`), nil }}
+	}},
+	{"a Merger that fails every step", `{}`, `{"patch":{},"result":{}}`, func(string) Replayer {
+		return Replayer{Merge: func(string, []byte, []byte) ([]byte, error) { return nil, fmt.Errorf("no") }}
+	}},
+	{"a handler, recorded", `{}`, `{"patch":{},"status":200,"body":{}}`, func(string) Replayer {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{}`)) })
+		return Replayer{Server: &Server{Handler: h, Path: "/u", Seed: func(string, []byte) error { return nil }}}
+	}},
+}
+
+// TestReplayBoundsManySteps replays files of many tiny steps, comparing
+// and rewriting: what it allocates is bounded by replayFactor times the
+// file, replayStep a step and replaySlack, not thousands of bytes a step.
+func TestReplayBoundsManySteps(t *testing.T) {
+	counts := []int{1000, 20000}
+	if testing.Short() {
+		counts = counts[:1]
+	}
+	for _, n := range counts {
+		for _, m := range manySteps {
+			file := `{"kind":"user","stored":` + m.stored + `,"steps":[` + strings.Repeat(m.step+",", n-1) + m.step + `]}`
+			path := filepath.Join(t.TempDir(), "golden.json")
+			if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := Replayer{}
+			if m.r != nil {
+				r = m.r(m.stored)
+			}
+			name := fmt.Sprintf("%d steps, %s", n, m.name)
+			var err error
+			alloc := allocated(func() { _, err = r.Check(path) })
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			limit := uint64(replayFactor*len(file) + replayStep*n + replaySlack)
+			if alloc > limit {
+				t.Errorf("%s: comparing allocated %d bytes (%d a step) for a file of %d, more than %d", name, alloc, alloc/uint64(n), len(file), limit)
+			}
+			t.Logf("%s: comparing, %d bytes a step, %.1f× the file", name, alloc/uint64(n), float64(alloc)/float64(len(file)))
+			if r.Expect == Computed {
+				continue
+			}
+			alloc = allocated(func() { _, _, err = r.replay(path, false) })
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if limit := uint64(rewriteFactor*len(file) + replayStep*n + replaySlack); alloc > limit {
+				t.Errorf("%s: rewriting allocated %d bytes (%d a step) for a file of %d, more than %d", name, alloc, alloc/uint64(n), len(file), limit)
+			}
+		}
+	}
+}

@@ -30,9 +30,14 @@ func decodeFile(data []byte, f *File) error {
 		}
 		return err
 	}
-	if ptr := unknownMember(data); ptr != "" {
+	ptr, steps := unknownMember(data)
+	if ptr != "" {
 		return fmt.Errorf("%sunknown member at %q", stepOf(data, ptr), ptr)
 	}
+	// The steps' slice at its size: grown by appending, a file of many
+	// small steps would cost several Steps a step, each larger than a
+	// small step's text.
+	f.Steps = make([]Step, 0, steps)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(f)
@@ -86,15 +91,17 @@ var (
 
 // unknownMember returns the JSON Pointer of the first member of a golden
 // file, valid JSON text, whose name is not one of the format's, exactly,
-// or "". It reads the levels of the format only, in one pass, skipping
-// the documents.
-func unknownMember(data []byte) string {
+// or "", and the number of steps it read. It reads the levels of the
+// format only, in one pass, skipping the documents.
+func unknownMember(data []byte) (string, int) {
 	s := &walker{data: data}
-	return s.object("", fileNames, func(name, ptr string) string {
+	steps := 0
+	ptr := s.object("", fileNames, func(name, ptr string) string {
 		if name != "steps" {
 			return ""
 		}
 		return s.array(ptr, func(ptr string) string {
+			steps++
 			return s.object(ptr, stepNames, func(name, ptr string) string {
 				if name != "errors" {
 					return ""
@@ -105,6 +112,18 @@ func unknownMember(data []byte) string {
 			})
 		})
 	})
+	return ptr, steps
+}
+
+// tokenEscaper escapes a member's name as a JSON Pointer token (RFC 6901).
+// It is built once: a strings.Replacer builds its tables on first use,
+// several KB each time, which per member of a file of many small steps
+// cost more than the file.
+var tokenEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// pointerToken returns name as a JSON Pointer token.
+func pointerToken(name string) string {
+	return tokenEscaper.Replace(name)
 }
 
 // walker reads valid JSON text, a value at a time.
@@ -163,7 +182,7 @@ func (s *walker) object(ptr string, known []string, member func(name, ptr string
 		if bytes.IndexByte(raw, '\\') >= 0 {
 			json.Unmarshal(raw, &name)
 		}
-		at := func() string { return ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(name) }
+		at := func() string { return ptr + "/" + pointerToken(name) }
 		if !slices.Contains(known, name) {
 			return at()
 		}
