@@ -609,3 +609,57 @@ func TestReplayBoundsManySteps(t *testing.T) {
 		}
 	}
 }
+
+// hostileText is 1 MiB of what a terminal obeys, raw lines, and bytes
+// that are not UTF-8: text an implementation under test controls.
+var hostileText = strings.Repeat("\x1b[31mP\n\x9b\u2028\xff\x7f", 1<<20/16)
+
+// maxShownReason is the longest text Printable makes of a reason cut at
+// maxReason bytes.
+const maxShownReason = 6*maxReason + 64
+
+// replayEnders are the ways an implementation ends a replay with a text of
+// its own: each must reach the error escaped and cut, naming the step or
+// the Seed.
+var replayEnders = []struct {
+	name, prefix string
+	server       func() *Server
+}{
+	{"a handler panics with a string", "step 1 (c): the handler panicked: ", func() *Server {
+		return &Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(hostileText) })}
+	}},
+	{"a handler panics with an error", "step 1 (c): the handler panicked: ", func() *Server {
+		return &Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(fmt.Errorf("%s", hostileText)) })}
+	}},
+	{"Seed fails", "Server.Seed: ", func() *Server {
+		return &Server{Handler: http.NotFoundHandler(), Seed: func(string, []byte) error { return fmt.Errorf("%s", hostileText) }}
+	}},
+}
+
+// TestReplayEscapesImplementationErrors replays a one-step file against
+// each of replayEnders: the error is escaped, cut to maxReason bytes of
+// the text, and says where it comes from.
+func TestReplayEscapesImplementationErrors(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "golden.json")
+	if err := os.WriteFile(path, []byte(`{"kind":"user","stored":{},"steps":[{"comment":"c","patch":{}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range replayEnders {
+		s := e.server()
+		s.Path = "/u"
+		if s.Seed == nil {
+			s.Seed = func(string, []byte) error { return nil }
+		}
+		for _, expect := range []Expectations{Recorded, Computed} {
+			_, err := Replayer{Server: s, Expect: expect}.Check(path)
+			if err == nil {
+				t.Fatalf("%s: no error", e.name)
+			}
+			msg := err.Error()
+			want := "metamergetest: " + path + ": " + e.prefix + `\x1b[31mP` + "\n" + `\x9b\u2028\xff\x7f\x1b[31mP`
+			if !strings.HasPrefix(msg, want) || hasControl(msg) || len(msg) > len(want)+maxShownReason || !strings.Contains(msg, " bytes, hash ") {
+				t.Errorf("%s: an error of %d bytes, not escaped and cut: %q", e.name, len(msg), cutForLog(msg))
+			}
+		}
+	}
+}
