@@ -278,7 +278,7 @@ func updating(t testing.TB) bool {
 func otherHistory(old, f *File) string {
 	switch {
 	case old.Kind != f.Kind:
-		return fmt.Sprintf("kind %q, not %q", old.Kind, f.Kind)
+		return fmt.Sprintf("kind %s, not %s", quoteCut(old.Kind), quoteCut(f.Kind))
 	case !bytes.Equal(compact(old.Stored), compact(f.Stored)):
 		return "another stored document"
 	case len(old.Steps) != len(f.Steps):
@@ -351,7 +351,7 @@ func (r Replayer) run(path string, f *File, compare bool) (diffs []string, err e
 		return fmt.Errorf("metamergetest: %s: "+format, append([]any{path}, args...)...)
 	}
 	if f.Kind != "user" && f.Kind != "client" {
-		return nil, fail("kind must be user or client, not %q", f.Kind)
+		return nil, fail("kind must be user or client, not %s", quoteCut(f.Kind))
 	}
 	if len(f.Stored) == 0 {
 		return nil, fail("no stored document")

@@ -663,3 +663,50 @@ func TestReplayEscapesImplementationErrors(t *testing.T) {
 		}
 	}
 }
+
+// hostileFiles are golden files whose own text ends a replay: a name, a
+// value or a place that a file, anyone's, makes as long as it likes.
+// Each error must be escaped, cut and still say what and where.
+var hostileFiles = func() []struct{ name, file, want string } {
+	esc := strings.Repeat(`\u001b[31m`, 100000) // 800 KB of text, 500 KB decoded
+	step := `{"comment":"c","patch":{}}`
+	deep := strings.Repeat(`[`, 200000) + strings.Repeat(`]`, 200000)
+	return []struct{ name, file, want string }{
+		{"an unknown member at the root", `{"kind":"user","stored":{},"steps":[],"` + esc + `":1}`, `unknown member at "/\x1b[31m\x1b[31m`},
+		{"an unknown member in a step", `{"kind":"user","stored":{},"steps":[` + step + `,{"patch":{},"` + esc + `":1}]}`, `step 2: unknown member at "/steps/1/\x1b[31m`},
+		{"an unknown member in an error", `{"kind":"user","stored":{},"steps":[{"comment":"c","patch":{},"errors":[{"pointer":"","` + esc + `":1}]}]}`, `step 1 (c): unknown member at "/steps/0/errors/0/\x1b[31m`},
+		{"a kind", `{"kind":"` + esc + `","stored":{},"steps":[]}`, `kind must be user or client, not "\x1b[31m`},
+		{"a duplicate name", `{"kind":"user","stored":{"` + esc + `":1,"` + esc + `":2},"steps":[]}`, `duplicate_key at "/stored/\x1b[31m`},
+		{"a stored value 200,000 deep", `{"kind":"user","stored":{"a":` + deep + `},"steps":[]}`, `too_deep at "/stored/a/0/0/0`},
+		{"a patch 200,000 deep", `{"kind":"user","stored":{},"steps":[` + step + `,{"patch":` + deep + `}]}`, `step 2: too_deep at "/steps/1/patch/0/0/0`},
+	}
+}()
+
+// maxFileError is the longest error a golden file's own text may make,
+// past its path: a pointer is shown by its two ends of 120 bytes, each
+// quoted, and a value cut at 240 bytes, quoted.
+const maxFileError = 2 << 10
+
+// TestReplayCutsFileErrors replays each of hostileFiles: the error names
+// the step and the place, escaped, and is at most maxFileError bytes.
+func TestReplayCutsFileErrors(t *testing.T) {
+	for _, h := range hostileFiles {
+		path := filepath.Join(t.TempDir(), "golden.json")
+		if err := os.WriteFile(path, []byte(h.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Replayer{}.Check(path)
+		if err == nil {
+			t.Fatalf("%s: no error", h.name)
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, path+": "+h.want) || hasControl(msg) || len(msg) > len(path)+maxFileError {
+			t.Errorf("%s: an error of %d bytes: %q", h.name, len(msg), cutForLog(msg))
+		}
+	}
+	// A file that holds another history than Record's names both kinds.
+	d := otherHistory(&File{Kind: strings.Repeat("\x1b[31m", 100000)}, &File{Kind: "user"})
+	if !strings.HasPrefix(d, `kind "\x1b[31m`) || hasControl(d) || len(d) > maxFileError {
+		t.Errorf("another kind: %d bytes: %q", len(d), cutForLog(d))
+	}
+}

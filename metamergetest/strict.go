@@ -19,20 +19,21 @@ import (
 // not the format's, in any letter case (encoding/json would take "Result"
 // for "result"), invalid UTF-8, and text after the object. It reads the
 // file with the library's own parser first (H1, H2). Its errors name the
-// step and the JSON Pointer in the file of what is wrong.
+// step and the JSON Pointer in the file of what is wrong, quoted and, past
+// 240 bytes, shown by its two ends: a file may be anyone's.
 func decodeFile(data []byte, f *File) error {
 	any := metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny},
 		Limits: metamerge.Limits{MaxDepth: 10000}}
 	if err := any.Validate(data); err != nil {
 		if errs := metamerge.Errors(err); len(errs) > 0 {
 			e := errs[0]
-			return fmt.Errorf("%s%s at %q (byte %d)", stepOf(data, e.Pointer), e.Code, e.Pointer, e.Offset)
+			return fmt.Errorf("%s%s at %s (byte %d)", stepOf(data, e.Pointer), e.Code, showPointer(e.Pointer), e.Offset)
 		}
 		return err
 	}
 	ptr, steps := unknownMember(data)
 	if ptr != "" {
-		return fmt.Errorf("%sunknown member at %q", stepOf(data, ptr), ptr)
+		return fmt.Errorf("%sunknown member at %s", stepOf(data, ptr), showPointer(ptr))
 	}
 	// The steps' slice at its size: grown by appending, a file of many
 	// small steps would cost several Steps a step, each larger than a
@@ -46,7 +47,7 @@ func decodeFile(data []byte, f *File) error {
 		if te.Offset > 0 && te.Offset <= int64(len(data)) {
 			ptr, _ = pointerAt(data, int(te.Offset)-1) // the value's last byte
 		}
-		return fmt.Errorf("%s%s at %q: want %s, not %s", stepOf(data, ptr), "wrong type", ptr, te.Type, te.Value)
+		return fmt.Errorf("%s%s at %s: want %s, not %s", stepOf(data, ptr), "wrong type", showPointer(ptr), te.Type, te.Value)
 	}
 	return err
 }
