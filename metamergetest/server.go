@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/metamerge/metamerge"
 )
@@ -204,8 +205,12 @@ func (f *function) apply(patch []byte) (outcome, error) {
 			return outcome{}, err
 		}
 		msg := err.Error()
-		if len(msg) > maxMessage {
-			msg = msg[:maxMessage] + "…"
+		if len(msg) > maxMessage { // at a rune's start, so that a file can hold it
+			end := maxMessage
+			for end > 0 && !utf8.RuneStart(msg[end]) {
+				end--
+			}
+			msg = msg[:end] + "…"
 		}
 		o.errors = []Error{{Message: msg}}
 	}

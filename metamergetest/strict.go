@@ -13,6 +13,9 @@ import (
 	"github.com/metamerge/metamerge"
 )
 
+// maxFileDepth is the deepest nesting a golden file may hold.
+const maxFileDepth = 10000
+
 // decodeFile decodes a golden file into f, refusing what encoding/json
 // lets through and a test file must not have: duplicate names (the last
 // would win, and cases or steps would silently vanish), names that are
@@ -23,7 +26,7 @@ import (
 // 240 bytes, shown by its two ends: a file may be anyone's.
 func decodeFile(data []byte, f *File) error {
 	any := metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny},
-		Limits: metamerge.Limits{MaxDepth: 10000}}
+		Limits: metamerge.Limits{MaxDepth: maxFileDepth}}
 	if err := any.Validate(data); err != nil {
 		if errs := metamerge.Errors(err); len(errs) > 0 {
 			e := errs[0]
