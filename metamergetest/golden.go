@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/metamerge/metamerge"
 	"github.com/metamerge/metamerge/conformance"
@@ -173,7 +174,10 @@ func Replay(t testing.TB, path string) {
 // the expected one; at most 10 steps are shown in full, the others named.
 // Under [UpdateEnv], with Recorded expectations, it rewrites the file's
 // outcomes instead (keeping its stored document, patches and comments) and
-// fails nothing. A file that cannot be read or is not in the format of
+// fails nothing, but for an outcome that a golden file cannot hold as it
+// is (a duplicate name, bytes that are not UTF-8, nesting past 10,000
+// levels in the file), which fails t, naming the step and why, and leaves
+// the file as it was. A file that cannot be read or is not in the format of
 // [File] fails t at once; a missing file cannot be created here, since the
 // history is in it: give the history to [Replayer.Record] instead.
 func (r Replayer) Replay(t testing.TB, path string) {
@@ -195,9 +199,10 @@ func (r Replayer) Replay(t testing.TB, path string) {
 // at path, which holds h with the recorded outcomes; failures are those of
 // [Replayer.Replay], and a file that holds another history fails too.
 // Under [UpdateEnv], with Recorded expectations, it writes the file
-// instead, creating it and its directory when missing. With Computed
-// expectations the file is not read or written: path only names the
-// history in failures.
+// instead, creating it and its directory when missing; an outcome (or a
+// history) that a file cannot hold as it is fails t and writes nothing,
+// as in Replay. With Computed expectations the file is not read or
+// written: path only names the history in failures.
 func (r Replayer) Record(t testing.TB, path string, h File) {
 	t.Helper()
 	update := updating(t) && r.Expect == Recorded
@@ -229,13 +234,77 @@ func (r Replayer) Record(t testing.TB, path string, h File) {
 	}
 	var rewritten []byte
 	if update {
-		b, err := marshal(f)
-		if err != nil {
+		if rewritten, err = rewrite(path, &f); err != nil {
 			t.Fatal(err)
 		}
-		rewritten = indentFile(b)
 	}
 	r.finish(t, path, diffs, rewritten)
+}
+
+// rewrite returns the golden file f, with the outcomes recorded, as it is
+// written, or an error when the file would not read back as f: an
+// implementation's outcome that a golden file cannot hold as it is (a
+// duplicate name, bytes that are not UTF-8, nesting past the reader's
+// 10,000 levels) must fail the rewriting run, naming the step and why,
+// not every run after it.
+func rewrite(path string, f *File) ([]byte, error) {
+	const hint = "\n(a golden file holds no duplicate names, no text that is not UTF-8 and nothing nested past 10,000 levels, so this outcome cannot be recorded as it is)"
+	for i := range f.Steps {
+		if why := unrecordable(&f.Steps[i], i); why != "" {
+			return nil, fmt.Errorf("metamergetest: %s: not written: %s: %s%s", path, stepName(i, f.Steps[i].Comment), why, hint)
+		}
+	}
+	b, err := marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	// What the next run's reader refuses first, over the whole file: the
+	// check of last resort, for a history given to Record with a stored
+	// document or patch that a file cannot hold. The rest of the reading
+	// cannot fail on what marshal wrote.
+	any := metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny},
+		Limits: metamerge.Limits{MaxDepth: maxFileDepth}}
+	if errs := metamerge.Errors(any.Validate(b)); len(errs) > 0 {
+		e := errs[0]
+		return nil, fmt.Errorf("metamergetest: %s: not written: %s%s at %s%s", path, stepOf(b, e.Pointer), e.Code, showPointer(e.Pointer), hint)
+	}
+	return indentFile(b), nil
+}
+
+// unrecordable says why the outcome of step i, s, cannot be written to a
+// golden file as it is, or returns "".
+func unrecordable(s *Step, i int) string {
+	for _, v := range []struct {
+		name string
+		doc  []byte
+	}{{"result", s.Result}, {"body", s.Body}} {
+		if v.doc == nil {
+			continue
+		}
+		if !utf8.Valid(v.doc) {
+			return "the " + v.name + " holds bytes that are not UTF-8"
+		}
+		// The value sits 3 levels deep in the file: its object, the steps,
+		// the step.
+		any := metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny},
+			Limits: metamerge.Limits{MaxDepth: maxFileDepth - 3}}
+		if errs := metamerge.Errors(any.Validate(v.doc)); len(errs) > 0 {
+			ptr := fmt.Sprintf("/steps/%d/%s%s", i, v.name, errs[0].Pointer)
+			return fmt.Sprintf("%s at %s", errs[0].Code, showPointer(ptr))
+		}
+	}
+	if !utf8.ValidString(s.Text) {
+		return "the text answer holds bytes that are not UTF-8"
+	}
+	if !utf8.ValidString(s.Comment) {
+		return "the comment holds bytes that are not UTF-8"
+	}
+	for _, e := range s.Errors {
+		if !utf8.ValidString(e.Code + e.Pointer + e.Message) {
+			return "an error holds bytes that are not UTF-8"
+		}
+	}
+	return ""
 }
 
 // finish writes the rewritten file, or reports the differences.
@@ -278,7 +347,7 @@ func updating(t testing.TB) bool {
 func otherHistory(old, f *File) string {
 	switch {
 	case old.Kind != f.Kind:
-		return fmt.Sprintf("kind %q, not %q", old.Kind, f.Kind)
+		return fmt.Sprintf("kind %s, not %s", quoteCut(old.Kind), quoteCut(f.Kind))
 	case !bytes.Equal(compact(old.Stored), compact(f.Stored)):
 		return "another stored document"
 	case len(old.Steps) != len(f.Steps):
@@ -336,11 +405,10 @@ func (r Replayer) replay(path string, compare bool) (diffs []string, rewritten [
 	if compare {
 		return diffs, nil, nil
 	}
-	b, err := marshal(f)
-	if err != nil {
+	if rewritten, err = rewrite(path, f); err != nil {
 		return nil, nil, err
 	}
-	return nil, indentFile(b), nil
+	return nil, rewritten, nil
 }
 
 // run runs f's steps against the implementation; with compare it returns
@@ -351,14 +419,14 @@ func (r Replayer) run(path string, f *File, compare bool) (diffs []string, err e
 		return fmt.Errorf("metamergetest: %s: "+format, append([]any{path}, args...)...)
 	}
 	if f.Kind != "user" && f.Kind != "client" {
-		return nil, fail("kind must be user or client, not %q", f.Kind)
+		return nil, fail("kind must be user or client, not %s", quoteCut(f.Kind))
 	}
 	if len(f.Stored) == 0 {
 		return nil, fail("no stored document")
 	}
 	impl, err := r.implementation(f.Kind, compact(f.Stored))
 	if err != nil {
-		return nil, fail("%v", err)
+		return nil, fail("%s", conformance.Printable(err.Error(), maxReason))
 	}
 	var ref implementation
 	if r.Expect == Computed {
@@ -372,8 +440,8 @@ func (r Replayer) run(path string, f *File, compare bool) (diffs []string, err e
 		}
 		patch := compact(step.Patch)
 		got, err := impl.apply(patch)
-		if err != nil {
-			return nil, fail("%s: %v", name, err)
+		if err != nil { // a Seed's, a handler's or a server's text: theirs to choose
+			return nil, fail("%s: %s", name, conformance.Printable(err.Error(), maxReason))
 		}
 		var want outcome
 		if ref != nil {

@@ -533,3 +533,180 @@ func TestReplayBoundsHostileAnswers(t *testing.T) {
 		}
 	}
 }
+
+// replayStep is what a replay may allocate for each step of a file, past
+// replayFactor times the file: the decoded Step, its name, the compacted
+// patch, the library's merge of a small document, and a handler's request
+// and answer (1.9 KB). A file of many tiny steps costs it, whatever the
+// size of each (the README quotes it).
+const replayStep = 2 << 10
+
+// manySteps are files of many tiny steps: the shape where a cost paid per
+// step, and not per byte, shows. Each is a stored document, a step's text,
+// and the implementation.
+var manySteps = []struct {
+	name, stored, step string
+	r                  func(stored string) Replayer
+}{
+	{"empty patches, the library", `{}`, `{"patch":{}}`, nil},
+	{"empty patches, computed", `{}`, `{"patch":{}}`, func(string) Replayer { return Replayer{Expect: Computed} }},
+	{"a change, recorded", `{"user_metadata":{"a":1}}`, `{"patch":{"user_metadata":{"b":2}},"result":{"user_metadata":{"a":1,"b":2}}}`, nil},
+	{"a change, nothing recorded", `{"user_metadata":{"a":1}}`, `{"patch":{"user_metadata":{"b":2}}}`, nil},
+	{"a change, computed", `{"user_metadata":{"a":1}}`, `{"patch":{"user_metadata":{"b":2}}}`, func(string) Replayer { return Replayer{Expect: Computed} }},
+	{"a refusal, recorded", `{}`, `{"patch":{"user_metadata":{"a.b":1}},"errors":[{"code":"invalid_key","pointer":"/user_metadata/a.b"}]}`, nil},
+	{"a Merger that differs every step", `{}`, `{"patch":{}}`, func(string) Replayer {
+		return Replayer{Expect: Computed, Merge: func(string, []byte, []byte) ([]byte, error) { return []byte(`{"z":1}`), nil }}
+	}},
+	{"a Merger that fails every step", `{}`, `{"patch":{},"result":{}}`, func(string) Replayer {
+		return Replayer{Merge: func(string, []byte, []byte) ([]byte, error) { return nil, fmt.Errorf("no") }}
+	}},
+	{"a handler, recorded", `{}`, `{"patch":{},"status":200,"body":{}}`, func(string) Replayer {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{}`)) })
+		return Replayer{Server: &Server{Handler: h, Path: "/u", Seed: func(string, []byte) error { return nil }}}
+	}},
+}
+
+// TestReplayBoundsManySteps replays files of many tiny steps, comparing
+// and rewriting: what it allocates is bounded by replayFactor times the
+// file, replayStep a step and replaySlack, not thousands of bytes a step.
+func TestReplayBoundsManySteps(t *testing.T) {
+	counts := []int{1000, 20000}
+	if testing.Short() {
+		counts = counts[:1]
+	}
+	for _, n := range counts {
+		for _, m := range manySteps {
+			file := `{"kind":"user","stored":` + m.stored + `,"steps":[` + strings.Repeat(m.step+",", n-1) + m.step + `]}`
+			path := filepath.Join(t.TempDir(), "golden.json")
+			if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := Replayer{}
+			if m.r != nil {
+				r = m.r(m.stored)
+			}
+			name := fmt.Sprintf("%d steps, %s", n, m.name)
+			var err error
+			alloc := allocated(func() { _, err = r.Check(path) })
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			limit := uint64(replayFactor*len(file) + replayStep*n + replaySlack)
+			if alloc > limit {
+				t.Errorf("%s: comparing allocated %d bytes (%d a step) for a file of %d, more than %d", name, alloc, alloc/uint64(n), len(file), limit)
+			}
+			t.Logf("%s: comparing, %d bytes a step, %.1f× the file", name, alloc/uint64(n), float64(alloc)/float64(len(file)))
+			if r.Expect == Computed {
+				continue
+			}
+			alloc = allocated(func() { _, _, err = r.replay(path, false) })
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if limit := uint64(rewriteFactor*len(file) + replayStep*n + replaySlack); alloc > limit {
+				t.Errorf("%s: rewriting allocated %d bytes (%d a step) for a file of %d, more than %d", name, alloc, alloc/uint64(n), len(file), limit)
+			}
+		}
+	}
+}
+
+// hostileText is 1 MiB of what a terminal obeys, raw lines, and bytes
+// that are not UTF-8: text an implementation under test controls.
+var hostileText = strings.Repeat("\x1b[31mP\n\x9b\u2028\xff\x7f", 1<<20/16)
+
+// maxShownReason is the longest text Printable makes of a reason cut at
+// maxReason bytes.
+const maxShownReason = 6*maxReason + 64
+
+// replayEnders are the ways an implementation ends a replay with a text of
+// its own: each must reach the error escaped and cut, naming the step or
+// the Seed.
+var replayEnders = []struct {
+	name, prefix string
+	server       func() *Server
+}{
+	{"a handler panics with a string", "step 1 (c): the handler panicked: ", func() *Server {
+		return &Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(hostileText) })}
+	}},
+	{"a handler panics with an error", "step 1 (c): the handler panicked: ", func() *Server {
+		return &Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(fmt.Errorf("%s", hostileText)) })}
+	}},
+	{"Seed fails", "Server.Seed: ", func() *Server {
+		return &Server{Handler: http.NotFoundHandler(), Seed: func(string, []byte) error { return fmt.Errorf("%s", hostileText) }}
+	}},
+}
+
+// TestReplayEscapesImplementationErrors replays a one-step file against
+// each of replayEnders: the error is escaped, cut to maxReason bytes of
+// the text, and says where it comes from.
+func TestReplayEscapesImplementationErrors(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "golden.json")
+	if err := os.WriteFile(path, []byte(`{"kind":"user","stored":{},"steps":[{"comment":"c","patch":{}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range replayEnders {
+		s := e.server()
+		s.Path = "/u"
+		if s.Seed == nil {
+			s.Seed = func(string, []byte) error { return nil }
+		}
+		for _, expect := range []Expectations{Recorded, Computed} {
+			_, err := Replayer{Server: s, Expect: expect}.Check(path)
+			if err == nil {
+				t.Fatalf("%s: no error", e.name)
+			}
+			msg := err.Error()
+			want := "metamergetest: " + path + ": " + e.prefix + `\x1b[31mP` + "\n" + `\x9b\u2028\xff\x7f\x1b[31mP`
+			if !strings.HasPrefix(msg, want) || hasControl(msg) || len(msg) > len(want)+maxShownReason || !strings.Contains(msg, " bytes, hash ") {
+				t.Errorf("%s: an error of %d bytes, not escaped and cut: %q", e.name, len(msg), cutForLog(msg))
+			}
+		}
+	}
+}
+
+// hostileFiles are golden files whose own text ends a replay: a name, a
+// value or a place that a file, anyone's, makes as long as it likes.
+// Each error must be escaped, cut and still say what and where.
+var hostileFiles = func() []struct{ name, file, want string } {
+	esc := strings.Repeat(`\u001b[31m`, 100000) // 800 KB of text, 500 KB decoded
+	step := `{"comment":"c","patch":{}}`
+	deep := strings.Repeat(`[`, 200000) + strings.Repeat(`]`, 200000)
+	return []struct{ name, file, want string }{
+		{"an unknown member at the root", `{"kind":"user","stored":{},"steps":[],"` + esc + `":1}`, `unknown member at "/\x1b[31m\x1b[31m`},
+		{"an unknown member in a step", `{"kind":"user","stored":{},"steps":[` + step + `,{"patch":{},"` + esc + `":1}]}`, `step 2: unknown member at "/steps/1/\x1b[31m`},
+		{"an unknown member in an error", `{"kind":"user","stored":{},"steps":[{"comment":"c","patch":{},"errors":[{"pointer":"","` + esc + `":1}]}]}`, `step 1 (c): unknown member at "/steps/0/errors/0/\x1b[31m`},
+		{"a kind", `{"kind":"` + esc + `","stored":{},"steps":[]}`, `kind must be user or client, not "\x1b[31m`},
+		{"a duplicate name", `{"kind":"user","stored":{"` + esc + `":1,"` + esc + `":2},"steps":[]}`, `duplicate_key at "/stored/\x1b[31m`},
+		{"a stored value 200,000 deep", `{"kind":"user","stored":{"a":` + deep + `},"steps":[]}`, `too_deep at "/stored/a/0/0/0`},
+		{"a patch 200,000 deep", `{"kind":"user","stored":{},"steps":[` + step + `,{"patch":` + deep + `}]}`, `step 2: too_deep at "/steps/1/patch/0/0/0`},
+	}
+}()
+
+// maxFileError is the longest error a golden file's own text may make,
+// past its path: a pointer is shown by its two ends of 120 bytes, each
+// quoted, and a value cut at 240 bytes, quoted.
+const maxFileError = 2 << 10
+
+// TestReplayCutsFileErrors replays each of hostileFiles: the error names
+// the step and the place, escaped, and is at most maxFileError bytes.
+func TestReplayCutsFileErrors(t *testing.T) {
+	for _, h := range hostileFiles {
+		path := filepath.Join(t.TempDir(), "golden.json")
+		if err := os.WriteFile(path, []byte(h.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Replayer{}.Check(path)
+		if err == nil {
+			t.Fatalf("%s: no error", h.name)
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, path+": "+h.want) || hasControl(msg) || len(msg) > len(path)+maxFileError {
+			t.Errorf("%s: an error of %d bytes: %q", h.name, len(msg), cutForLog(msg))
+		}
+	}
+	// A file that holds another history than Record's names both kinds.
+	d := otherHistory(&File{Kind: strings.Repeat("\x1b[31m", 100000)}, &File{Kind: "user"})
+	if !strings.HasPrefix(d, `kind "\x1b[31m`) || hasControl(d) || len(d) > maxFileError {
+		t.Errorf("another kind: %d bytes: %q", len(d), cutForLog(d))
+	}
+}

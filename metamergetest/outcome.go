@@ -279,7 +279,7 @@ func meaningDifference(a, b []byte, budget int) (string, bool) {
 				if eq, err := metamerge.Equal(va, vb); oka && okb && err == nil && eq {
 					continue
 				}
-				ptr.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k))
+				ptr.WriteString("/" + pointerToken(k))
 				if !oka || !okb {
 					return ptr.String(), true
 				}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/metamerge/metamerge"
 )
@@ -28,7 +29,8 @@ import (
 //
 // An answer is read up to 64 MiB; a longer one, a request that fails, or
 // a handler that panics ends the replay of the file with an error naming
-// the step.
+// the step; the text of the error, the panic's value or Seed's error is
+// shown escaped and cut to 4 KiB, as conformance.Printable does.
 type Server struct {
 	// Handler is the server, called in process; or
 	Handler http.Handler
@@ -62,7 +64,7 @@ func (s *Server) start(kind string, stored []byte) (implementation, error) {
 		return nil, errors.New("Server: Seed is nil, so the stored document cannot reach the server")
 	}
 	if err := s.Seed(kind, bytes.Clone(stored)); err != nil {
-		return nil, fmt.Errorf("Server.Seed: %w", err)
+		return nil, fmt.Errorf("Server.Seed: %w", err) // escaped and cut by run
 	}
 	return s, nil
 }
@@ -130,7 +132,7 @@ func (s *Server) serve(req *http.Request) (status int, body []byte, err error) {
 	w := &answer{header: http.Header{}}
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("the handler panicked: %v", v)
+			err = fmt.Errorf("the handler panicked: %v", v) // escaped and cut by run
 		}
 	}()
 	s.Handler.ServeHTTP(w, req)
@@ -203,8 +205,12 @@ func (f *function) apply(patch []byte) (outcome, error) {
 			return outcome{}, err
 		}
 		msg := err.Error()
-		if len(msg) > maxMessage {
-			msg = msg[:maxMessage] + "…"
+		if len(msg) > maxMessage { // at a rune's start, so that a file can hold it
+			end := maxMessage
+			for end > 0 && !utf8.RuneStart(msg[end]) {
+				end--
+			}
+			msg = msg[:end] + "…"
 		}
 		o.errors = []Error{{Message: msg}}
 	}

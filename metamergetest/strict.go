@@ -13,26 +13,35 @@ import (
 	"github.com/metamerge/metamerge"
 )
 
+// maxFileDepth is the deepest nesting a golden file may hold.
+const maxFileDepth = 10000
+
 // decodeFile decodes a golden file into f, refusing what encoding/json
 // lets through and a test file must not have: duplicate names (the last
 // would win, and cases or steps would silently vanish), names that are
 // not the format's, in any letter case (encoding/json would take "Result"
 // for "result"), invalid UTF-8, and text after the object. It reads the
 // file with the library's own parser first (H1, H2). Its errors name the
-// step and the JSON Pointer in the file of what is wrong.
+// step and the JSON Pointer in the file of what is wrong, quoted and, past
+// 240 bytes, shown by its two ends: a file may be anyone's.
 func decodeFile(data []byte, f *File) error {
 	any := metamerge.FieldRules{Policy: metamerge.Policy{Names: metamerge.NamesAny},
-		Limits: metamerge.Limits{MaxDepth: 10000}}
+		Limits: metamerge.Limits{MaxDepth: maxFileDepth}}
 	if err := any.Validate(data); err != nil {
 		if errs := metamerge.Errors(err); len(errs) > 0 {
 			e := errs[0]
-			return fmt.Errorf("%s%s at %q (byte %d)", stepOf(data, e.Pointer), e.Code, e.Pointer, e.Offset)
+			return fmt.Errorf("%s%s at %s (byte %d)", stepOf(data, e.Pointer), e.Code, showPointer(e.Pointer), e.Offset)
 		}
 		return err
 	}
-	if ptr := unknownMember(data); ptr != "" {
-		return fmt.Errorf("%sunknown member at %q", stepOf(data, ptr), ptr)
+	ptr, steps := unknownMember(data)
+	if ptr != "" {
+		return fmt.Errorf("%sunknown member at %s", stepOf(data, ptr), showPointer(ptr))
 	}
+	// The steps' slice at its size: grown by appending, a file of many
+	// small steps would cost several Steps a step, each larger than a
+	// small step's text.
+	f.Steps = make([]Step, 0, steps)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(f)
@@ -41,7 +50,7 @@ func decodeFile(data []byte, f *File) error {
 		if te.Offset > 0 && te.Offset <= int64(len(data)) {
 			ptr, _ = pointerAt(data, int(te.Offset)-1) // the value's last byte
 		}
-		return fmt.Errorf("%s%s at %q: want %s, not %s", stepOf(data, ptr), "wrong type", ptr, te.Type, te.Value)
+		return fmt.Errorf("%s%s at %s: want %s, not %s", stepOf(data, ptr), "wrong type", showPointer(ptr), te.Type, te.Value)
 	}
 	return err
 }
@@ -86,15 +95,17 @@ var (
 
 // unknownMember returns the JSON Pointer of the first member of a golden
 // file, valid JSON text, whose name is not one of the format's, exactly,
-// or "". It reads the levels of the format only, in one pass, skipping
-// the documents.
-func unknownMember(data []byte) string {
+// or "", and the number of steps it read. It reads the levels of the
+// format only, in one pass, skipping the documents.
+func unknownMember(data []byte) (string, int) {
 	s := &walker{data: data}
-	return s.object("", fileNames, func(name, ptr string) string {
+	steps := 0
+	ptr := s.object("", fileNames, func(name, ptr string) string {
 		if name != "steps" {
 			return ""
 		}
 		return s.array(ptr, func(ptr string) string {
+			steps++
 			return s.object(ptr, stepNames, func(name, ptr string) string {
 				if name != "errors" {
 					return ""
@@ -105,6 +116,18 @@ func unknownMember(data []byte) string {
 			})
 		})
 	})
+	return ptr, steps
+}
+
+// tokenEscaper escapes a member's name as a JSON Pointer token (RFC 6901).
+// It is built once: a strings.Replacer builds its tables on first use,
+// several KB each time, which per member of a file of many small steps
+// cost more than the file.
+var tokenEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+// pointerToken returns name as a JSON Pointer token.
+func pointerToken(name string) string {
+	return tokenEscaper.Replace(name)
 }
 
 // walker reads valid JSON text, a value at a time.
@@ -163,7 +186,7 @@ func (s *walker) object(ptr string, known []string, member func(name, ptr string
 		if bytes.IndexByte(raw, '\\') >= 0 {
 			json.Unmarshal(raw, &name)
 		}
-		at := func() string { return ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(name) }
+		at := func() string { return ptr + "/" + pointerToken(name) }
 		if !slices.Contains(known, name) {
 			return at()
 		}

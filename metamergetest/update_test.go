@@ -2,6 +2,7 @@ package metamergetest_test
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -197,6 +198,108 @@ func TestReplayNamesMember(t *testing.T) {
 	for i, w := range want {
 		if !strings.HasPrefix(r.errors[i], w) {
 			t.Errorf("failure %d:\n%s\nwant it to start %q", i+1, r.errors[i], w)
+		}
+	}
+}
+
+// unrecordable are outcomes that a golden file cannot hold as they are:
+// the update run must fail, naming the file, the step and why, and write
+// nothing, rather than write a file every run after it refuses.
+var unrecordable = []struct {
+	name string
+	impl metamergetest.Replayer
+	want string // what the failure says, after the step's name
+}{
+	{"an answer with a duplicate name", answering(`{"a":1,"a":2}`), `duplicate_key at "/steps/0/body/a"`},
+	{"an answer with a string that is not UTF-8", answering("{\"a\":\"\xff\xfe\"}"), `the body holds bytes that are not UTF-8`},
+	{"a text answer that is not UTF-8", answering("plain \xff\xfe"), `the text answer holds bytes that are not UTF-8`},
+	{"an answer 9,999 deep, past the file's 10,000 levels", answering(strings.Repeat("[", 9999) + strings.Repeat("]", 9999)), `too_deep at "/steps/0/body/0/0/0`},
+	{"a Merger's result with a duplicate name", merging(`{"a":1,"a":2}`, nil), `duplicate_key at "/steps/0/result/a"`},
+	{"a Merger's error that is not UTF-8", merging("", fmt.Errorf("bad \xff")), `an error holds bytes that are not UTF-8`},
+}
+
+// answering is a Replayer of a handler that answers body.
+func answering(body string) metamergetest.Replayer {
+	return metamergetest.Replayer{Server: &metamergetest.Server{Path: "/u", Seed: func(string, []byte) error { return nil },
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) })}}
+}
+
+// merging is a Replayer of a Merger that gives result, or err.
+func merging(result string, err error) metamergetest.Replayer {
+	return metamergetest.Replayer{Merge: func(string, []byte, []byte) ([]byte, error) {
+		if err != nil {
+			return nil, err
+		}
+		return []byte(result), nil
+	}}
+}
+
+// TestUpdateRefusesUnrecordable records each of unrecordable, and
+// rewrites a file with it, under UpdateEnv: each fails, says where and
+// why, and leaves the file as it was; the outcomes a file can hold (a long
+// number, a long error of runes of two bytes) are written and then replay.
+func TestUpdateRefusesUnrecordable(t *testing.T) {
+	hist := metamergetest.File{Kind: "user", Stored: []byte(`{}`),
+		Steps: []metamergetest.Step{{Comment: "one", Patch: []byte(`{"user_metadata":{"a":1}}`)}}}
+	for _, u := range unrecordable {
+		t.Setenv(metamergetest.UpdateEnv, "1")
+		path := filepath.Join(t.TempDir(), "new", "golden.json")
+		r := record(t, func(tb testing.TB) { u.impl.Record(tb, path, hist) })
+		msg := strings.Join(r.errors, "\n")
+		if !r.fatal || !strings.Contains(msg, path+": not written: step 1 (one): ") || !strings.Contains(msg, u.want) {
+			t.Errorf("%s: Record under %s: %q", u.name, metamergetest.UpdateEnv, msg)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("%s: Record wrote the file (%v)", u.name, err)
+		}
+		// Replay rewriting a file that holds the history.
+		path = filepath.Join(t.TempDir(), "golden.json")
+		old := `{"kind":"user","stored":{},"steps":[{"comment":"one","patch":{"user_metadata":{"a":1}}}]}`
+		if err := os.WriteFile(path, []byte(old), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r = record(t, func(tb testing.TB) { u.impl.Replay(tb, path) })
+		msg = strings.Join(r.errors, "\n")
+		if !r.fatal || !strings.Contains(msg, path+": not written: step 1 (one): ") || !strings.Contains(msg, u.want) {
+			t.Errorf("%s: Replay under %s: %q", u.name, metamergetest.UpdateEnv, msg)
+		}
+		if b, _ := os.ReadFile(path); string(b) != old {
+			t.Errorf("%s: Replay rewrote the file", u.name)
+		}
+	}
+	// A history given in code that a file cannot hold: a stored document
+	// with a duplicate name, a comment that is not UTF-8.
+	for _, h := range []struct {
+		h    metamergetest.File
+		want string
+	}{
+		{metamergetest.File{Kind: "user", Stored: []byte(`{"a":1,"a":2}`), Steps: hist.Steps}, `not written: duplicate_key at "/stored/a"`},
+		{metamergetest.File{Kind: "user", Stored: []byte(`{}`), Steps: []metamergetest.Step{{Comment: "\xff", Patch: []byte(`{}`)}}},
+			`not written: step 1 (\xff): the comment holds bytes that are not UTF-8`},
+	} {
+		t.Setenv(metamergetest.UpdateEnv, "1")
+		path := filepath.Join(t.TempDir(), "golden.json")
+		r := record(t, func(tb testing.TB) { merging(`{}`, nil).Record(tb, path, h.h) })
+		if msg := strings.Join(r.errors, "\n"); !r.fatal || !strings.Contains(msg, path+": "+h.want) {
+			t.Errorf("history %q: %q", h.want, msg)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Errorf("history %q: Record wrote the file (%v): %q", h.want, err, r.errors)
+		}
+	}
+	for _, impl := range []metamergetest.Replayer{
+		answering(`{"a":1` + strings.Repeat("0", 100000) + `}`),
+		answering("plain \x7f text"),
+		merging("", fmt.Errorf("x%s", strings.Repeat("é", 2000))), // cut at 1 KiB inside a rune, it was not UTF-8
+	} {
+		path := filepath.Join(t.TempDir(), "golden.json")
+		t.Setenv(metamergetest.UpdateEnv, "1")
+		if r := record(t, func(tb testing.TB) { impl.Record(tb, path, hist) }); len(r.errors) > 0 {
+			t.Errorf("recording: %q", r.errors)
+		}
+		t.Setenv(metamergetest.UpdateEnv, "")
+		if r := record(t, func(tb testing.TB) { impl.Record(tb, path, hist) }); len(r.errors) > 0 {
+			t.Errorf("replaying what was recorded: %q", r.errors)
 		}
 	}
 }
