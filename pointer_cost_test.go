@@ -6,6 +6,7 @@ package metamerge_test
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -77,7 +78,7 @@ func TestMarshalJSONMatchesEncoder(t *testing.T) {
 			Offset: r.IntN(3) - 1, Found: randomText(r, 2), Signup: r.IntN(2) == 0,
 		}
 		if i%3 == 0 {
-			e.Offset, e.Limit, e.Actual = r.Int(), r.IntN(1<<40), r.Int()-r.Int()
+			e.Offset, e.Limit, e.Actual = r.Int(), r.IntN(math.MaxInt32), r.Int()-r.Int()
 		}
 		if i%2 == 0 {
 			e.Code, e.Found = metamerge.CodeNotString, ""
@@ -98,7 +99,7 @@ func TestMarshalJSONMatchesEncoder(t *testing.T) {
 // times the pointer for MarshalJSON on control characters.
 func TestPointerTextsCost(t *testing.T) {
 	const mb = 1 << 20
-	full := &metamerge.Error{Code: metamerge.CodeTooManyKeys, Pointer: "/a", Stored: true, Offset: 1 << 40, Limit: 1000, Actual: 1 << 50, Found: "x", Signup: true}
+	full := &metamerge.Error{Code: metamerge.CodeTooManyKeys, Pointer: "/a", Stored: true, Offset: math.MaxInt32, Limit: 1000, Actual: math.MaxInt32 - 1, Found: "x", Signup: true}
 	if n := testing.AllocsPerRun(100, func() { _, _ = full.MarshalJSON() }); n != 2 {
 		t.Errorf("MarshalJSON made %v allocations, want 2: the message and the output", n)
 	}
