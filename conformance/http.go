@@ -66,7 +66,7 @@ func HTTPReason(c Case) string {
 			return fmt.Sprintf("no create request stores the %s of the stored document as written", f)
 		}
 	}
-	if names, ok := rootNames(in.Patch); ok {
+	if names, ok := RootNames(in.Patch); ok {
 		for _, n := range names {
 			if !slices.Contains(fields, n) {
 				return fmt.Sprintf("the patch names the root member %q, which the endpoint's schema judges (M1)", n)
@@ -175,9 +175,10 @@ func names(doc []byte) ([]string, error) {
 	}
 }
 
-// rootNames returns the names of the root members of doc, duplicates
-// included, and false when doc is not valid JSON or not an object.
-func rootNames(doc []byte) ([]string, bool) {
+// RootNames returns the names of the root members of doc in their order,
+// duplicates included, and false when doc is not valid JSON or not an
+// object: what a check of member order (Auth0's error envelope, H6) reads.
+func RootNames(doc []byte) ([]string, bool) {
 	if !json.Valid(doc) {
 		return nil, false
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -187,7 +186,7 @@ func (h *httpRun) checkStep(s conformance.Step, a *reply, st *endpointState) str
 			Message    string `json:"message"`
 			ErrorCode  string `json:"errorCode"`
 		}
-		names, ok := rootNamesOf(a.body)
+		names, ok := conformance.RootNames(a.body)
 		if !ok || json.Unmarshal(a.body, &env) != nil || len(names) < 3 || !slices.Equal(names, envelope[:len(names)]) || env.StatusCode != a.status {
 			return fmt.Sprintf("want Auth0's envelope {statusCode, error, message, errorCode} in that order, got %s\n", h.show(a))
 		}
@@ -244,25 +243,4 @@ func (h *httpRun) checkStep(s conformance.Step, a *reply, st *endpointState) str
 		}
 	}
 	return b.String()
-}
-
-// rootNamesOf returns the names of the root members of doc, in order.
-func rootNamesOf(doc []byte) ([]string, bool) {
-	dec := json.NewDecoder(bytes.NewReader(doc))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, false
-	}
-	var out []string
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, false
-		}
-		out = append(out, t.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, false
-		}
-	}
-	return out, true
 }
