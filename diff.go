@@ -369,9 +369,12 @@ func (d *differ) members(w *work, pol *Policy, A, B, C []member, create bool) bo
 		d.member(0, &B[k], []byte("null"), -1)
 		n++
 	}
-	if undeletable && len(A) == 0 && !d.threeWay() && pol.Empty == EmptyClears {
+	tooMany := pol.MaxKeys > 0 && n > pol.MaxKeys
+	if (undeletable || tooMany) && len(A) == 0 && !d.threeWay() && pol.Empty == EmptyClears {
 		// A stored name the rules reject, such as "a.b", cannot be deleted
-		// by name (R7 applies to null too), but {} clears them all (R6).
+		// by name (R7 applies to null too), nor can more keys than a patch
+		// may name (C4 counts the patch's members), but {} clears them all
+		// (R6, C5).
 		d.out, n = cut(d.out, start), 0
 		create = true
 	}

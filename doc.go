@@ -154,7 +154,8 @@
 //     sent whole (R3); nothing changed gives {} at the root.
 //   - D4  Deletions are explicit nulls; {} is sent for a field only to
 //     remove app_metadata, to create a field empty, or to clear stored
-//     names that no PATCH may name.
+//     names that no PATCH may name, or more of them than a PATCH may name
+//     (C4).
 //   - D5  Where no PATCH gives after, the diff fails with the merge's typed
 //     errors, located in after: not_object for user_metadata or
 //     client_metadata that after lacks, unreachable for a null that no

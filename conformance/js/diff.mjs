@@ -83,9 +83,10 @@ export function diffField(policy, before, after, ptr, opts, v) {
     // Created empty, or a stored non-object emptied: nothing to set or
     // delete, yet the field must become {}.
     if (deletions.length === 0) return emptyFieldPatch(policy);
-    // Emptied, with stored names no patch may name (say "a.b", R7): {}
-    // clears it where {} clears.
-    if (policy.empty === 'set' && deletions.some((d) => !nameable(policy, d.n, opts))) return EMPTY_OBJECT;
+    // Emptied, with stored names no patch may name (say "a.b", R7), or
+    // more of them than a patch may name (C4): {} clears it where {} clears.
+    if (policy.empty === 'set' && (deletions.some((d) => !nameable(policy, d.n, opts)) ||
+      (policy.maxKeys > 0 && deletions.length > policy.maxKeys))) return EMPTY_OBJECT;
   }
   members.push(...deletions);
   return members.length > 0 ? virtualObject(members) : null;
