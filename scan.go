@@ -4,8 +4,6 @@ package metamerge
 
 import (
 	"bytes"
-	"encoding/binary"
-	"unicode/utf8"
 )
 
 // frame is one open object or array during a scan.
@@ -281,11 +279,8 @@ func (s *scanner) str(i int) (int, bool, *Error) {
 	i++
 	esc := false
 	for {
-		for i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-		}
-		for i < len(b) && plain[b[i]] {
-			i++
+		if i = plainWords(b, i); i+8 > len(b) {
+			i = plainEnd(b, i)
 		}
 		if i >= len(b) {
 			return 0, false, s.syntax(i)
@@ -303,8 +298,8 @@ func (s *scanner) str(i int) (int, bool, *Error) {
 		case c < 0x20:
 			return 0, false, s.syntax(i)
 		default:
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n == 1 {
+			n := utf8Len(b, i)
+			if n == 0 {
 				return 0, false, s.syntax(i)
 			}
 			i += n
