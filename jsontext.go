@@ -17,7 +17,13 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+// isSpace reports whether c is JSON white space. Most bytes between tokens
+// are not, and every byte above the space is answered by one comparison;
+// the four below it by one bit of a mask.
+func isSpace(c byte) bool {
+	const spaces = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
+	return c <= ' ' && spaces>>c&1 != 0
+}
 
 func skipSpace(b []byte, i int) int {
 	for i < len(b) && isSpace(b[i]) {

@@ -288,3 +288,14 @@ func TestPieceSize(t *testing.T) {
 		t.Errorf("a piece takes %d bytes, release counts 12", got)
 	}
 }
+
+// TestIsSpace checks the white-space test for every byte: exactly the four
+// of RFC 8259 (space, tab, line feed, carriage return) are white space.
+func TestIsSpace(t *testing.T) {
+	for c := range 256 {
+		want := c == ' ' || c == '\t' || c == '\n' || c == '\r'
+		if got := isSpace(byte(c)); got != want {
+			t.Errorf("isSpace(%#02x) = %v, want %v", c, got, want)
+		}
+	}
+}
