@@ -78,7 +78,10 @@ func (x *index) name(i int32, buf *[]byte) []byte {
 // add adds member i and returns -1, or, when a member with the same name
 // was added before, returns that member and leaves i out.
 func (x *index) add(i int32) int32 {
-	nm := x.name(i, &x.a)
+	nm := x.mem[i].keyText(x.doc) // most names have no escapes: no call for them
+	if x.mem[i].esc {
+		nm = x.name(i, &x.a)
+	}
 	if x.large {
 		return x.table.add(x, nm, i)
 	}
@@ -209,7 +212,12 @@ func (t *nameTable) match(x *index, slot, hash uint64, nm []byte) int32 {
 	if (slot^hash)>>32 != 0 {
 		return -1
 	}
-	if k := int32(uint32(slot)) - 1; bytes.Equal(x.name(k, &x.b), nm) {
+	k := int32(uint32(slot)) - 1
+	name := x.mem[k].keyText(x.doc) // most names have no escapes: no call for them
+	if x.mem[k].esc {
+		name = x.name(k, &x.b)
+	}
+	if bytes.Equal(name, nm) {
 		return k
 	}
 	return -1

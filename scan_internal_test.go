@@ -299,3 +299,45 @@ func TestIsSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateEscapedNames checks the duplicate check (H2) compares names
+// after unescaping on both of its paths, the linear one of small objects
+// and the hashed one past smallObject members, whichever of the two names
+// has the escape, at the root and nested: the code, the pointer and the
+// offset of the second name.
+func TestDuplicateEscapedNames(t *testing.T) {
+	pairs := []struct{ first, second string }{
+		{`"name"`, `"n\u0061me"`},
+		{`"n\u0061me"`, `"name"`},
+		{`"n\u0061me"`, `"\u006eame"`},
+		{`"\/x"`, `"/x"`},
+	}
+	for _, fill := range []int{0, smallObject + 4} {
+		for _, p := range pairs {
+			for _, nested := range []bool{false, true} {
+				var b []byte
+				b = append(b, '{')
+				for k := range fill {
+					b = fmt.Appendf(b, `"m%d":%d,`, k, k)
+				}
+				b = append(b, p.first+`:1,`...)
+				at := len(b)
+				b = append(b, p.second+`:2}`...)
+				ptr := "/name"
+				if p.second == `"/x"` {
+					ptr = "/~1x"
+				}
+				if nested {
+					b = append([]byte(`{"o":`), append(b, '}')...)
+					at += len(`{"o":`)
+					ptr = "/o" + ptr
+				}
+				var s scanner
+				_, err := s.scan(b, DefaultMaxDepth, 0, nil)
+				if err == nil || err.Code != CodeDuplicateKey || err.Pointer != ptr || err.Offset != at {
+					t.Errorf("%s: got %+v, want %s at %q, offset %d", b, err, CodeDuplicateKey, ptr, at)
+				}
+			}
+		}
+	}
+}
