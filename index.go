@@ -182,6 +182,9 @@ func (t *nameTable) add(x *index, nm []byte, i int32) int32 {
 			t.slots[h] = hash&^0xFFFFFFFF | uint64(i+1)
 			return -1
 		}
+		if (slot^hash)>>32 != 0 { // another name's slot: the common case, no call
+			continue
+		}
 		if k := t.match(x, slot, hash, nm); k >= 0 {
 			return k
 		}
@@ -198,6 +201,9 @@ func (t *nameTable) find(x *index, nm []byte) int32 {
 		slot := t.slots[h]
 		if slot == 0 {
 			return -1
+		}
+		if (slot^hash)>>32 != 0 { // another name's slot: the common case, no call
+			continue
 		}
 		if k := t.match(x, slot, hash, nm); k >= 0 {
 			return k
