@@ -238,11 +238,13 @@ func (s *scanner) key(i int) (int, *Error) {
 			s.viol.add(CodeInvalidKey, i, 0, 0)
 		}
 	}
-	k := skipSpace(b, j)
-	if k >= len(b) || b[k] != ':' {
-		return 0, s.syntax(k)
+	k := j + 1
+	if k >= len(b) || b[j] != ':' || isSpace(b[k]) { // not the compact "name":value
+		if k = skipSpace(b, j); k >= len(b) || b[k] != ':' {
+			return 0, s.syntax(k)
+		}
+		k = skipSpace(b, k+1)
 	}
-	k = skipSpace(b, k+1)
 	if !s.locating {
 		if len(s.members) == cap(s.members) {
 			s.growMembers(k)

@@ -3,7 +3,9 @@ package metamerge
 // Do the scanner's records and the pool's buffers behave as their comments say?
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"unicode/utf8"
@@ -336,6 +338,45 @@ func TestDuplicateEscapedNames(t *testing.T) {
 				_, err := s.scan(b, DefaultMaxDepth, 0, nil)
 				if err == nil || err.Code != CodeDuplicateKey || err.Pointer != ptr || err.Offset != at {
 					t.Errorf("%s: got %+v, want %s at %q, offset %d", b, err, CodeDuplicateKey, ptr, at)
+				}
+			}
+		}
+	}
+}
+
+// TestColonSpacing checks the scanner's compact "name":value path against
+// encoding/json and the offset of the defect, for every spacing around the
+// colon and every prefix of each document (a document cut after the
+// colon, or before it, among them): a prefix is valid exactly when
+// json.Valid says so, and an invalid one is rejected at its end, or at
+// the byte where it stops being JSON (a cut literal at its start).
+func TestColonSpacing(t *testing.T) {
+	spaces := []string{"", " ", "\t", "\n ", "\r\n\t "}
+	values := []string{"1", `"v"`, "{}", `{"b":[true]}`, "x"}
+	for _, before := range spaces {
+		for _, after := range spaces {
+			for _, v := range values {
+				doc := `{"a"` + before + ":" + after + v + `,"c"` + after + ":" + before + "null}"
+				for n := 1; n <= len(doc); n++ {
+					b := []byte(doc[:n])
+					var s scanner
+					_, err := s.scan(b, DefaultMaxDepth, 0, nil)
+					if (err == nil) != json.Valid(b) {
+						t.Fatalf("%q: scan error %v, json.Valid %v", b, err, json.Valid(b))
+					}
+					want := n // a prefix of a document is cut at its end,
+					for want > 0 && bytes.IndexByte([]byte("nultre"), b[want-1]) >= 0 {
+						want-- // or in a literal, reported at its start,
+					}
+					if lit := string(b[want:]); lit == "null" || lit == "true" {
+						want = n // unless the literal is whole
+					}
+					if p := bytes.IndexByte(b, 'x'); p >= 0 {
+						want = p // or stops being JSON at the x
+					}
+					if err != nil && (err.Code != CodeInvalidJSON || err.Offset != want) {
+						t.Fatalf("%q: got %+v, want invalid_json at %d", b, err, want)
+					}
 				}
 			}
 		}
