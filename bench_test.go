@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/metamerge/metamerge"
 	"github.com/metamerge/metamerge/internal/benchdata"
 )
@@ -84,6 +86,76 @@ func mustMerge(b *testing.B, merge func([]byte, []byte) ([]byte, error), stored,
 	b.Helper()
 	if _, err := merge(stored, patch); err != nil {
 		b.Fatalf("benchmark data does not merge: %v", err)
+	}
+}
+
+// BenchmarkGJSONValid is the fastest non-validating reference: gjson.Valid
+// over the same stored documents (it checks no duplicate names, no lone
+// surrogate escapes and no depth).
+func BenchmarkGJSONValid(b *testing.B) {
+	for _, size := range benchdata.Sizes {
+		stored, _ := benchdata.Profile(size.Bytes)
+		b.Run(size.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(stored)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if !gjson.ValidBytes(stored) {
+					b.Fatal("invalid")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkValid is the scanner alone through the API, every check of
+// H1-H3 included: Valid over the same stored documents.
+func BenchmarkValid(b *testing.B) {
+	for _, size := range benchdata.Sizes {
+		stored, _ := benchdata.Profile(size.Bytes)
+		b.Run(size.Name, func(b *testing.B) {
+			b.SetBytes(int64(len(stored)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := metamerge.Valid(stored); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// shapeSizes are the sizes of the shaped profiles' benchmarks.
+var shapeSizes = []struct {
+	Name  string
+	Bytes int
+}{{"512B", 512}, {"1KiB", 1 << 10}, {"8KiB", 8 << 10}, {"1MiB", 1 << 20}}
+
+// BenchmarkShapes merges the small patch into a string-heavy and a
+// number-heavy profile (benchdata.Shapes) beside the mixed one, with
+// json.Valid and gjson.Valid over the same profile in the same run, so
+// that the ratios of each shape can be read from one run.
+func BenchmarkShapes(b *testing.B) {
+	for _, shape := range benchdata.Shapes {
+		for _, size := range shapeSizes {
+			stored, n := benchdata.ProfileShaped(shape, size.Bytes)
+			patch := benchdata.UserPatches(n)[0].Body
+			mustMerge(b, metamerge.MergeUser, stored, patch)
+			run := func(name string, f func() bool) {
+				b.Run(shape+"/"+size.Name+"/"+name, func(b *testing.B) {
+					b.SetBytes(int64(len(stored)))
+					b.ReportAllocs()
+					for b.Loop() {
+						if !f() {
+							b.Fatal("failed")
+						}
+					}
+				})
+			}
+			run("merge", func() bool { _, err := metamerge.MergeUser(stored, patch); return err == nil })
+			run("valid", func() bool { return metamerge.Valid(stored) == nil })
+			run("json", func() bool { return json.Valid(stored) })
+			run("gjson", func() bool { return gjson.ValidBytes(stored) })
+		}
 	}
 }
 

@@ -78,7 +78,10 @@ func (x *index) name(i int32, buf *[]byte) []byte {
 // add adds member i and returns -1, or, when a member with the same name
 // was added before, returns that member and leaves i out.
 func (x *index) add(i int32) int32 {
-	nm := x.name(i, &x.a)
+	nm := x.mem[i].keyText(x.doc) // most names have no escapes: no call for them
+	if x.mem[i].esc {
+		nm = x.name(i, &x.a)
+	}
 	if x.large {
 		return x.table.add(x, nm, i)
 	}
@@ -179,6 +182,9 @@ func (t *nameTable) add(x *index, nm []byte, i int32) int32 {
 			t.slots[h] = hash&^0xFFFFFFFF | uint64(i+1)
 			return -1
 		}
+		if (slot^hash)>>32 != 0 { // another name's slot: the common case, no call
+			continue
+		}
 		if k := t.match(x, slot, hash, nm); k >= 0 {
 			return k
 		}
@@ -196,6 +202,9 @@ func (t *nameTable) find(x *index, nm []byte) int32 {
 		if slot == 0 {
 			return -1
 		}
+		if (slot^hash)>>32 != 0 { // another name's slot: the common case, no call
+			continue
+		}
 		if k := t.match(x, slot, hash, nm); k >= 0 {
 			return k
 		}
@@ -209,7 +218,12 @@ func (t *nameTable) match(x *index, slot, hash uint64, nm []byte) int32 {
 	if (slot^hash)>>32 != 0 {
 		return -1
 	}
-	if k := int32(uint32(slot)) - 1; bytes.Equal(x.name(k, &x.b), nm) {
+	k := int32(uint32(slot)) - 1
+	name := x.mem[k].keyText(x.doc) // most names have no escapes: no call for them
+	if x.mem[k].esc {
+		name = x.name(k, &x.b)
+	}
+	if bytes.Equal(name, nm) {
 		return k
 	}
 	return -1

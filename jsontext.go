@@ -4,6 +4,8 @@ package metamerge
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"unicode/utf8"
 )
@@ -16,7 +18,13 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+// isSpace reports whether c is JSON white space. Most bytes between tokens
+// are not, and every byte above the space is answered by one comparison;
+// the four below it by one bit of a mask.
+func isSpace(c byte) bool {
+	const spaces uint64 = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\r'
+	return c <= ' ' && spaces>>c&1 != 0
+}
 
 func skipSpace(b []byte, i int) int {
 	for i < len(b) && isSpace(b[i]) {
@@ -70,16 +78,89 @@ func isEmptyObject(v []byte) bool {
 	return v[skipSpace(v, skipSpace(v, 0)+1)] == '}'
 }
 
-// special8 reports whether the eight bytes of x may hold one that is not
-// plain inside a string: a quote, a backslash, a control character or a
-// byte of a multi-byte UTF-8 sequence. It may report true for a plain
-// run; it never reports false for a run that is not plain.
-func special8(x uint64) bool {
+// specialBits returns, in the high bit of each of the eight bytes of x
+// (little-endian), a flag for a byte that may not be plain inside a
+// string: a quote, a backslash, a control character or a byte of a
+// multi-byte UTF-8 sequence. The lowest flag is exact: the bytes before
+// it are plain and the byte it marks is not. Flags above it may be false
+// (a borrow carries into the next byte), so only the lowest is used.
+// Zero means all eight bytes are plain.
+func specialBits(x uint64) uint64 {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	quote := x ^ (ones * '"')
 	slash := x ^ (ones * '\\')
 	control := x - ones*0x20 // borrows where a byte is below 0x20
-	return ((quote-ones)&^quote|(slash-ones)&^slash|control|x)&highs != 0
+	return ((quote-ones)&^quote | (slash-ones)&^slash | control | x) & highs
+}
+
+// plainWords returns the offset in b, from i, of the first byte that is
+// not plain inside a string, looking at eight bytes at a time; when fewer
+// than eight bytes remain before one is found, it returns where they
+// start, all bytes before it being plain, and plainEnd goes on from there
+// (two helpers rather than one, so that both are inlined).
+func plainWords(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := specialBits(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return i
+}
+
+// plainEnd returns the offset in b, from i, of the first byte that is not
+// plain inside a string, or len(b), a byte at a time: the last few bytes
+// of a document.
+func plainEnd(b []byte, i int) int {
+	for i < len(b) && plain[b[i]] {
+		i++
+	}
+	return i
+}
+
+// utf8Len returns the length of the valid UTF-8 sequence of two to four
+// bytes at b[i], a byte at or above 0x80, or 0 when it is not one
+// (overlong forms, surrogates and code points past U+10FFFF are not
+// valid: RFC 3629, as utf8.Valid).
+func utf8Len(b []byte, i int) int {
+	c := b[i]
+	switch {
+	case c < 0xC2:
+		return 0
+	case c < 0xE0:
+		if i+1 < len(b) && b[i+1]&0xC0 == 0x80 {
+			return 2
+		}
+		return 0
+	case c < 0xF0:
+		if i+2 >= len(b) {
+			return 0
+		}
+		lo, hi := byte(0x80), byte(0xBF)
+		if c == 0xE0 {
+			lo = 0xA0
+		} else if c == 0xED {
+			hi = 0x9F
+		}
+		if c1 := b[i+1]; c1 < lo || c1 > hi || b[i+2]&0xC0 != 0x80 {
+			return 0
+		}
+		return 3
+	case c < 0xF5:
+		if i+3 >= len(b) {
+			return 0
+		}
+		lo, hi := byte(0x80), byte(0xBF)
+		if c == 0xF0 {
+			lo = 0x90
+		} else if c == 0xF4 {
+			hi = 0x8F
+		}
+		if c1 := b[i+1]; c1 < lo || c1 > hi || b[i+2]&0xC0 != 0x80 || b[i+3]&0xC0 != 0x80 {
+			return 0
+		}
+		return 4
+	}
+	return 0
 }
 
 // escapeLen returns the length of the escape at b[i] == '\\', and false if

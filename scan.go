@@ -4,8 +4,6 @@ package metamerge
 
 import (
 	"bytes"
-	"encoding/binary"
-	"unicode/utf8"
 )
 
 // frame is one open object or array during a scan.
@@ -240,11 +238,13 @@ func (s *scanner) key(i int) (int, *Error) {
 			s.viol.add(CodeInvalidKey, i, 0, 0)
 		}
 	}
-	k := skipSpace(b, j)
-	if k >= len(b) || b[k] != ':' {
-		return 0, s.syntax(k)
+	k := j + 1
+	if k >= len(b) || b[j] != ':' || isSpace(b[k]) { // not the compact "name":value
+		if k = skipSpace(b, j); k >= len(b) || b[k] != ':' {
+			return 0, s.syntax(k)
+		}
+		k = skipSpace(b, k+1)
 	}
-	k = skipSpace(b, k+1)
 	if !s.locating {
 		if len(s.members) == cap(s.members) {
 			s.growMembers(k)
@@ -281,11 +281,8 @@ func (s *scanner) str(i int) (int, bool, *Error) {
 	i++
 	esc := false
 	for {
-		for i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])) {
-			i += 8
-		}
-		for i < len(b) && plain[b[i]] {
-			i++
+		if i = plainWords(b, i); i+8 > len(b) {
+			i = plainEnd(b, i)
 		}
 		if i >= len(b) {
 			return 0, false, s.syntax(i)
@@ -303,8 +300,8 @@ func (s *scanner) str(i int) (int, bool, *Error) {
 		case c < 0x20:
 			return 0, false, s.syntax(i)
 		default:
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n == 1 {
+			n := utf8Len(b, i)
+			if n == 0 {
 				return 0, false, s.syntax(i)
 			}
 			i += n

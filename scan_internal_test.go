@@ -3,46 +3,114 @@ package metamerge
 // Do the scanner's records and the pool's buffers behave as their comments say?
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"testing"
+	"unicode/utf8"
 	"unsafe"
 )
 
-// TestSpecial8 checks the word-at-a-time string scan never passes over a
-// byte that needs attention: exhaustively for one such byte at each
-// position among plain ones, and for a million pseudo-random words.
-func TestSpecial8(t *testing.T) {
-	allPlain := func(w [8]byte) bool {
-		for _, c := range w {
-			if !plain[c] {
-				return false
-			}
-		}
-		return true
+// firstSpecial finds the first byte that is not plain as the scanner's
+// string loop does.
+func firstSpecial(b []byte, i int) int {
+	if i = plainWords(b, i); i+8 > len(b) {
+		i = plainEnd(b, i)
 	}
-	for pos := range 8 {
-		for c := range 256 {
-			w := [8]byte{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}
-			w[pos] = byte(c)
-			if !special8(binary.LittleEndian.Uint64(w[:])) && !plain[c] {
-				t.Fatalf("special8 misses %#02x at position %d", c, pos)
-			}
-			if plain[c] && special8(binary.LittleEndian.Uint64(w[:])) {
-				t.Fatalf("special8 flags the plain byte %#02x at position %d", c, pos)
+	return i
+}
+
+// TestFirstSpecial checks that the word-at-a-time string scan stops at
+// exactly the first byte that needs attention, never before and never
+// past it: exhaustively for one byte of each value at each position of a
+// plain run (both in the word loop and in the byte-wise tail), for two
+// such bytes in a word, and for a million pseudo-random words, each
+// against a byte-by-byte scan of the table plain.
+func TestFirstSpecial(t *testing.T) {
+	slow := func(b []byte, i int) int {
+		for i < len(b) && plain[b[i]] {
+			i++
+		}
+		return i
+	}
+	check := func(b []byte, i int) {
+		t.Helper()
+		if got, want := firstSpecial(b, i), slow(b, i); got != want {
+			t.Fatalf("plainWords, plainEnd(%q, %d) = %d, want %d", b, i, got, want)
+		}
+	}
+	for n := range 20 { // lengths that end in the word loop and in the tail
+		for pos := range n {
+			for c := range 256 {
+				w := []byte("abcdefghijklmnopqrst")[:n]
+				w[pos] = byte(c)
+				check(w, 0)
+				if pos > 0 {
+					check(w, 1)
+				}
+				for c2 := 0; c2 < 256 && pos+1 < n; c2 += 7 { // a second byte after it
+					w[pos+1] = byte(c2)
+					check(w, 0)
+				}
 			}
 		}
 	}
 	x := uint64(0x9E3779B97F4A7C15) // xorshift, fixed seed
-	for range 1_000_000 {
+	var w [16]byte
+	for k := range 1_000_000 {
 		x ^= x << 13
 		x ^= x >> 7
 		x ^= x << 17
-		var w [8]byte
 		binary.LittleEndian.PutUint64(w[:], x)
-		if !special8(x) && !allPlain(w) {
-			t.Fatalf("special8 misses a byte in %q", w)
+		if k%2 == 0 { // bias towards plain bytes: the flags of one byte among plain ones
+			for j := range 8 {
+				if w[j] >= 0x80 && w[j]&0x0F != 0 {
+					w[j] = 'a' + w[j]&0x0F
+				}
+			}
 		}
+		binary.LittleEndian.PutUint64(w[8:], x*0x2545F4914F6CDD1D)
+		check(w[:], 0)
+		check(w[:], k%8)
+	}
+}
+
+// TestUTF8Len checks the scanner's UTF-8 decoder against utf8.Valid for
+// every sequence of one to four bytes whose first byte is at or above
+// 0x80 (the continuation bytes drawn from every class: below, inside and
+// above 0x80-0xBF, and at the edges of the narrower ranges after E0, ED,
+// F0 and F4), cut short at every length, so overlong forms, surrogates,
+// code points past U+10FFFF and truncated sequences are all met.
+func TestUTF8Len(t *testing.T) {
+	conts := []byte{0x00, 0x41, 0x7F, 0x80, 0x81, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xE0, 0xF4, 0xFF}
+	want := func(b []byte) int {
+		for n := 4; n >= 2; n-- {
+			if n <= len(b) && utf8.Valid(b[:n]) && utf8.RuneCount(b[:n]) == 1 {
+				return n
+			}
+		}
+		return 0
+	}
+	tried := 0
+	for c0 := 0x80; c0 < 0x100; c0++ {
+		for _, c1 := range conts {
+			for _, c2 := range conts {
+				for _, c3 := range conts {
+					full := []byte{byte(c0), c1, c2, c3}
+					for n := 1; n <= 4; n++ {
+						b := full[:n]
+						if got, w := utf8Len(b, 0), want(b); got != w {
+							t.Fatalf("utf8Len(% x) = %d, want %d", b, got, w)
+						}
+						tried++
+					}
+				}
+			}
+		}
+	}
+	if tried < 128*len(conts)*len(conts)*len(conts) {
+		t.Fatalf("tried only %d sequences", tried)
 	}
 }
 
@@ -220,5 +288,97 @@ func TestMemberSize(t *testing.T) {
 func TestPieceSize(t *testing.T) {
 	if got := unsafe.Sizeof(piece{}); got != 12 {
 		t.Errorf("a piece takes %d bytes, release counts 12", got)
+	}
+}
+
+// TestIsSpace checks the white-space test for every byte: exactly the four
+// of RFC 8259 (space, tab, line feed, carriage return) are white space.
+func TestIsSpace(t *testing.T) {
+	for c := range 256 {
+		want := c == ' ' || c == '\t' || c == '\n' || c == '\r'
+		if got := isSpace(byte(c)); got != want {
+			t.Errorf("isSpace(%#02x) = %v, want %v", c, got, want)
+		}
+	}
+}
+
+// TestDuplicateEscapedNames checks the duplicate check (H2) compares names
+// after unescaping on both of its paths, the linear one of small objects
+// and the hashed one past smallObject members, whichever of the two names
+// has the escape, at the root and nested: the code, the pointer and the
+// offset of the second name.
+func TestDuplicateEscapedNames(t *testing.T) {
+	pairs := []struct{ first, second string }{
+		{`"name"`, `"n\u0061me"`},
+		{`"n\u0061me"`, `"name"`},
+		{`"n\u0061me"`, `"\u006eame"`},
+		{`"\/x"`, `"/x"`},
+	}
+	for _, fill := range []int{0, smallObject + 4} {
+		for _, p := range pairs {
+			for _, nested := range []bool{false, true} {
+				var b []byte
+				b = append(b, '{')
+				for k := range fill {
+					b = fmt.Appendf(b, `"m%d":%d,`, k, k)
+				}
+				b = append(b, p.first+`:1,`...)
+				at := len(b)
+				b = append(b, p.second+`:2}`...)
+				ptr := "/name"
+				if p.second == `"/x"` {
+					ptr = "/~1x"
+				}
+				if nested {
+					b = append([]byte(`{"o":`), append(b, '}')...)
+					at += len(`{"o":`)
+					ptr = "/o" + ptr
+				}
+				var s scanner
+				_, err := s.scan(b, DefaultMaxDepth, 0, nil)
+				if err == nil || err.Code != CodeDuplicateKey || err.Pointer != ptr || err.Offset != at {
+					t.Errorf("%s: got %+v, want %s at %q, offset %d", b, err, CodeDuplicateKey, ptr, at)
+				}
+			}
+		}
+	}
+}
+
+// TestColonSpacing checks the scanner's compact "name":value path against
+// encoding/json and the offset of the defect, for every spacing around the
+// colon and every prefix of each document (a document cut after the
+// colon, or before it, among them): a prefix is valid exactly when
+// json.Valid says so, and an invalid one is rejected at its end, or at
+// the byte where it stops being JSON (a cut literal at its start).
+func TestColonSpacing(t *testing.T) {
+	spaces := []string{"", " ", "\t", "\n ", "\r\n\t "}
+	values := []string{"1", `"v"`, "{}", `{"b":[true]}`, "x"}
+	for _, before := range spaces {
+		for _, after := range spaces {
+			for _, v := range values {
+				doc := `{"a"` + before + ":" + after + v + `,"c"` + after + ":" + before + "null}"
+				for n := 1; n <= len(doc); n++ {
+					b := []byte(doc[:n])
+					var s scanner
+					_, err := s.scan(b, DefaultMaxDepth, 0, nil)
+					if (err == nil) != json.Valid(b) {
+						t.Fatalf("%q: scan error %v, json.Valid %v", b, err, json.Valid(b))
+					}
+					want := n // a prefix of a document is cut at its end,
+					for want > 0 && bytes.IndexByte([]byte("nultre"), b[want-1]) >= 0 {
+						want-- // or in a literal, reported at its start,
+					}
+					if lit := string(b[want:]); lit == "null" || lit == "true" {
+						want = n // unless the literal is whole
+					}
+					if p := bytes.IndexByte(b, 'x'); p >= 0 {
+						want = p // or stops being JSON at the x
+					}
+					if err != nil && (err.Code != CodeInvalidJSON || err.Offset != want) {
+						t.Fatalf("%q: got %+v, want invalid_json at %d", b, err, want)
+					}
+				}
+			}
+		}
 	}
 }

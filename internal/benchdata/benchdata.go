@@ -36,15 +36,48 @@ var values = []string{
 	`false`,
 }
 
+// stringValues are the values of a string-heavy profile: long texts, most
+// of them plain ASCII, some with escapes and non-ASCII letters, as
+// free-text metadata (notes, addresses, descriptions) is.
+var stringValues = []string{
+	`"Ada Lovelace wrote the first published algorithm meant for a machine, in her notes on the Analytical Engine."`,
+	`"42 Rue de la Paix, 75002 Paris, France"`,
+	`"Grüße aus München: Straße, Größe, Übermut; 東京都港区, 😀 and more plain text after them"`,
+	`"a \"quoted\" phrase, a back\\slash, a tab\there and a new line\nthen the rest of the note"`,
+	`"https://example.com/profile/avatar.png?size=256&format=webp"`,
+	`"ordinary lower-case words separated by spaces, the most common shape of a stored note"`,
+}
+
+// numberValues are the values of a number-heavy profile: counters, scores,
+// timestamps, coordinates and arrays of them.
+var numberValues = []string{
+	`1234`,
+	`-0.0625`,
+	`1733097600000`,
+	`3.141592653589793`,
+	`[48.8566,2.3522,35.0,-122.4194]`,
+	`6.02214076e23`,
+	`[1,2,3,5,8,13,21,34,55,89,144,233]`,
+	`0`,
+}
+
+// Shapes are the kinds of stored profile the benchmarks use, by name: the
+// mixed one of Profile, and a string-heavy and a number-heavy one.
+var Shapes = []string{"mixed", "strings", "numbers"}
+
 // Key returns the name of the i-th generated member.
 func Key(i int) string { return "field_" + strconv.Itoa(10_000_000 + i)[1:] }
 
 // fill returns as many generated members as fit in size bytes of object text.
-func fill(size int) []string {
+func fill(size int) []string { return fillWith(values, size) }
+
+// fillWith returns as many members with the values vs, in turn, as fit in
+// size bytes of object text.
+func fillWith(vs []string, size int) []string {
 	var out []string
 	total := 2
 	for i := 0; ; i++ {
-		m := `"` + Key(i) + `":` + values[i%len(values)]
+		m := `"` + Key(i) + `":` + vs[i%len(vs)]
 		if total+len(m)+1 > size {
 			return out
 		}
@@ -59,8 +92,23 @@ const profileHead = `{"user_id":"auth0|5f7c8ec7c33c6c004bbafe82","email":"ada@ex
 
 // Profile returns a stored user profile of about size bytes, most of it in
 // user_metadata, and the number of members its user_metadata has.
-func Profile(size int) ([]byte, int) {
-	m := fill(size - len(profileHead) - len(`,"logins_count":1234}`))
+func Profile(size int) ([]byte, int) { return ProfileShaped("mixed", size) }
+
+// ProfileShaped returns a stored user profile of about size bytes of the
+// shape named (one of Shapes), and the number of members its
+// user_metadata has. ProfileShaped("mixed", size) is Profile(size).
+func ProfileShaped(shape string, size int) ([]byte, int) {
+	vs := values
+	switch shape {
+	case "strings":
+		vs = stringValues
+	case "numbers":
+		vs = numberValues
+	case "mixed":
+	default:
+		panic("benchdata: no shape " + shape)
+	}
+	m := fillWith(vs, size-len(profileHead)-len(`,"logins_count":1234}`))
 	return []byte(profileHead + "{" + strings.Join(m, ",") + `},"logins_count":1234}`), len(m)
 }
 
