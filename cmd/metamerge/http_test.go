@@ -11,10 +11,12 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -807,6 +809,179 @@ func TestHTTPHidesIDsInMetadata(t *testing.T) {
 					break
 				}
 			}
+		}
+	}
+}
+
+// TestHTTPRateSlowerThanTimeout: a -rate slot longer than -timeout does
+// not eat the DELETE's time: what a case created is deleted, in a run
+// that ends normally and in one that is interrupted.
+func TestHTTPRateSlowerThanTimeout(t *testing.T) {
+	t.Run("normal", func(t *testing.T) {
+		var deletes atomic.Int32
+		ts, _ := fakeServer(t, func(r *http.Request) {
+			if r.Method == "DELETE" {
+				deletes.Add(1)
+			}
+		})
+		// A slot every 250ms, 100ms for each answer.
+		status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-rate", "4", "-timeout", "100ms", "-run", "^(client-merge|user-add-key)$")
+		if status != exitOK || !strings.HasSuffix(out, "2 passed, 0 failed, 0 skipped\n") || strings.Contains(out, "could not delete") || deletes.Load() != 2 {
+			t.Errorf("status %d, %d DELETEs; out:\n%s", status, deletes.Load(), out)
+		}
+		if left := leftOn(t, ts.URL); left != "" {
+			t.Errorf("left behind:\n%s", left)
+		}
+	})
+	t.Run("interrupted", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ts, _ := fakeServer(t, func(r *http.Request) {
+			if r.Method == "PATCH" {
+				cancel()
+			}
+		})
+		h, err := newHTTPRun(ts.URL, testToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		h.connection, h.timeout, h.every, h.out = "Username-Password-Authentication", 100*time.Millisecond, 250*time.Millisecond, &out
+		status := h.runAll(ctx, conformance.Vectors(), nil)
+		if status != exitUsage || !strings.Contains(out.String(), "metamerge conformance: interrupted") || strings.Contains(out.String(), "could not delete") {
+			t.Errorf("status %d, out:\n%s", status, out.String())
+		}
+		if left := leftOn(t, ts.URL); left != "" {
+			t.Errorf("left behind:\n%s", left)
+		}
+	})
+}
+
+// TestRetryAfterSaturates: a Retry-After or X-RateLimit-Reset of any
+// size, up to far past what time.Duration holds, waits at most
+// maxRetryWait and never less than the header says below it.
+func TestRetryAfterSaturates(t *testing.T) {
+	now := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	for n := 1; n <= 40; n++ {
+		for _, digit := range []string{"1", "5", "9"} {
+			v := digit + strings.Repeat("0", n-1)
+			if digit == "9" {
+				v = strings.Repeat("9", n)
+			}
+			want := maxRetryWait
+			if len(v) == 1 || v == "10" || v == "50" {
+				s, _ := strconv.Atoi(v)
+				want = time.Duration(s) * time.Second
+			}
+			if got := retryAfter(http.Header{"Retry-After": {v}}, 0, now); got != want {
+				t.Errorf("Retry-After %s: %v, want %v", v, got, want)
+			}
+			if n > 18 {
+				continue
+			}
+			reset, _ := strconv.ParseInt(v, 10, 64)
+			want = min(max(time.Unix(reset, 0).Sub(now), 0), maxRetryWait)
+			if reset > now.Unix() {
+				want = min(time.Duration(reset-now.Unix())*time.Second, maxRetryWait)
+				if reset-now.Unix() > 60 {
+					want = maxRetryWait
+				}
+			}
+			if got := retryAfter(http.Header{"X-Ratelimit-Reset": {v}}, 0, now); got != want {
+				t.Errorf("X-RateLimit-Reset %s: %v, want %v", v, got, want)
+			}
+		}
+	}
+	for _, v := range []string{"9223372036854775807", "9223372036854775808", "18446744073709551616"} {
+		if got := retryAfter(http.Header{"Retry-After": {v}}, 0, now); got != maxRetryWait {
+			t.Errorf("Retry-After %s: %v, want %v", v, got, maxRetryWait)
+		}
+	}
+}
+
+// TestHTTPRateUsage: a -rate that is not a number of requests a second
+// from minRate up (or 0) is a usage error, before any request.
+func TestHTTPRateUsage(t *testing.T) {
+	var requests atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1) }))
+	defer ts.Close()
+	for _, rate := range []string{"NaN", "-5", "-0.5", "1e-10", "0.009", "+Inf", "-Inf", "1e-300"} {
+		status, _, errOut := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-rate", rate, "-run", "^client-merge$")
+		if status != exitUsage || !strings.Contains(errOut, "metamerge conformance: -rate ") || !strings.Contains(errOut, "from 0.01 up") {
+			t.Errorf("-rate %s: status %d, stderr %q", rate, status, errOut)
+		}
+	}
+	if requests.Load() != 0 {
+		t.Errorf("%d requests sent", requests.Load())
+	}
+}
+
+// TestRateInterval: -rate as the time between two requests.
+func TestRateInterval(t *testing.T) {
+	for rate, want := range map[float64]time.Duration{0: 0, minRate: 100 * time.Second, 2: 500 * time.Millisecond, 1e12: 0} {
+		if got, err := rateInterval(rate); err != nil || got != want {
+			t.Errorf("rateInterval(%v) = %v, %v; want %v", rate, got, err, want)
+		}
+	}
+}
+
+// idEchoServer creates clients with the id given, answers each request
+// to them as the create did, and keeps every request's target.
+type idEchoServer struct {
+	id      string
+	mu      sync.Mutex
+	targets []string
+	created string // the create's answer: its body and the id
+}
+
+func (s *idEchoServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.targets = append(s.targets, r.Method+" "+r.RequestURI)
+	w.Header().Set("Content-Type", "application/json")
+	switch r.Method {
+	case "POST":
+		body, _ := io.ReadAll(r.Body)
+		s.created = fmt.Sprintf(`{"client_id":%q,%s`, s.id, bytes.TrimPrefix(bytes.TrimSpace(body), []byte("{")))
+		w.WriteHeader(http.StatusCreated)
+	case "DELETE":
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	io.WriteString(w, s.created)
+}
+
+// TestHTTPIDIsOnePathSegment: whatever id the server gives, the runner's
+// PATCH, GET and DELETE name it as one path segment that decodes to it,
+// never a dot-segment that a cleaning proxy would take as a step up.
+func TestHTTPIDIsOnePathSegment(t *testing.T) {
+	ids := []string{".", "..", "...", "./..", "a/../..", "%2e%2e", "a b", "a?b", "a#b", "a;b", "auth0|x"}
+	for c := 0x21; c < 0x7f; c++ {
+		ids = append(ids, string(rune(c)))
+	}
+	for _, id := range ids {
+		s := &idEchoServer{id: id}
+		ts := httptest.NewServer(s)
+		status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-run", "^client-merge$")
+		ts.Close()
+		if status == exitUsage {
+			t.Fatalf("id %q: status %d, out:\n%s", id, status, out)
+		}
+		var seen []string
+		for _, target := range s.targets {
+			method, uri, _ := strings.Cut(target, " ")
+			if method == "POST" {
+				continue
+			}
+			seen = append(seen, method)
+			seg, ok := strings.CutPrefix(uri, "/api/v2/clients/")
+			got, err := url.PathUnescape(seg)
+			if !ok || strings.ContainsAny(seg, "/?#") || seg == "." || seg == ".." || err != nil || got != id || path.Clean(uri) != uri {
+				t.Errorf("id %q: %s", id, target)
+			}
+		}
+		if !slices.Contains(seen, "DELETE") || !slices.Contains(seen, "PATCH") {
+			t.Errorf("id %q: requests %v", id, s.targets)
 		}
 	}
 }
