@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -27,8 +28,12 @@ import (
 	"github.com/metamerge/metamerge/conformance"
 )
 
-// testToken is long enough to be hidden (minHiddenToken).
+// testToken is a token the fake accepts.
 const testToken = "tok-3f9a1c-secret"
+
+// minHidden is the shortest value of a member named like a secret that
+// the recorder keeps: the vectors' metadata has short ones of its own.
+const minHidden = 8
 
 // recorder wraps a server and keeps every id and secret its answers hold,
 // so that a test can look for them where they must not be.
@@ -982,6 +987,104 @@ func TestHTTPIDIsOnePathSegment(t *testing.T) {
 		}
 		if !slices.Contains(seen, "DELETE") || !slices.Contains(seen, "PATCH") {
 			t.Errorf("id %q: requests %v", id, s.targets)
+		}
+	}
+}
+
+// TestHTTPReportHidesEverySpelling: a server that echoes the token, the
+// create's email and password, the id and the request line in every
+// spelling of spellings (and a short token, as in the docs' examples)
+// leaves none of them, in any spelling, in the report or on the terminal.
+func TestHTTPReportHidesEverySpelling(t *testing.T) {
+	run := "^(user-add-key|client-merge|m7-search-email-case-insensitive)$"
+	if testing.Short() {
+		run = "^(user-add-key|client-merge)$" // the search is repeated for 10 seconds
+	}
+	const token = "secret"
+	srv, err := auth0fake.New(auth0fake.Options{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var mu sync.Mutex
+	var created []byte
+	rc := &recorder{}
+	rc.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "POST":
+			body, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			created = body
+			mu.Unlock()
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		case r.Method == "GET" && r.URL.RawQuery != "":
+			w.WriteHeader(http.StatusNotFound) // a search: the request line quoted back, as many servers do
+			fmt.Fprintf(w, "Cannot GET %s", r.RequestURI)
+			return
+		case r.Method == "PATCH":
+			rw := httptest.NewRecorder()
+			srv.ServeHTTP(rw, r)
+			mu.Lock()
+			echo := r.Header.Get("Authorization") + " " + r.RequestURI + " " + string(created) + " " + rw.Body.String()
+			mu.Unlock()
+			w.WriteHeader(http.StatusTeapot)
+			for _, name := range slices.Sorted(maps.Keys(spellings)) {
+				fmt.Fprintf(w, "%s: %s\n", name, spellings[name](echo))
+			}
+			return
+		}
+		srv.ServeHTTP(w, r)
+	})
+	ts := httptest.NewServer(rc)
+	defer ts.Close()
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", token, "-report", report, "-run", run)
+	data, _ := os.ReadFile(report)
+	if status != exitViolations || !strings.Contains(string(data), "{token}") || !strings.Contains(string(data), "{email}") || !testing.Short() && !strings.Contains(out, "Cannot GET") {
+		t.Fatalf("status %d, out:\n%s\nreport:\n%s", status, out, data)
+	}
+	rc.mu.Lock()
+	secrets := append([]string{token, strings.TrimPrefix(ts.URL, "http://")}, rc.secrets...)
+	rc.mu.Unlock()
+	for _, text := range []string{string(data), out} {
+		for _, sec := range secrets {
+			for name, spell := range spellings {
+				if s := spell(sec); strings.Contains(text, s) || strings.Contains(strings.ToLower(text), strings.ToLower(s)) {
+					t.Errorf("%q spelt %s (%q) shows", sec, name, cutForTest(s))
+				}
+			}
+		}
+	}
+}
+
+// TestHTTPReportNamesNoHost: a transport error (here a closed port) does
+// not name the server's host or port in the report.
+func TestHTTPReportNamesNoHost(t *testing.T) {
+	ln := httptest.NewServer(http.NotFoundHandler())
+	base := ln.URL
+	ln.Close() // nothing listens there now
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	status, out, _ := runCommand(t, "", "conformance", "-http", base, "-token", testToken, "-report", report, "-run", "^(user-add-key|client-merge)$")
+	data, _ := os.ReadFile(report)
+	host := strings.TrimPrefix(base, "http://")
+	hostname, port, _ := strings.Cut(host, ":")
+	if status != exitViolations || !strings.Contains(string(data), "create: dial tcp {host}: connect: connection refused") {
+		t.Fatalf("status %d, out:\n%s\nreport:\n%s", status, out, data)
+	}
+	for _, s := range []string{host, hostname, ":" + port} {
+		if strings.Contains(string(data), s) || strings.Contains(out, s) {
+			t.Errorf("%q shows:\n%s", s, data)
+		}
+	}
+}
+
+// TestHTTPShortToken: a token too short to be hidden is refused before
+// any request.
+func TestHTTPShortToken(t *testing.T) {
+	for _, tok := range []string{"a", "ab", "abc"} {
+		status, _, errOut := runCommand(t, "", "conformance", "-http", "http://127.0.0.1:1", "-token", tok)
+		if status != exitUsage || !strings.Contains(errOut, fmt.Sprintf("-token: a token of %d bytes is too short to be hidden", len(tok))) {
+			t.Errorf("-token %q: status %d, stderr %q", tok, status, errOut)
 		}
 	}
 }
