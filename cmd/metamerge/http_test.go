@@ -1088,3 +1088,24 @@ func TestHTTPShortToken(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPRedactionFiguresInTheDocs: the limits HTTP.md states for -rate,
+// -token, redaction and clean-up are the runner's.
+func TestHTTPRedactionFiguresInTheDocs(t *testing.T) {
+	if minRate != 0.01 || minToken != 4 || maxDecodeRounds != 3 || cleanupTimeout != 30*time.Second {
+		t.Fatalf("a bound changed: update HTTP.md, then this test")
+	}
+	httpMD, err := os.ReadFile("../../conformance/HTTP.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(httpMD)), " ")
+	for _, want := range []string{
+		"N must be 0.01 or more", "a token shorter than 4 bytes is refused", "up to three layers of escaping deep",
+		"30 seconds more for 429 retries", "starts deletions for 30 seconds plus one `-rate` slot each", "replaced with `{host}`",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("HTTP.md does not say %q", want)
+		}
+	}
+}

@@ -32,6 +32,10 @@ var spellings = map[string]func(string) string{
 	"u-of-pct":   func(s string) string { return uEscape(pctEscape(s, "%%%02X"), "\\u%04x") },
 	"pct-of-u":   func(s string) string { return pctEscape(uEscape(s, "\\u%04x"), "%%%02x") },
 	"json-of-u":  func(s string) string { b, _ := json.Marshal(uEscape(s, "\\u%04x")); return string(b[1 : len(b)-1]) },
+	"pct-of-json-of-u": func(s string) string { // three layers: maxDecodeRounds
+		b, _ := json.Marshal(uEscape(s, "\\u%04x"))
+		return pctEscape(string(b[1:len(b)-1]), "%%%02X")
+	},
 	"u-upper-of-query": func(s string) string {
 		return uEscape(url.QueryEscape(upperASCII(s)), "\\u%04X")
 	},
