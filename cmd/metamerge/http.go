@@ -55,12 +55,13 @@ type httpRun struct {
 	report     *bufio.Writer
 	verbose    bool
 
-	runID  string
-	seq    int
-	paceMu sync.Mutex
-	next   time.Time         // when the next request may go (-rate)
-	live   map[string]bool   // paths of what was created and not yet deleted
-	secret map[string]string // text that must not reach the output, and what stands for it
+	runID    string
+	seq      int
+	paceMu   sync.Mutex
+	next     time.Time         // when the next request may go (-rate)
+	live     map[string]bool   // paths of what was created and not yet deleted
+	secret   map[string]string // text that must not reach the output, and what stands for it
+	redactor *redactor         // secret, ready; nil when it changed
 
 	passed, failed, skipped int
 }
@@ -103,15 +104,19 @@ func newHTTPRun(base, token string) (*httpRun, error) {
 // length, so that a short id is hidden too, at the cost of its letters
 // elsewhere in the text.
 func (h *httpRun) hide(s, stand string) {
-	if s != "" {
+	if s != "" && h.secret[s] != stand {
 		h.secret[s] = stand
+		h.redactor = newRedactor(h.secret) // here, not in redact, which concurrent requests call
 	}
 }
 
 // redact replaces every hidden string in s, in every spelling redactText
 // sees through.
 func (h *httpRun) redact(s string) string {
-	return redactText(s, h.secret)
+	if h.redactor == nil {
+		return s // nothing hidden yet
+	}
+	return h.redactor.redact(s)
 }
 
 // runAll plays cases in order until ctx is done or a fatal answer, then

@@ -135,26 +135,45 @@ func unicodeEscape(b []byte) (rune, int) {
 // stand-in of the longest secret among them. Case is folded for ASCII
 // letters only.
 func redactText(s string, secrets map[string]string) string {
-	if len(secrets) == 0 || s == "" {
-		return s
-	}
-	keys := make([]string, 0, len(secrets))
+	return newRedactor(secrets).redact(s)
+}
+
+// redactor is a set of secrets ready to be looked for: the longest first,
+// each folded as the views are.
+type redactor struct {
+	keys   []string
+	folded [][]byte
+	stand  []string
+}
+
+func newRedactor(secrets map[string]string) *redactor {
+	r := &redactor{}
 	for k := range secrets {
 		if k != "" {
-			keys = append(keys, k)
+			r.keys = append(r.keys, k)
 		}
 	}
-	slices.SortFunc(keys, func(a, b string) int {
+	slices.SortFunc(r.keys, func(a, b string) int {
 		if len(a) != len(b) {
 			return len(b) - len(a)
 		}
 		return bytes.Compare([]byte(a), []byte(b))
 	})
-	folded := make([][]byte, len(keys))
-	for i, k := range keys {
-		folded[i] = []byte(k)
-		lowerASCII(folded[i])
+	for _, k := range r.keys {
+		f := []byte(k)
+		lowerASCII(f)
+		r.folded = append(r.folded, f)
+		r.stand = append(r.stand, secrets[k])
 	}
+	return r
+}
+
+// redact is redactText with r's secrets.
+func (r *redactor) redact(s string) string {
+	if len(r.keys) == 0 || s == "" {
+		return s
+	}
+	folded := r.folded
 	raw := &view{b: []byte(s)}
 	lowerASCII(raw.b)
 	var cover []int32 // 1 + the index in keys of the secret hiding each byte of s; 0: shown
@@ -201,7 +220,7 @@ func redactText(s string, secrets map[string]string) string {
 			best = min(best, cover[i+1])
 		}
 		i++
-		b.WriteString(secrets[keys[best-1]])
+		b.WriteString(r.stand[best-1])
 	}
 	return b.String()
 }
