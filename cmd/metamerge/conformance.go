@@ -159,8 +159,8 @@ func (c *conformanceRun) playHTTP(cases []conformance.Case, io stdio) int {
 		return ioError("conformance", err, io)
 	}
 	h.connection, h.timeout, h.out, h.verbose = c.connection, c.timeout, io.out, c.verbose
-	if c.rate > 0 {
-		h.every = time.Duration(float64(time.Second) / c.rate)
+	if h.every, err = rateInterval(c.rate); err != nil {
+		return ioError("conformance", err, io)
 	}
 	endpoints := conformance.EndpointVectors()
 	if c.dir != "" {

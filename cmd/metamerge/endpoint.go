@@ -127,7 +127,7 @@ func (h *httpRun) adopt(a *reply, st *endpointState) {
 		return
 	}
 	st.id, st.created = id, a.body
-	st.path = st.k.collection + "/" + url.PathEscape(id)
+	st.path = st.k.collection + "/" + pathSegment(id)
 	h.live[st.path] = true
 	h.hideID(id, a.body)
 }

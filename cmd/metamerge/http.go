@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -12,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -55,18 +55,16 @@ type httpRun struct {
 	report     *bufio.Writer
 	verbose    bool
 
-	runID  string
-	seq    int
-	paceMu sync.Mutex
-	next   time.Time         // when the next request may go (-rate)
-	live   map[string]bool   // paths of what was created and not yet deleted
-	secret map[string]string // text that must not reach the output, and what stands for it
+	runID    string
+	seq      int
+	paceMu   sync.Mutex
+	next     time.Time         // when the next request may go (-rate)
+	live     map[string]bool   // paths of what was created and not yet deleted
+	secret   map[string]string // text that must not reach the output, and what stands for it
+	redactor *redactor         // secret, ready; nil when it changed
 
 	passed, failed, skipped int
 }
-
-// minHidden is the shortest text the runner hides in what it writes.
-const minHidden = 8
 
 // fatalError ends a run: the server refused the token, or the run was
 // interrupted.
@@ -82,6 +80,9 @@ func newHTTPRun(base, token string) (*httpRun, error) {
 	if token == "" {
 		return nil, fmt.Errorf("-http needs a token: -token T, or the environment variable METAMERGE_TOKEN")
 	}
+	if len(token) < minToken {
+		return nil, fmt.Errorf("-token: a token of %d bytes is too short to be hidden in what the runner writes; want %d or more", len(token), minToken)
+	}
 	var id [6]byte
 	_, _ = rand.Read(id[:])
 	h := &httpRun{
@@ -93,27 +94,29 @@ func newHTTPRun(base, token string) (*httpRun, error) {
 		secret: map[string]string{},
 	}
 	h.hide(token, "{token}")
+	h.hide(u.Host, "{host}") // a transport error names it ("dial tcp: lookup TENANT.auth0.com")
+	h.hide(u.Hostname(), "{host}")
 	return h, nil
 }
 
-// hide makes s appear as stand in every text the run writes; a string
-// shorter than minHidden is left alone, as it would mangle the text around
-// it (no id, email, secret or token a real server gives out is that short).
+// hide makes s appear as stand in every text the run writes, in every
+// spelling a server could echo it in (redactText): a secret of any
+// length, so that a short id is hidden too, at the cost of its letters
+// elsewhere in the text.
 func (h *httpRun) hide(s, stand string) {
-	if len(s) >= minHidden {
+	if s != "" && h.secret[s] != stand {
 		h.secret[s] = stand
+		h.redactor = newRedactor(h.secret) // here, not in redact, which concurrent requests call
 	}
 }
 
-// redact replaces every hidden string in s, the longest first, so that
-// a part of one (the identity's user_id in the user's) cannot leave the
-// rest of it showing.
+// redact replaces every hidden string in s, in every spelling redactText
+// sees through.
 func (h *httpRun) redact(s string) string {
-	keys := slices.SortedFunc(maps.Keys(h.secret), func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
-	for _, k := range keys {
-		s = strings.ReplaceAll(s, k, h.secret[k])
+	if h.redactor == nil {
+		return s // nothing hidden yet
 	}
-	return s
+	return h.redactor.redact(s)
 }
 
 // runAll plays cases in order until ctx is done or a fatal answer, then
@@ -248,7 +251,7 @@ func (h *httpRun) play(ctx context.Context, c conformance.Case) (string, error) 
 	if !ok || json.Unmarshal(idRaw, &id) != nil || id == "" {
 		return fmt.Sprintf("create: the answer has no %s: %s", k.idMember, h.show(a)), nil
 	}
-	path := k.collection + "/" + url.PathEscape(id)
+	path := k.collection + "/" + pathSegment(id)
 	h.live[path] = true
 	h.hideID(id, a.body)
 	defer h.remove(path)
@@ -342,17 +345,17 @@ func (h *httpRun) compareFields(fields []string, want, got []byte, what string) 
 	for _, f := range fields {
 		w, wok := conformance.Member(want, f)
 		g, gok := conformance.Member(got, f)
-		if gok {
-			g = []byte(h.redact(string(g)))
-		}
 		if !wok {
 			w = nil
 		}
 		if !gok {
 			g = nil
 		}
-		if conformance.SameJSON(w, g) {
+		if conformance.SameJSON(w, g) { // compared as sent: a hidden short id may be a letter of the data
 			continue
+		}
+		if gok {
+			g = []byte(h.redact(string(g)))
 		}
 		switch {
 		case g == nil:
@@ -375,7 +378,7 @@ func (h *httpRun) compareFields(fields []string, want, got []byte, what string) 
 // its client_secret.
 func (h *httpRun) hideID(id string, created []byte) {
 	h.hide(id, "{id}")
-	h.hide(url.PathEscape(id), "{id}")
+	h.hide(pathSegment(id), "{id}")
 	if _, local, ok := strings.Cut(id, "|"); ok {
 		h.hide(local, "{id}") // the identity's user_id
 	}
@@ -414,10 +417,14 @@ func (h *httpRun) createBody(op string, members []byte) ([]byte, string) {
 
 // remove deletes what a case created; a failure is told, with the path, on
 // the terminal (never in the report), so that it can be deleted by hand.
+// It runs also after the run was interrupted, so its context is its own:
+// the wait for a -rate slot is not counted, the DELETE then has -timeout
+// for its answer and cleanupTimeout more for 429 retries.
 func (h *httpRun) remove(path string) {
-	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
+	_ = h.pace(context.Background()) // never done: waits out the slot, at most minRate's 100 s a request ahead
+	ctx, cancel := context.WithTimeout(context.Background(), h.timeout+cleanupTimeout)
 	defer cancel()
-	a, err := h.do(ctx, "DELETE", path, nil)
+	a, err := h.send(ctx, "DELETE", path, nil, true)
 	switch {
 	case err != nil:
 		fmt.Fprintf(h.out, "could not delete %s: %v\n", path, err)
@@ -428,10 +435,12 @@ func (h *httpRun) remove(path string) {
 	}
 }
 
-// cleanup deletes what is left, after an interruption.
+// cleanup deletes what is left, after an interruption. It starts a
+// deletion while cleanupTimeout, plus one -rate slot for each, has not
+// passed since it began; what it could not start is named.
 func (h *httpRun) cleanup() {
-	deadline := time.Now().Add(cleanupTimeout)
-	for path := range h.live {
+	deadline := time.Now().Add(cleanupTimeout + time.Duration(len(h.live))*h.every)
+	for _, path := range slices.Sorted(maps.Keys(h.live)) {
 		if time.Now().After(deadline) {
 			fmt.Fprintf(h.out, "left behind: %s\n", path)
 			continue
@@ -464,9 +473,17 @@ func (h *httpRun) show(a *reply) string {
 // Retry-After (or X-RateLimit-Reset) says, up to maxRetries times. A 401
 // or 403 is a fatalError: no case can pass with that token.
 func (h *httpRun) do(ctx context.Context, method, path string, body []byte) (*reply, error) {
+	return h.send(ctx, method, path, body, false)
+}
+
+// send is do; paced says that the first attempt's -rate slot was already
+// waited for.
+func (h *httpRun) send(ctx context.Context, method, path string, body []byte, paced bool) (*reply, error) {
 	for attempt := 0; ; attempt++ {
-		if err := h.pace(ctx); err != nil {
-			return nil, err
+		if attempt > 0 || !paced {
+			if err := h.pace(ctx); err != nil {
+				return nil, err
+			}
 		}
 		a, resp, err := h.once(ctx, method, path, body)
 		if err != nil {
@@ -556,8 +573,11 @@ func (h *httpRun) pace(ctx context.Context) error {
 func retryAfter(hd http.Header, attempt int, now time.Time) time.Duration {
 	d := time.Second << min(attempt, 5)
 	if v := hd.Get("Retry-After"); v != "" {
-		if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-			d = time.Duration(s) * time.Second
+		if s, err := strconv.ParseUint(v, 10, 64); err == nil || isDigits(v) {
+			d = maxRetryWait // saturated: s*time.Second would overflow past 292 years
+			if err == nil && s < uint64(maxRetryWait/time.Second) {
+				d = time.Duration(s) * time.Second
+			}
 		} else if t, err := http.ParseTime(v); err == nil {
 			d = t.Sub(now)
 		}
@@ -567,6 +587,39 @@ func retryAfter(hd http.Header, attempt int, now time.Time) time.Duration {
 		}
 	}
 	return min(max(d, 0), maxRetryWait)
+}
+
+// isDigits reports whether v is one or more ASCII digits.
+func isDigits(v string) bool {
+	return v != "" && strings.Trim(v, "0123456789") == ""
+}
+
+// minRate is the slowest -rate: one request every 100 seconds, which
+// makes one case (4 requests) last about 7 minutes.
+const minRate = 0.01
+
+// rateInterval turns -rate into the least time between two requests: 0
+// for no limit, an error for a rate that is not a number, negative, or
+// below minRate.
+func rateInterval(rate float64) (time.Duration, error) {
+	switch {
+	case rate == 0:
+		return 0, nil
+	case math.IsNaN(rate) || math.IsInf(rate, 0) || rate < minRate:
+		return 0, fmt.Errorf("-rate %v: want 0 (no limit) or a number of requests a second from %v up", rate, minRate)
+	}
+	return time.Duration(float64(time.Second) / rate), nil
+}
+
+// pathSegment escapes an id as one segment of a path: url.PathEscape
+// leaves "." alone, and a segment "." or ".." would be read as a step up
+// by any server or proxy that cleans paths.
+func pathSegment(id string) string {
+	s := url.PathEscape(id)
+	if s == "." || s == ".." {
+		s = strings.ReplaceAll(s, ".", "%2E")
+	}
+	return s
 }
 
 // sleep waits d, or until ctx is done.

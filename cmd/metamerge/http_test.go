@@ -6,15 +6,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,8 +28,12 @@ import (
 	"github.com/metamerge/metamerge/conformance"
 )
 
-// testToken is long enough to be hidden (minHiddenToken).
+// testToken is a token the fake accepts.
 const testToken = "tok-3f9a1c-secret"
+
+// minHidden is the shortest value of a member named like a secret that
+// the recorder keeps: the vectors' metadata has short ones of its own.
+const minHidden = 8
 
 // recorder wraps a server and keeps every id and secret its answers hold,
 // so that a test can look for them where they must not be.
@@ -807,6 +814,298 @@ func TestHTTPHidesIDsInMetadata(t *testing.T) {
 					break
 				}
 			}
+		}
+	}
+}
+
+// TestHTTPRateSlowerThanTimeout: a -rate slot longer than -timeout does
+// not eat the DELETE's time: what a case created is deleted, in a run
+// that ends normally and in one that is interrupted.
+func TestHTTPRateSlowerThanTimeout(t *testing.T) {
+	t.Run("normal", func(t *testing.T) {
+		var deletes atomic.Int32
+		ts, _ := fakeServer(t, func(r *http.Request) {
+			if r.Method == "DELETE" {
+				deletes.Add(1)
+			}
+		})
+		// A slot every 250ms, 100ms for each answer.
+		status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-rate", "4", "-timeout", "100ms", "-run", "^(client-merge|user-add-key)$")
+		if status != exitOK || !strings.HasSuffix(out, "2 passed, 0 failed, 0 skipped\n") || strings.Contains(out, "could not delete") || deletes.Load() != 2 {
+			t.Errorf("status %d, %d DELETEs; out:\n%s", status, deletes.Load(), out)
+		}
+		if left := leftOn(t, ts.URL); left != "" {
+			t.Errorf("left behind:\n%s", left)
+		}
+	})
+	t.Run("interrupted", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		ts, _ := fakeServer(t, func(r *http.Request) {
+			if r.Method == "PATCH" {
+				cancel()
+			}
+		})
+		h, err := newHTTPRun(ts.URL, testToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		h.connection, h.timeout, h.every, h.out = "Username-Password-Authentication", 100*time.Millisecond, 250*time.Millisecond, &out
+		status := h.runAll(ctx, conformance.Vectors(), nil)
+		if status != exitUsage || !strings.Contains(out.String(), "metamerge conformance: interrupted") || strings.Contains(out.String(), "could not delete") {
+			t.Errorf("status %d, out:\n%s", status, out.String())
+		}
+		if left := leftOn(t, ts.URL); left != "" {
+			t.Errorf("left behind:\n%s", left)
+		}
+	})
+}
+
+// TestRetryAfterSaturates: a Retry-After or X-RateLimit-Reset of any
+// size, up to far past what time.Duration holds, waits at most
+// maxRetryWait and never less than the header says below it.
+func TestRetryAfterSaturates(t *testing.T) {
+	now := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	for n := 1; n <= 40; n++ {
+		for _, digit := range []string{"1", "5", "9"} {
+			v := digit + strings.Repeat("0", n-1)
+			if digit == "9" {
+				v = strings.Repeat("9", n)
+			}
+			want := maxRetryWait
+			if len(v) == 1 || v == "10" || v == "50" {
+				s, _ := strconv.Atoi(v)
+				want = time.Duration(s) * time.Second
+			}
+			if got := retryAfter(http.Header{"Retry-After": {v}}, 0, now); got != want {
+				t.Errorf("Retry-After %s: %v, want %v", v, got, want)
+			}
+			if n > 18 {
+				continue
+			}
+			reset, _ := strconv.ParseInt(v, 10, 64)
+			want = min(max(time.Unix(reset, 0).Sub(now), 0), maxRetryWait)
+			if reset > now.Unix() {
+				want = min(time.Duration(reset-now.Unix())*time.Second, maxRetryWait)
+				if reset-now.Unix() > 60 {
+					want = maxRetryWait
+				}
+			}
+			if got := retryAfter(http.Header{"X-Ratelimit-Reset": {v}}, 0, now); got != want {
+				t.Errorf("X-RateLimit-Reset %s: %v, want %v", v, got, want)
+			}
+		}
+	}
+	for _, v := range []string{"9223372036854775807", "9223372036854775808", "18446744073709551616"} {
+		if got := retryAfter(http.Header{"Retry-After": {v}}, 0, now); got != maxRetryWait {
+			t.Errorf("Retry-After %s: %v, want %v", v, got, maxRetryWait)
+		}
+	}
+}
+
+// TestHTTPRateUsage: a -rate that is not a number of requests a second
+// from minRate up (or 0) is a usage error, before any request.
+func TestHTTPRateUsage(t *testing.T) {
+	var requests atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { requests.Add(1) }))
+	defer ts.Close()
+	for _, rate := range []string{"NaN", "-5", "-0.5", "1e-10", "0.009", "+Inf", "-Inf", "1e-300"} {
+		status, _, errOut := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-rate", rate, "-run", "^client-merge$")
+		if status != exitUsage || !strings.Contains(errOut, "metamerge conformance: -rate ") || !strings.Contains(errOut, "from 0.01 up") {
+			t.Errorf("-rate %s: status %d, stderr %q", rate, status, errOut)
+		}
+	}
+	if requests.Load() != 0 {
+		t.Errorf("%d requests sent", requests.Load())
+	}
+}
+
+// TestRateInterval: -rate as the time between two requests.
+func TestRateInterval(t *testing.T) {
+	for rate, want := range map[float64]time.Duration{0: 0, minRate: 100 * time.Second, 2: 500 * time.Millisecond, 1e12: 0} {
+		if got, err := rateInterval(rate); err != nil || got != want {
+			t.Errorf("rateInterval(%v) = %v, %v; want %v", rate, got, err, want)
+		}
+	}
+}
+
+// idEchoServer creates clients with the id given, answers each request
+// to them as the create did, and keeps every request's target.
+type idEchoServer struct {
+	id      string
+	mu      sync.Mutex
+	targets []string
+	created string // the create's answer: its body and the id
+}
+
+func (s *idEchoServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.targets = append(s.targets, r.Method+" "+r.RequestURI)
+	w.Header().Set("Content-Type", "application/json")
+	switch r.Method {
+	case "POST":
+		body, _ := io.ReadAll(r.Body)
+		s.created = fmt.Sprintf(`{"client_id":%q,%s`, s.id, bytes.TrimPrefix(bytes.TrimSpace(body), []byte("{")))
+		w.WriteHeader(http.StatusCreated)
+	case "DELETE":
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	io.WriteString(w, s.created)
+}
+
+// TestHTTPIDIsOnePathSegment: whatever id the server gives, the runner's
+// PATCH, GET and DELETE name it as one path segment that decodes to it,
+// never a dot-segment that a cleaning proxy would take as a step up.
+func TestHTTPIDIsOnePathSegment(t *testing.T) {
+	ids := []string{".", "..", "...", "./..", "a/../..", "%2e%2e", "a b", "a?b", "a#b", "a;b", "auth0|x"}
+	for c := 0x21; c < 0x7f; c++ {
+		ids = append(ids, string(rune(c)))
+	}
+	for _, id := range ids {
+		s := &idEchoServer{id: id}
+		ts := httptest.NewServer(s)
+		status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", testToken, "-run", "^client-merge$")
+		ts.Close()
+		if status == exitUsage {
+			t.Fatalf("id %q: status %d, out:\n%s", id, status, out)
+		}
+		var seen []string
+		for _, target := range s.targets {
+			method, uri, _ := strings.Cut(target, " ")
+			if method == "POST" {
+				continue
+			}
+			seen = append(seen, method)
+			seg, ok := strings.CutPrefix(uri, "/api/v2/clients/")
+			got, err := url.PathUnescape(seg)
+			if !ok || strings.ContainsAny(seg, "/?#") || seg == "." || seg == ".." || err != nil || got != id || path.Clean(uri) != uri {
+				t.Errorf("id %q: %s", id, target)
+			}
+		}
+		if !slices.Contains(seen, "DELETE") || !slices.Contains(seen, "PATCH") {
+			t.Errorf("id %q: requests %v", id, s.targets)
+		}
+	}
+}
+
+// TestHTTPReportHidesEverySpelling: a server that echoes the token, the
+// create's email and password, the id and the request line in every
+// spelling of spellings (and a short token, as in the docs' examples)
+// leaves none of them, in any spelling, in the report or on the terminal.
+func TestHTTPReportHidesEverySpelling(t *testing.T) {
+	run := "^(user-add-key|client-merge|m7-search-email-case-insensitive)$"
+	if testing.Short() {
+		run = "^(user-add-key|client-merge)$" // the search is repeated for 10 seconds
+	}
+	const token = "secret"
+	srv, err := auth0fake.New(auth0fake.Options{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var mu sync.Mutex
+	var created []byte
+	rc := &recorder{}
+	rc.next = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == "POST":
+			body, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			created = body
+			mu.Unlock()
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		case r.Method == "GET" && r.URL.RawQuery != "":
+			w.WriteHeader(http.StatusNotFound) // a search: the request line quoted back, as many servers do
+			fmt.Fprintf(w, "Cannot GET %s", r.RequestURI)
+			return
+		case r.Method == "PATCH":
+			rw := httptest.NewRecorder()
+			srv.ServeHTTP(rw, r)
+			mu.Lock()
+			echo := r.Header.Get("Authorization") + " " + r.RequestURI + " " + string(created) + " " + rw.Body.String()
+			mu.Unlock()
+			w.WriteHeader(http.StatusTeapot)
+			for _, name := range slices.Sorted(maps.Keys(spellings)) {
+				fmt.Fprintf(w, "%s: %s\n", name, spellings[name](echo))
+			}
+			return
+		}
+		srv.ServeHTTP(w, r)
+	})
+	ts := httptest.NewServer(rc)
+	defer ts.Close()
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	status, out, _ := runCommand(t, "", "conformance", "-http", ts.URL, "-token", token, "-report", report, "-run", run)
+	data, _ := os.ReadFile(report)
+	if status != exitViolations || !strings.Contains(string(data), "{token}") || !strings.Contains(string(data), "{email}") || !testing.Short() && !strings.Contains(out, "Cannot GET") {
+		t.Fatalf("status %d, out:\n%s\nreport:\n%s", status, out, data)
+	}
+	rc.mu.Lock()
+	secrets := append([]string{token, strings.TrimPrefix(ts.URL, "http://")}, rc.secrets...)
+	rc.mu.Unlock()
+	for _, text := range []string{string(data), out} {
+		for _, sec := range secrets {
+			for name, spell := range spellings {
+				if s := spell(sec); strings.Contains(text, s) || strings.Contains(strings.ToLower(text), strings.ToLower(s)) {
+					t.Errorf("%q spelt %s (%q) shows", sec, name, cutForTest(s))
+				}
+			}
+		}
+	}
+}
+
+// TestHTTPReportNamesNoHost: a transport error (here a closed port) does
+// not name the server's host or port in the report.
+func TestHTTPReportNamesNoHost(t *testing.T) {
+	ln := httptest.NewServer(http.NotFoundHandler())
+	base := ln.URL
+	ln.Close() // nothing listens there now
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	status, out, _ := runCommand(t, "", "conformance", "-http", base, "-token", testToken, "-report", report, "-run", "^(user-add-key|client-merge)$")
+	data, _ := os.ReadFile(report)
+	host := strings.TrimPrefix(base, "http://")
+	hostname, port, _ := strings.Cut(host, ":")
+	if status != exitViolations || !strings.Contains(string(data), "create: dial tcp {host}: connect: connection refused") {
+		t.Fatalf("status %d, out:\n%s\nreport:\n%s", status, out, data)
+	}
+	for _, s := range []string{host, hostname, ":" + port} {
+		if strings.Contains(string(data), s) || strings.Contains(out, s) {
+			t.Errorf("%q shows:\n%s", s, data)
+		}
+	}
+}
+
+// TestHTTPShortToken: a token too short to be hidden is refused before
+// any request.
+func TestHTTPShortToken(t *testing.T) {
+	for _, tok := range []string{"a", "ab", "abc"} {
+		status, _, errOut := runCommand(t, "", "conformance", "-http", "http://127.0.0.1:1", "-token", tok)
+		if status != exitUsage || !strings.Contains(errOut, fmt.Sprintf("-token: a token of %d bytes is too short to be hidden", len(tok))) {
+			t.Errorf("-token %q: status %d, stderr %q", tok, status, errOut)
+		}
+	}
+}
+
+// TestHTTPRedactionFiguresInTheDocs: the limits HTTP.md states for -rate,
+// -token, redaction and clean-up are the runner's.
+func TestHTTPRedactionFiguresInTheDocs(t *testing.T) {
+	if minRate != 0.01 || minToken != 4 || maxDecodeRounds != 3 || cleanupTimeout != 30*time.Second {
+		t.Fatalf("a bound changed: update HTTP.md, then this test")
+	}
+	httpMD, err := os.ReadFile("../../conformance/HTTP.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(httpMD)), " ")
+	for _, want := range []string{
+		"N must be 0.01 or more", "a token shorter than 4 bytes is refused", "up to three layers of escaping deep",
+		"30 seconds more for 429 retries", "starts deletions for 30 seconds plus one `-rate` slot each", "replaced with `{host}`",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("HTTP.md does not say %q", want)
 		}
 	}
 }
