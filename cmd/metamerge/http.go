@@ -137,18 +137,8 @@ func (h *httpRun) runAll(ctx context.Context, cases []conformance.Case, endpoint
 			continue
 		}
 		why, err := h.play(ctx, c)
-		if fe := (*fatalError)(nil); errors.As(err, &fe) {
-			fatal = err
+		if fatal = h.settle(ctx, c, why, err); fatal != nil {
 			break
-		}
-		if ctx.Err() != nil {
-			fatal = &fatalError{"interrupted"}
-			break
-		}
-		if why != "" {
-			h.record(c, "fail", why)
-		} else {
-			h.record(c, "pass", "")
 		}
 	}
 	for _, c := range endpoints {
@@ -165,18 +155,8 @@ func (h *httpRun) runAll(ctx context.Context, cases []conformance.Case, endpoint
 			continue
 		}
 		why, err := h.playEndpoint(ctx, c)
-		if fe := (*fatalError)(nil); errors.As(err, &fe) {
-			fatal = err
+		if fatal = h.settle(ctx, rc, why, err); fatal != nil {
 			break
-		}
-		if ctx.Err() != nil {
-			fatal = &fatalError{"interrupted"}
-			break
-		}
-		if why != "" {
-			h.record(rc, "fail", why)
-		} else {
-			h.record(rc, "pass", "")
 		}
 	}
 	h.cleanup()
@@ -189,6 +169,24 @@ func (h *httpRun) runAll(ctx context.Context, cases []conformance.Case, endpoint
 		return exitViolations
 	}
 	return exitOK
+}
+
+// settle records the outcome of a case played: failed with why, or
+// passed. It returns the error that ends the run instead: the server's
+// (a refused token) or an interruption, and records nothing then.
+func (h *httpRun) settle(ctx context.Context, c conformance.Case, why string, err error) error {
+	if fe := (*fatalError)(nil); errors.As(err, &fe) {
+		return err
+	}
+	if ctx.Err() != nil {
+		return &fatalError{"interrupted"}
+	}
+	if why != "" {
+		h.record(c, "fail", why)
+	} else {
+		h.record(c, "pass", "")
+	}
+	return nil
 }
 
 // record counts a case and prints it when it failed (or always, with -v);
