@@ -49,8 +49,11 @@ type mParser struct {
 }
 
 // defect records a defect met at byte at, if it comes before the first.
+// A brace that is not JSON where it stands (after a trailing comma) closes
+// no object: invalid_json met there comes before the duplicate_key that
+// brace would have met.
 func (p *mParser) defect(code metamerge.Code, at int) {
-	if p.first == "" || at < p.at {
+	if p.first == "" || at < p.at || at == p.at && p.first == metamerge.CodeDuplicateKey && code == metamerge.CodeInvalidJSON {
 		p.first, p.at = code, at
 	}
 }
