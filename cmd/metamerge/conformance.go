@@ -189,7 +189,7 @@ func (c *conformanceRun) playHTTP(cases []conformance.Case, io stdio) int {
 
 // runHarness runs the selected cases against the harness argv starts.
 func (c *conformanceRun) runHarness(argv []string, cases []conformance.Case, io stdio) int {
-	r := &runner{argv: argv, timeout: c.timeout, out: io.out, verbose: c.verbose, allowSkip: c.allowSkip}
+	r := &runner{tally: tally{out: io.out, verbose: c.verbose}, argv: argv, timeout: c.timeout, allowSkip: c.allowSkip}
 	report, closeReport, err := c.openReport()
 	if err != nil {
 		return ioError("conformance", err, io)
@@ -214,11 +214,9 @@ func dirExists(p string) bool {
 
 // runner runs cases against one harness at a time.
 type runner struct {
+	tally
 	argv      []string
 	timeout   time.Duration
-	out       io.Writer
-	report    *bufio.Writer
-	verbose   bool
 	allowSkip bool // a skip of a case without tags is a skip, not a failure
 
 	h             *harness
@@ -227,8 +225,6 @@ type runner struct {
 	starts        int    // harnesses started
 	startFailures int    // starts in a row that failed
 	gaveUp        string // why the runner gave up on the harness, or ""
-
-	passed, failed, skipped int
 }
 
 // maxStartFailures is how many failed starts in a row make the runner give
@@ -334,28 +330,44 @@ func (r *runner) skip(c conformance.Case, reason string) {
 	r.record(c, "skip", reason)
 }
 
-// record counts a case and prints it when it failed (or always, with -v).
+// record counts a case and prints it when it failed (or always, with -v),
+// its reason escaped and cut.
 func (r *runner) record(c conformance.Case, status, reason string) {
+	r.tally.record(c, status, reasonText(reason))
+}
+
+// tally counts the cases of a run, prints each that failed (or every one,
+// with -v) and, with -report, writes one JSON line for each: name, file,
+// status (pass, fail, skip) and reason. Both runners keep one.
+type tally struct {
+	out                     io.Writer
+	report                  *bufio.Writer
+	verbose                 bool
+	passed, failed, skipped int
+}
+
+// record counts c with its status and shows it; reason is already as it
+// may be shown (escaped, cut, secrets hidden).
+func (t *tally) record(c conformance.Case, status, reason string) {
 	switch status {
 	case "pass":
-		r.passed++
+		t.passed++
 	case "fail":
-		r.failed++
+		t.failed++
 	case "skip":
-		r.skipped++
+		t.skipped++
 	}
-	reason = reasonText(reason)
-	if status == "fail" || r.verbose {
-		fmt.Fprintf(r.out, "--- %s: %s (%s; %s)\n", strings.ToUpper(status), c.Name, c.File, strings.Join(c.Rules, " "))
+	if status == "fail" || t.verbose {
+		fmt.Fprintf(t.out, "--- %s: %s (%s; %s)\n", strings.ToUpper(status), shown(c.Name), shown(c.File), shown(strings.Join(c.Rules, " ")))
 		if status == "fail" {
-			fmt.Fprintf(r.out, "    %s\n", shown(c.Comment))
+			fmt.Fprintf(t.out, "    %s\n", shown(c.Comment))
 		}
 		if reason != "" {
-			fmt.Fprintf(r.out, "%s\n", indentLines(reason, "    "))
+			fmt.Fprintf(t.out, "%s\n", indentLines(reason, "    "))
 		}
 	}
-	if r.report != nil {
-		r.report.Write(encodeLine(struct {
+	if t.report != nil {
+		t.report.Write(encodeLine(struct {
 			Name   string `json:"name"`
 			File   string `json:"file"`
 			Status string `json:"status"`

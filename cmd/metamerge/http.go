@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -45,15 +44,13 @@ const cleanupTimeout = 30 * time.Second
 
 // httpRun plays cases against one server.
 type httpRun struct {
+	tally
 	api        string // BASE + "/api/v2/"
 	token      string
 	connection string
 	timeout    time.Duration // per request
 	every      time.Duration // the least time between two requests (-rate)
 	client     *http.Client
-	out        io.Writer
-	report     *bufio.Writer
-	verbose    bool
 
 	runID    string
 	seq      int
@@ -62,8 +59,6 @@ type httpRun struct {
 	live     map[string]bool   // paths of what was created and not yet deleted
 	secret   map[string]string // text that must not reach the output, and what stands for it
 	redactor *redactor         // secret, ready; nil when it changed
-
-	passed, failed, skipped int
 }
 
 // fatalError ends a run: the server refused the token, or the run was
@@ -189,35 +184,11 @@ func (h *httpRun) settle(ctx context.Context, c conformance.Case, why string, er
 	return nil
 }
 
-// record counts a case and prints it when it failed (or always, with -v);
-// with -report, it writes one JSON line: name, file, status, reason.
+// record counts a case and prints it when it failed (or always, with -v),
+// its reason with every secret hidden, escaped and cut, as the harness
+// runner shows its reasons; with -report, it writes one JSON line.
 func (h *httpRun) record(c conformance.Case, status, reason string) {
-	reason = reasonText(h.redact(reason)) // escaped and cut, as the harness runner shows its reasons
-	switch status {
-	case "pass":
-		h.passed++
-	case "fail":
-		h.failed++
-	case "skip":
-		h.skipped++
-	}
-	if status == "fail" || h.verbose {
-		fmt.Fprintf(h.out, "--- %s: %s (%s; %s)\n", strings.ToUpper(status), c.Name, c.File, strings.Join(c.Rules, " "))
-		if status == "fail" {
-			fmt.Fprintf(h.out, "    %s\n", c.Comment)
-		}
-		if reason != "" {
-			fmt.Fprintf(h.out, "%s\n", indentLines(reason, "    "))
-		}
-	}
-	if h.report != nil {
-		h.report.Write(encodeLine(struct {
-			Name   string `json:"name"`
-			File   string `json:"file"`
-			Status string `json:"status"`
-			Reason string `json:"reason,omitempty"`
-		}{c.Name, c.File, status, reason}))
-	}
+	h.tally.record(c, status, reasonText(h.redact(reason)))
 }
 
 // kind is what a case creates: its collection and the member that holds
