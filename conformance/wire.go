@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/metamerge/metamerge/internal/jsonenc"
 )
 
 // wireInput is an Input as the vector files and the harness protocol spell
@@ -106,7 +108,7 @@ func (in Input) MarshalJSON() ([]byte, error) {
 			*d.b64 = &b
 		}
 	}
-	return marshal(w)
+	return jsonenc.Marshal(w)
 }
 
 // UnmarshalJSON decodes an input in the form MarshalJSON writes.
@@ -146,7 +148,7 @@ func (o Output) MarshalJSON() ([]byte, error) {
 	default:
 		r := slices.Clone(null)
 		if o.Result != nil {
-			b, err := marshal(string(o.Result))
+			b, err := jsonenc.Marshal(string(o.Result))
 			if err != nil {
 				return nil, err
 			}
@@ -154,13 +156,13 @@ func (o Output) MarshalJSON() ([]byte, error) {
 		}
 		w.Result = &r
 		if o.Changes != nil { // a report op: its list, even when empty
-			return marshal(struct {
+			return jsonenc.Marshal(struct {
 				Result  *json.RawMessage `json:"result"`
 				Changes []ReportedChange `json:"changes"`
 			}{w.Result, o.Changes})
 		}
 	}
-	return marshal(w)
+	return jsonenc.Marshal(w)
 }
 
 // UnmarshalJSON decodes an answer. It has exactly one of "skipped",
@@ -199,15 +201,4 @@ func (o *Output) UnmarshalJSON(data []byte) error {
 	}
 	*o = out
 	return nil
-}
-
-// marshal encodes v without HTML escaping, as the documents are written.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/metamerge/metamerge"
 	"github.com/metamerge/metamerge/conformance"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 )
 
 // UpdateEnv is the environment variable that makes [Replay] and
@@ -254,7 +255,7 @@ func rewrite(path string, f *File) ([]byte, error) {
 			return nil, fmt.Errorf("metamergetest: %s: not written: %s: %s%s", path, stepName(i, f.Steps[i].Comment), why, hint)
 		}
 	}
-	b, err := marshal(f)
+	b, err := jsonenc.Marshal(f)
 	if err != nil {
 		return nil, err
 	}

@@ -228,14 +228,3 @@ func (s *walker) array(ptr string, elem func(ptr string) string) string {
 		}
 	}
 }
-
-// marshal encodes v without HTML escaping, as the documents are written.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}

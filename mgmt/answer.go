@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 )
 
 // Answer is what an endpoint answers to one request (M5): a status and a
@@ -53,12 +54,12 @@ func Quote(s string) string { return cut(s, maxEcho) }
 func Envelope(status int, message, errorCode string) *Answer {
 	b := append([]byte(`{"statusCode":`), strconv.Itoa(status)...)
 	b = append(b, `,"error":`...)
-	b = appendString(b, http.StatusText(status))
+	b = jsonenc.AppendString(b, http.StatusText(status))
 	b = append(b, `,"message":`...)
 	b = appendBounded(b, message, maxMessage)
 	if errorCode != "" {
 		b = append(b, `,"errorCode":`...)
-		b = appendString(b, errorCode)
+		b = jsonenc.AppendString(b, errorCode)
 	}
 	return &Answer{status, append(b, '}')}
 }
@@ -237,35 +238,18 @@ func fullDotted(p string) string {
 	return strings.Join(parts, ".")
 }
 
-// appendString appends s as a JSON string, without HTML escaping; invalid
-// UTF-8 becomes U+FFFD, as encoding/json does.
-func appendString(b []byte, s string) []byte {
-	plain := true
-	for i := 0; i < len(s) && plain; i++ {
-		plain = s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\'
-	}
-	if plain { // most names and values: nothing to escape
-		return append(append(append(b, '"'), s...), '"')
-	}
-	var sb strings.Builder
-	enc := json.NewEncoder(&sb)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return append(b, strings.TrimSuffix(sb.String(), "\n")...)
-}
-
 // appendBounded appends s as appendString does, its escaped text cut to
 // at most n bytes (at a character, marked with "…"): the bound holds
 // after escaping, whatever s holds.
 func appendBounded(b []byte, s string, n int) []byte {
 	start := len(b)
-	if b = appendString(b, s); len(b)-start-2 <= n {
+	if b = jsonenc.AppendString(b, s); len(b)-start-2 <= n {
 		return b
 	}
 	b = append(b[:start], '"')
 	for _, r := range s { // an invalid byte is U+FFFD, as appendString makes it
 		mark := len(b)
-		b = appendString(b, string(r))
+		b = jsonenc.AppendString(b, string(r))
 		b = append(b[:mark], b[mark+1:len(b)-1]...) // the escaped rune, without its quotes
 		if len(b)-start-1 > n-len("…") {
 			b = b[:mark]

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 )
 
 func bad(msg string) string {
@@ -186,7 +187,7 @@ func TestAppendString(t *testing.T) {
 		enc := json.NewEncoder(&sb)
 		enc.SetEscapeHTML(false)
 		enc.Encode(s)
-		if got, want := string(appendString(nil, s)), strings.TrimSuffix(sb.String(), "\n"); got != want {
+		if got, want := string(jsonenc.AppendString(nil, s)), strings.TrimSuffix(sb.String(), "\n"); got != want {
 			t.Errorf("%q: got %s, want %s", s, got, want)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/metamerge/metamerge/internal/jsonenc"
 )
 
 // The rules of the clients endpoints around the merge, each from recorded
@@ -193,7 +195,7 @@ func mergeObject(base, patch gjson.Result) []byte {
 		if len(out) > 1 {
 			out = append(out, ',')
 		}
-		out = append(appendString(out, name), ':')
+		out = append(jsonenc.AppendString(out, name), ':')
 		out = append(out, v.Raw...)
 	}
 	if base.IsObject() {

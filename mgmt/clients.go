@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 	"github.com/tidwall/gjson"
 )
 
@@ -64,7 +65,7 @@ func (c Clients) Create(body []byte, now time.Time) ([]byte, string, error) {
 	app, refresh := appDefaults(appType(ms), thirdParty, mode)
 	tenant := ""
 	if c.Tenant != "" {
-		tenant = `"tenant":` + string(appendString(nil, c.Tenant)) + `,`
+		tenant = `"tenant":` + string(jsonenc.AppendString(nil, c.Tenant)) + `,`
 	}
 	base := `{` + tenant + `"name":` + ms.find("name").Raw + `,"client_id":"` + id + `","client_secret":"` + randomString(64, secretChars) + `",` +
 		clientDefaults + `,` + app + `}`

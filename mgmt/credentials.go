@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/metamerge/metamerge/internal/jsonenc"
 )
 
 // Credentials a client request gives inline, with a "pem", are made into
@@ -71,7 +73,7 @@ func credentialsIn(name string, v gjson.Result, now time.Time) (gjson.Result, er
 		if len(out) > 1 {
 			out = append(out, ',')
 		}
-		out = append(appendString(out, k.String()), ':')
+		out = append(jsonenc.AppendString(out, k.String()), ':')
 		switch {
 		case name == "signed_request_object" && k.String() == "credentials" && m.IsArray():
 			out = append(out, rewrite(name, m)...)
@@ -108,7 +110,7 @@ func makeCredential(c gjson.Result, pemText string, now time.Time) ([]byte, erro
 	out := append([]byte(`{"id":"cred_`), randomString(22, alnum)...)
 	out = append(out, '"')
 	if n := c.Get("name"); n.Type == gjson.String {
-		out = appendString(append(out, `,"name":`...), n.Str)
+		out = jsonenc.AppendString(append(out, `,"name":`...), n.Str)
 	}
 	switch kind {
 	case "public_key":
@@ -120,25 +122,25 @@ func makeCredential(c gjson.Result, pemText string, now time.Time) ([]byte, erro
 		if a := c.Get("alg"); a.Type == gjson.String {
 			alg = a.Str
 		}
-		out = appendString(append(out, `,"kid":`...), kid)
+		out = jsonenc.AppendString(append(out, `,"kid":`...), kid)
 		out = append(out, `,"credential_type":"public_key","alg":`...)
-		out = appendString(out, alg)
-		out = appendString(append(out, `,"created_at":`...), ts)
-		out = appendString(append(out, `,"updated_at":`...), ts)
+		out = jsonenc.AppendString(out, alg)
+		out = jsonenc.AppendString(append(out, `,"created_at":`...), ts)
+		out = jsonenc.AppendString(append(out, `,"updated_at":`...), ts)
 	case "x509_cert", "cert_subject_dn":
 		cert, err := x509.ParseCertificate(block.Bytes)
 		if err != nil {
 			return nil, credentialError("Invalid certificate")
 		}
-		out = appendString(append(out, `,"credential_type":`...), kind)
-		out = appendString(append(out, `,"created_at":`...), ts)
-		out = appendString(append(out, `,"updated_at":`...), ts)
+		out = jsonenc.AppendString(append(out, `,"credential_type":`...), kind)
+		out = jsonenc.AppendString(append(out, `,"created_at":`...), ts)
+		out = jsonenc.AppendString(append(out, `,"updated_at":`...), ts)
 		if kind == "x509_cert" {
 			sum := sha256.Sum256(cert.Raw)
-			out = appendString(append(out, `,"expires_at":`...), cert.NotAfter.UTC().Format(time.RFC3339))
-			out = appendString(append(out, `,"thumbprint_sha256":`...), base64.RawURLEncoding.EncodeToString(sum[:]))
+			out = jsonenc.AppendString(append(out, `,"expires_at":`...), cert.NotAfter.UTC().Format(time.RFC3339))
+			out = jsonenc.AppendString(append(out, `,"thumbprint_sha256":`...), base64.RawURLEncoding.EncodeToString(sum[:]))
 		} else {
-			out = appendString(append(out, `,"subject_dn":`...), subjectDN(cert))
+			out = jsonenc.AppendString(append(out, `,"subject_dn":`...), subjectDN(cert))
 		}
 	default:
 		return nil, credentialError("Invalid credential_type for a pem: " + cut(kind, maxEcho))
@@ -213,7 +215,7 @@ func (c Clients) Stored(doc []byte) []byte {
 			}
 			id := cr.Get("id")
 			if cr.IsObject() && id.Type == gjson.String && len(cr.Map()) > 1 {
-				out = appendString(append(out, `{"id":`...), id.Str)
+				out = jsonenc.AppendString(append(out, `{"id":`...), id.Str)
 				out = append(out, '}')
 				changed = true
 			} else {
@@ -230,7 +232,7 @@ func (c Clients) Stored(doc []byte) []byte {
 		} else {
 			patch = append(patch, ',')
 		}
-		patch = append(appendString(patch, name), ':')
+		patch = append(jsonenc.AppendString(patch, name), ':')
 		patch = append(patch, v...)
 	}
 	if cam := gjson.GetBytes(doc, "client_authentication_methods"); cam.IsObject() {
@@ -240,7 +242,7 @@ func (c Clients) Stored(doc []byte) []byte {
 			if len(obj) > 1 {
 				obj = append(obj, ',')
 			}
-			obj = append(appendString(obj, k.String()), ':')
+			obj = append(jsonenc.AppendString(obj, k.String()), ':')
 			if list := m.Get("credentials"); m.IsObject() && list.IsArray() {
 				if ids, ok := idsOnly(list); ok {
 					obj = append(obj, mergeObject(m, gjson.Parse(`{"credentials":`+ids+`}`))...)

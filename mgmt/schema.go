@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 	"github.com/tidwall/gjson"
 )
 
@@ -340,7 +341,7 @@ func (ms members) rebuild(drop []string) []byte {
 		if len(out) > 1 {
 			out = append(out, ',')
 		}
-		out = appendString(out, m.name)
+		out = jsonenc.AppendString(out, m.name)
 		out = append(out, ':')
 		out = append(out, m.value.Raw...)
 	}

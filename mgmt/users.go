@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 	"github.com/tidwall/gjson"
 )
 
@@ -105,22 +106,22 @@ func (u Users) Create(body []byte, now time.Time) ([]byte, string, error) {
 	id := "auth0|" + local
 
 	b := []byte(`{"created_at":`)
-	b = appendString(b, ts)
+	b = jsonenc.AppendString(b, ts)
 	if email != "" {
-		b = appendString(append(b, `,"email":`...), email)
+		b = jsonenc.AppendString(append(b, `,"email":`...), email)
 	}
 	b = append(b, `,"email_verified":false,"identities":[{"connection":`...)
-	b = appendString(b, connection)
+	b = jsonenc.AppendString(b, connection)
 	b = append(b, `,"user_id":`...)
-	b = appendString(b, local)
+	b = jsonenc.AppendString(b, local)
 	b = append(b, `,"provider":"auth0","isSocial":false}],"name":`...)
-	b = appendString(b, name)
-	b = appendString(append(b, `,"nickname":`...), nickname)
+	b = jsonenc.AppendString(b, name)
+	b = jsonenc.AppendString(append(b, `,"nickname":`...), nickname)
 	if email != "" {
-		b = appendString(append(b, `,"picture":`...), gravatar(email, nickname))
+		b = jsonenc.AppendString(append(b, `,"picture":`...), gravatar(email, nickname))
 	}
-	b = appendString(append(b, `,"updated_at":`...), ts)
-	b = appendString(append(b, `,"user_id":`...), id)
+	b = jsonenc.AppendString(append(b, `,"updated_at":`...), ts)
+	b = jsonenc.AppendString(append(b, `,"user_id":`...), id)
 	b = append(b, '}')
 	doc, err := u.Rules.Merge(b, ms.rebuild(userCreate.instructions))
 	if err != nil {
@@ -145,7 +146,7 @@ func (u Users) Patch(body []byte) (*Patch, error) {
 	}
 	email := ms.find("email")
 	if email != nil && email.Type == gjson.String {
-		email.Raw = string(appendString(nil, strings.ToLower(email.Str)))
+		email.Raw = string(jsonenc.AppendString(nil, strings.ToLower(email.Str)))
 	}
 	verified := ms.find("email_verified") != nil
 	password := ms.find("password")
@@ -166,7 +167,7 @@ func (u Users) Patch(body []byte) (*Patch, error) {
 		},
 	}
 	p.stamps = func(stored, merged []byte, now time.Time) []byte {
-		ts := string(appendString(nil, stamp(now)))
+		ts := string(jsonenc.AppendString(nil, stamp(now)))
 		s := []byte(`{"updated_at":` + ts)
 		if email != nil && !verified && gjson.GetBytes(stored, "email").Str != gjson.GetBytes(merged, "email").Str {
 			s = append(s, `,"email_verified":false`...)

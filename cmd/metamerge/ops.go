@@ -14,6 +14,7 @@ import (
 
 	"github.com/metamerge/metamerge"
 	"github.com/metamerge/metamerge/conformance"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 )
 
 // defaultMaxInput is the default of -max-input: the most bytes the command
@@ -304,10 +305,7 @@ func writeViolation(b *bytes.Buffer, e *metamerge.Error, ins []input) {
 			in = ins[0]
 		}
 		b.WriteString(`,"file":`)
-		enc := json.NewEncoder(b)
-		enc.SetEscapeHTML(false)
-		enc.Encode(in.name) // a string always encodes; Encode adds a newline
-		b.Truncate(b.Len() - 1)
+		b.Write(jsonenc.AppendString(nil, in.name))
 		switch e.Code {
 		case metamerge.CodeInvalidJSON, metamerge.CodeDuplicateKey, metamerge.CodeTooDeep:
 			if e.Offset >= 0 && e.Offset <= len(in.doc) {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-
 	"github.com/metamerge/metamerge/conformance"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 )
 
 // The harness protocol, as conformance/PROTOCOL.md defines it.
@@ -58,11 +56,9 @@ func encodeLine(v any) []byte {
 
 // marshalLine encodes v as JSON without HTML escaping, ending in a newline.
 func marshalLine(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := jsonenc.Marshal(v)
+	if err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return append(b, '\n'), nil
 }
