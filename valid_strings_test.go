@@ -1,7 +1,7 @@
 package metamerge_test
 
-// Does the scanner read strings right wherever their bytes fall in its
-// words?
+// Does the scanner read strings, numbers and literals right wherever their
+// bytes fall in its words?
 
 import (
 	"encoding/json"
@@ -109,5 +109,39 @@ func hexValue(c rune) rune {
 		return c - 'a' + 10
 	default:
 		return c - 'A' + 10
+	}
+}
+
+// TestNumbersAndLiteralsAtWordBoundaries holds Valid to json.Valid on
+// numbers and literals, good and bad, of every length to 40 digits, after
+// 0 to 9 bytes of white space and before 0 to 9, at the root, as a value
+// and as an array element.
+func TestNumbersAndLiteralsAtWordBoundaries(t *testing.T) {
+	tokens := []string{
+		"0", "-0", "01", "-01", "1.", ".1", "1.5", "1e", "1e+", "1E-5", "1e05", "-", "--1", "+1", "1.5e300",
+		"1.0e1000", "0x1", "1_000", "Infinity", "NaN", "true", "tru", "truex", "false", "null", "nul", "nulll",
+		"0.0000001", "-1.5E+9", "1e1e1", "1.2.3", "0e", "2.e3", "1-", "00", "-.5",
+	}
+	for n := 1; n <= 40; n++ {
+		tokens = append(tokens, strings.Repeat("9", n), "-"+strings.Repeat("1", n)+".5", "1."+strings.Repeat("0", n)+"e-7")
+	}
+	tried := map[bool]int{}
+	for _, tok := range tokens {
+		for before := range 10 {
+			for after := range 10 {
+				ws := func(n int) string { return strings.Repeat(" \t\r\n", 3)[:n] }
+				for _, doc := range []string{ws(before) + tok + ws(after), `{"k":` + ws(before) + tok + ws(after) + `}`, `[1,` + ws(before) + tok + ws(after) + `,2]`} {
+					want := json.Valid([]byte(doc))
+					err := metamerge.Valid([]byte(doc))
+					if want && err != nil || !want && err == nil {
+						t.Fatalf("Valid(%q) = %v; json.Valid says %v", doc, err, want)
+					}
+					tried[want]++
+				}
+			}
+		}
+	}
+	if tried[true] < 5000 || tried[false] < 5000 {
+		t.Fatalf("tried %d valid and %d invalid documents: too few of one", tried[true], tried[false])
 	}
 }
