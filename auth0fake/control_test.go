@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -438,4 +440,43 @@ func TestControlResetDuringPatch(t *testing.T) {
 	f.must(200, "POST", "/_fake/users", seed)
 	// The index knows the email exactly once: another id with it is taken.
 	f.must(409, "POST", "/_fake/users", strings.Replace(seed, "auth0|u", "auth0|v", 1))
+}
+
+// TestControlReadme runs the curl line of each row of the README's table
+// of the control API, in order, against a fake with Options.Control:
+// each must succeed, and together they must reach every route.
+func TestControlReadme(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("(?m)^\\| `[A-Z]+ /_fake/.*\\| `curl (?:-X ([A-Z]+) )?\\$F(/_fake/[^ `]*)(?: -d '([^']*)')?` \\|$")
+	rows := row.FindAllStringSubmatch(string(readme), -1)
+	if len(rows) == 0 {
+		t.Fatal("no rows of the control API's table in the README")
+	}
+	f := newFake(t, Options{Control: true})
+	reached := map[string]bool{}
+	for _, r := range rows {
+		method, path, body := r[1], r[2], strings.ReplaceAll(r[3], `\|`, "|")
+		if method == "" {
+			method = "GET"
+			if body != "" {
+				method = "POST"
+			}
+		}
+		if code, got := f.do(method, path, body); code >= 300 {
+			t.Errorf("README: %s %s %s: %d %s", method, path, body, code, got)
+		}
+		reached[method+" "+path] = true
+	}
+	for _, req := range controlRequests {
+		if strings.HasPrefix(req.path, "/_fake/clients") {
+			continue // the clients' routes share the users' rows
+		}
+		p := strings.Replace(req.path, "/users/u", "/users/auth0%7Cada", 1)
+		if !reached[req.method+" "+p] {
+			t.Errorf("the README's table has no curl line for %s %s", req.method, req.path)
+		}
+	}
 }
