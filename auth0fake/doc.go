@@ -94,7 +94,7 @@
 //
 //   - Logins, tokens, roles, permissions, organizations, connections as
 //     objects (any connection name is accepted), logs, jobs, rate limits
-//     (but see [Server.InjectFault]),
+//     (but see [Server.InjectFault] and the control API),
 //     email verification, blocked users' effects.
 //   - Password policies and password storage: passwords are checked for
 //     presence only and never kept.
@@ -170,9 +170,46 @@
 // [Server.InjectFault] answers the next matching requests with a 429
 // (Retry-After and x-ratelimit-* headers), a 5xx or a delay, so that a
 // client's retries can be tested; no fault is installed by default, each
-// answers at most Times requests, and a fault never changes what is
-// stored. Faults are a Go API only: the serve command has no way to
-// install them.
+// answers at most Times requests, a fault never changes what is stored,
+// and [Server.Faults] lists those installed.
+//
+// # The control API
+//
+// A test suite that cannot call Go (one that starts "metamerge serve
+// -control") has the same over HTTP when [Options].Control is set: under
+// [ControlPrefix], with the Management API's bearer token, never answered
+// by a fault.
+//
+//	POST   /_fake/reset         users, clients and faults removed, the
+//	                            clock as the server started: {}        200
+//	GET    /_fake/users         every user, in creation order (array)  200
+//	POST   /_fake/users         the body stored as given (PutUser)     200
+//	GET    /_fake/users/{id}    one user (User); 404 as the API's      200
+//	GET    /_fake/clients       every client, in creation order        200
+//	POST   /_fake/clients       the body stored as given (PutClient)   200
+//	GET    /_fake/clients/{id}  one client (Client)                    200
+//	GET    /_fake/faults        installed faults, with Times left      200
+//	POST   /_fake/faults        install one (InjectFault): the fault   201
+//	DELETE /_fake/faults        remove them all: []                    200
+//	GET    /_fake/clock         {"fixed","time","step"}: the next
+//	                            reading, without taking it             200
+//	PUT    /_fake/clock         {"time": RFC 3339, "step": duration}   200
+//	DELETE /_fake/clock         back to Options.Now (or time.Now)      200
+//
+// A fault is {"method","path","times","status","retry_after","delay"},
+// the fields of [Fault], times required, the durations Go duration
+// strings ("1s", "250ms"). A fixed clock answers time, then time + step,
+// and so on, one step for each reading (each create, PATCH attempt,
+// signup and 429's X-Ratelimit-Reset); step is 0 (the default) to 24h.
+// Bodies are read with Options.MaxBodyBytes and strictly: a member not
+// listed, a member given twice, a wrong type or a value out of range is
+// a 400 invalid_body naming the member, with InjectFault's bounds; a
+// seeded document that is not valid JSON, not an object, or has no
+// non-empty string id is a 400, a seeded user whose email or username
+// another user of its connection has is a 409 "The user already
+// exists.", and the 1025th fault is a 409 too_many_faults. Ids with "/"
+// are sent escaped (%2F), "." and ".." as %2E. Without Options.Control
+// those paths answer 404 as any path the fake does not serve.
 //
 // # Persistence
 //

@@ -2,6 +2,7 @@ package auth0fake_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -53,4 +54,43 @@ func ExampleServer_InjectFault() {
 	// 429 1
 	// 429 1
 	// 404
+}
+
+// A test suite in another language drives the fake over HTTP with the
+// control API: it seeds a user, fixes the clock, lets the code under test
+// change the user, and reads back what is stored; a reset empties the
+// fake for the next test.
+func ExampleOptions_control() {
+	srv, err := auth0fake.New(auth0fake.Options{Token: "secret", Control: true})
+	if err != nil {
+		panic(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	send := func(method, path, body string) {
+		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer secret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		answer, _ := io.ReadAll(resp.Body)
+		fmt.Println(method, path, resp.StatusCode, string(answer))
+	}
+	send("POST", "/_fake/users", `{"user_id":"auth0|ada","user_metadata":{"theme":"dark"}}`)
+	send("PUT", "/_fake/clock", `{"time":"2030-01-02T03:04:05Z","step":"1s"}`)
+	send("PATCH", "/api/v2/users/auth0%7Cada", `{"user_metadata":{"lang":"fr"}}`) // the code under test
+	send("GET", "/_fake/users/auth0%7Cada", "")
+	send("POST", "/_fake/faults", `{"method":"GET","path":"/api/v2/users/","times":1,"status":429,"retry_after":"1s"}`)
+	send("POST", "/_fake/reset", "")
+	send("GET", "/_fake/users", "")
+	// Output:
+	// POST /_fake/users 200 {"user_id":"auth0|ada","user_metadata":{"theme":"dark"}}
+	// PUT /_fake/clock 200 {"fixed":true,"time":"2030-01-02T03:04:05Z","step":"1s"}
+	// PATCH /api/v2/users/auth0%7Cada 200 {"user_id":"auth0|ada","user_metadata":{"theme":"dark","lang":"fr"},"updated_at":"2030-01-02T03:04:05.000Z"}
+	// GET /_fake/users/auth0%7Cada 200 {"user_id":"auth0|ada","user_metadata":{"theme":"dark","lang":"fr"},"updated_at":"2030-01-02T03:04:05.000Z"}
+	// POST /_fake/faults 201 {"method":"GET","path":"/api/v2/users/","times":1,"status":429,"retry_after":"1s","delay":"0s"}
+	// POST /_fake/reset 200 {}
+	// GET /_fake/users 200 []
 }

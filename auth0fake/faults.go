@@ -37,12 +37,41 @@ type Fault struct {
 }
 
 // Bounds of a [Fault], so that a test cannot hang the fake or grow it
-// without end.
+// without end: at most 1024 faults are installed at a time, each with a
+// Method and a Path of at most 4096 bytes.
 const (
 	MaxFaultTimes  = 1 << 20
 	MaxFaultDelay  = time.Minute
 	maxFaultsQueue = 1024
+	maxFaultText   = 4096
 )
+
+// faultBound is a field of a Fault out of its range: its Go name, its
+// member in the control API, its value and the range it must be in.
+type faultBound struct{ field, member, value, want string }
+
+// outOfRange returns the first field of f out of its range, or nil: the
+// one check of [Server.InjectFault] and of POST /_fake/faults.
+func (f *Fault) outOfRange() *faultBound {
+	switch {
+	case len(f.Method) > maxFaultText:
+		return &faultBound{"Method", "method", strconv.Itoa(len(f.Method)) + " bytes long", "at most " + strconv.Itoa(maxFaultText) + " bytes"}
+	case len(f.Path) > maxFaultText:
+		return &faultBound{"Path", "path", strconv.Itoa(len(f.Path)) + " bytes long", "at most " + strconv.Itoa(maxFaultText) + " bytes"}
+	case f.Times < 1 || f.Times > MaxFaultTimes:
+		return &faultBound{"Times", "times", strconv.Itoa(f.Times), "1 to " + strconv.Itoa(MaxFaultTimes)}
+	case f.Status != 0 && f.Status != http.StatusTooManyRequests && (f.Status < 500 || f.Status > 599):
+		return &faultBound{"Status", "status", strconv.Itoa(f.Status), "0, 429 or 500 to 599"}
+	case f.Delay < 0 || f.Delay > MaxFaultDelay:
+		return &faultBound{"Delay", "delay", f.Delay.String(), "0 to " + MaxFaultDelay.String()}
+	case f.RetryAfter < 0 || f.RetryAfter > MaxFaultDelay:
+		return &faultBound{"RetryAfter", "retry_after", f.RetryAfter.String(), "0 to " + MaxFaultDelay.String()}
+	}
+	return nil
+}
+
+// errTooManyFaults is InjectFault's error when the queue is full.
+var errTooManyFaults = fmt.Errorf("auth0fake: %d faults are installed; clear them first", maxFaultsQueue)
 
 // faults is the queue of installed faults.
 type faults struct {
@@ -54,27 +83,33 @@ type faults struct {
 // request, once its token is checked, is answered by the first installed
 // fault that matches its method and path and has Times left, which it
 // uses up; a request no fault matches is served as usual, and a fault
-// never touches the stored documents. It returns an error that names the
-// field for a Times, Status, RetryAfter or Delay out of range, or when
-// 1024 faults are installed.
+// never touches the stored documents. The control API (Options.Control)
+// is never answered by a fault. It returns an error that names the field
+// for a Method or Path over 4096 bytes or a Times, Status, RetryAfter or
+// Delay out of range, or when 1024 faults are installed.
 func (s *Server) InjectFault(f Fault) error {
-	switch {
-	case f.Times < 1 || f.Times > MaxFaultTimes:
-		return fmt.Errorf("auth0fake: Fault.Times is %d; it must be 1 to %d", f.Times, MaxFaultTimes)
-	case f.Status != 0 && f.Status != http.StatusTooManyRequests && (f.Status < 500 || f.Status > 599):
-		return fmt.Errorf("auth0fake: Fault.Status is %d; it must be 0, 429 or 500 to 599", f.Status)
-	case f.Delay < 0 || f.Delay > MaxFaultDelay:
-		return fmt.Errorf("auth0fake: Fault.Delay is %v; it must be 0 to %v", f.Delay, MaxFaultDelay)
-	case f.RetryAfter < 0 || f.RetryAfter > MaxFaultDelay:
-		return fmt.Errorf("auth0fake: Fault.RetryAfter is %v; it must be 0 to %v", f.RetryAfter, MaxFaultDelay)
+	if b := f.outOfRange(); b != nil {
+		return fmt.Errorf("auth0fake: Fault.%s is %s; it must be %s", b.field, b.value, b.want)
 	}
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	if len(s.faults.list) >= maxFaultsQueue {
-		return fmt.Errorf("auth0fake: %d faults are installed; clear them first", maxFaultsQueue)
+		return errTooManyFaults
 	}
 	s.faults.list = append(s.faults.list, &f)
 	return nil
+}
+
+// Faults returns the installed faults in the order they match, each with
+// the Times it has left.
+func (s *Server) Faults() []Fault {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	out := make([]Fault, len(s.faults.list))
+	for i, f := range s.faults.list {
+		out[i] = *f
+	}
+	return out
 }
 
 // ClearFaults removes every installed fault.

@@ -91,6 +91,26 @@ func hostileRequests() []struct{ method, path, body string } {
 		{"PATCH", "/api/v2/clients/{client}", `{"default_organization":{"organization_id":null,"flows":null}}`},
 		{"PATCH", "/api/v2/clients/{client}", `{"oidc_backchannel_logout":{"backchannel_logout_urls":"x"},"oidc_logout":7}`},
 		{"POST", "/dbconnections/signup", `{"username":["u"],"phone_number":{},"password":"p","connection":"c"}`},
+		// The control API (Options.Control): seeds, faults and the clock.
+		{"POST", "/_fake/users", strings.Repeat("[", mb)},
+		{"POST", "/_fake/users", strings.Repeat(`{"user_id":"d","a":`, mb/20)},
+		{"POST", "/_fake/users", `{"user_id":"wide",` + wideKeys.String()[1:]},
+		{"POST", "/_fake/users", `{"user_id":"dup","user_id":"dup2"}`},
+		{"POST", "/_fake/users", `{"user_id":"` + strings.Repeat("%2F..", mb/6) + `"}`},
+		{"POST", "/_fake/users", `{"user_id":{"$ne":null}}`},
+		{"POST", "/_fake/clients", strings.Repeat(`[{"client_id":"c"},`, mb/20)},
+		{"POST", "/_fake/clients", `{"client_id":"` + strings.Repeat("\\u0000", mb/8) + `"}`},
+		{"GET", "/_fake/users/" + strings.Repeat("%2E%2E%2F", 1000), ""},
+		{"GET", "/_fake/users/" + strings.Repeat("%00", 1000), ""},
+		{"GET", "/_fake/clients/..%2F..%2Fetc%2Fpasswd", ""},
+		{"POST", "/_fake/faults", strings.Repeat("[", mb)},
+		{"POST", "/_fake/faults", `{"times":` + strings.Repeat("9", mb-20) + `}`},
+		{"POST", "/_fake/faults", `{"times":1,"path":"` + strings.Repeat("/", mb-40) + `"}`},
+		{"POST", "/_fake/faults", `{"times":1,"delay":"` + strings.Repeat("9", 4000) + `h"}`},
+		{"POST", "/_fake/faults", `{"times":-1,"status":1e400}`},
+		{"PUT", "/_fake/clock", `{"time":"` + strings.Repeat("9", mb-20) + `"}`},
+		{"PUT", "/_fake/clock", `{"time":"9999-12-31T23:59:59.999999999-23:59","step":"1e3h"}`},
+		{"PUT", "/_fake/clock", strings.Repeat(`{"time":`, mb/8)},
 	}
 	for _, q := range []string{
 		":", "::", "a:", `"`, `\`, `a:\`, `a:"\`, `_exists_:`, `.:x`, `a..b:x`, "AND", "a:b AND",
@@ -107,7 +127,7 @@ func hostileRequests() []struct{ method, path, body string } {
 // TestHostileInput sends each hostile request and checks the answer: 2xx
 // or 4xx, JSON, at most a few KiB for an error, in bounded time.
 func TestHostileInput(t *testing.T) {
-	f := newFake(t, Options{})
+	f := newFake(t, Options{Control: true})
 	user := f.createUser("target@example.com", `"user_metadata":{"a":{"b":[1,2,{"c":3}]}}`)
 	client := f.createClient(`"client_metadata":{"k":"v"}`)
 	for i, req := range hostileRequests() {
@@ -141,7 +161,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add("PATCH", "/api/v2/users/{user}", `{"user_metadata":{"a":null},"app_metadata":{}}`)
 	f.Add("GET", "/api/v2/users?q=user_metadata.a.b.c:3&fields=user_metadata&sort=email:1", "")
 	f.Fuzz(func(t *testing.T, method, path, body string) {
-		fk := newFake(t, Options{})
+		fk := newFake(t, Options{Control: true})
 		user := fk.createUser("target@example.com", `"user_metadata":{"a":{"b":[1,2,{"c":3}]}}`)
 		path = strings.NewReplacer("{user}", url.PathEscape(user)).Replace(path)
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \x00\r\n#") {

@@ -53,6 +53,12 @@ type Options struct {
 	// come from it, so that a test can expect fixed times. Nil:
 	// time.Now.
 	Now func() time.Time
+	// Control turns on the control API under [ControlPrefix] (/_fake/):
+	// reset, seed and read users and clients, install and clear faults,
+	// set the clock, over HTTP, with Token, for test suites that cannot
+	// call the Go methods (see the package documentation, "In tests").
+	// Off by default: those paths are then a 404 like any unknown path.
+	Control bool
 	// ErrorLog receives the errors the server cannot answer with (a failed
 	// write to DataDir, a recovered panic). Nil: the log package's
 	// standard logger.
@@ -76,6 +82,8 @@ type Server struct {
 	onDoc   func(n int) // tests: called before q reads the n-th stored document
 	tenant  string      // Options.Tenant
 	faults  faults      // see InjectFault
+	clock   *clock      // now reads it: Options.Now, or fixed by the control API
+	control bool        // Options.Control
 }
 
 // New returns a Server with opts. It returns an error for a negative
@@ -98,15 +106,17 @@ func New(opts Options) (*Server, error) {
 		users:   newCollection(mgmt.Users{}.Unique, nil),
 		clients: newCollection(mgmt.Clients{}.Unique, nil),
 		logf:    log.Printf,
-		now:     time.Now,
+		clock:   &clock{base: time.Now},
 		tenant:  opts.Tenant,
+		control: opts.Control,
 	}
 	if opts.ErrorLog != nil {
 		s.logf = opts.ErrorLog.Printf
 	}
 	if opts.Now != nil {
-		s.now = opts.Now
+		s.clock.base = opts.Now
 	}
+	s.now = s.clock.now
 	if opts.DataDir != "" {
 		if err := s.open(opts.DataDir); err != nil {
 			s.Close()
@@ -170,13 +180,18 @@ func (s *Server) routes() {
 	m.HandleFunc("PATCH /api/v2/clients/{id}", s.patch(clients, s.clients))
 	m.HandleFunc("DELETE /api/v2/clients/{id}", s.remove(s.clients))
 	m.HandleFunc("POST /dbconnections/signup", s.signup)
+	if s.control {
+		s.controlRoutes(m)
+	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { errNoRoute().Write(w) })
 	s.mux = m
 }
 
 // ServeHTTP answers one request. Requests under /api/v2/ need the bearer
-// token (401 without it); then an installed fault that matches answers
-// instead ([Server.InjectFault]); paths and methods the fake does not
+// token (401 without it), as do those of the control API under
+// [ControlPrefix] when Options.Control is set (which no fault answers);
+// then an installed fault that matches answers instead
+// ([Server.InjectFault]); paths and methods the fake does not
 // serve get Auth0's 404, as do paths that are not clean ("//", "/./",
 // "/../"), with or without a token. A panic is answered with 500 and
 // logged, never passed on.
@@ -192,6 +207,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	if p := r.URL.EscapedPath(); p != cleanPath(p) {
 		errNoRoute().Write(w) // not a path of the API: Auth0's 404, not the mux's redirect
+		return
+	}
+	if s.control && isControl(r.URL.Path) {
+		if a := s.authorize(r); a != nil {
+			a.Write(w)
+			return
+		}
+		s.mux.ServeHTTP(w, r) // never a fault: a fault on every path must not lock out its clearing
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/v2/") {

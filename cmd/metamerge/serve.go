@@ -28,6 +28,7 @@ const (
 )
 
 const serveUsage = `Usage: metamerge serve [-addr HOST:PORT] [-token TOKEN] [-data DIR] [-max-body BYTES]
+                       [-tenant NAME] [-control]
 
 Serves a stateful fake of Auth0's Management API (users and clients) and
 of its signup endpoint, applying every PATCH with Auth0's merge rules.
@@ -42,11 +43,19 @@ Prints "listening on http://HOST:PORT" when ready (with -addr
                     one server at a time: a second one on DIR refuses to
                     start and names the process that holds it
   -max-body BYTES   the request body limit (default 1048576)
+  -tenant NAME      the tenant's name, sent as tenant on every client
+                    created (default: none)
+  -control          serve the control API under /_fake/ for test suites:
+                    reset, seed and read users and clients, install and
+                    clear faults, fix the clock; it needs the token too
+                    (default: off, those paths are a 404)
 
 Example:
 
   metamerge serve -token secret -data ./auth0-state
   curl -s -H 'Authorization: Bearer secret' http://127.0.0.1:8080/api/v2/users
+  metamerge serve -token secret -control -tenant acme
+  curl -s -X POST -H 'Authorization: Bearer secret' http://127.0.0.1:8080/_fake/reset
 `
 
 // runServe is the serve command: it runs until SIGINT or SIGTERM.
@@ -56,16 +65,26 @@ func runServe(args []string, io stdio) int {
 	return serve(ctx, args, io)
 }
 
-// serve runs the fake until ctx is done, then shuts it down gracefully:
-// requests under way are finished, for at most shutdownTimeout.
-func serve(ctx context.Context, args []string, io stdio) int {
+// serveFlags returns the flag set of serve, writing to io.err, with the
+// address and the fake's options it sets.
+func serveFlags(io stdio) (*flag.FlagSet, *string, *auth0fake.Options) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.err)
 	fs.Usage = func() { fmt.Fprint(io.err, serveUsage) }
+	var opts auth0fake.Options
 	addr := fs.String("addr", "127.0.0.1:8080", "")
-	token := fs.String("token", "", "")
-	data := fs.String("data", "", "")
-	maxBody := fs.Int64("max-body", auth0fake.DefaultMaxBodyBytes, "")
+	fs.StringVar(&opts.Token, "token", "", "")
+	fs.StringVar(&opts.DataDir, "data", "", "")
+	fs.Int64Var(&opts.MaxBodyBytes, "max-body", auth0fake.DefaultMaxBodyBytes, "")
+	fs.StringVar(&opts.Tenant, "tenant", "", "")
+	fs.BoolVar(&opts.Control, "control", false, "")
+	return fs, addr, &opts
+}
+
+// serve runs the fake until ctx is done, then shuts it down gracefully:
+// requests under way are finished, for at most shutdownTimeout.
+func serve(ctx context.Context, args []string, io stdio) int {
+	fs, addr, opts := serveFlags(io)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -76,12 +95,16 @@ func serve(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "metamerge serve: unexpected argument %q\n\n%s", fs.Arg(0), serveUsage)
 		return exitUsage
 	}
-	if *maxBody <= 0 {
-		fmt.Fprintf(io.err, "metamerge serve: -max-body is %d; it must be positive\n", *maxBody)
+	if opts.MaxBodyBytes <= 0 {
+		fmt.Fprintf(io.err, "metamerge serve: -max-body is %d; it must be positive\n", opts.MaxBodyBytes)
 		return exitUsage
 	}
 	logger := log.New(io.err, "metamerge serve: ", log.LstdFlags)
-	fake, err := auth0fake.New(auth0fake.Options{Token: *token, DataDir: *data, MaxBodyBytes: *maxBody, ErrorLog: logger})
+	opts.ErrorLog = logger
+	if opts.Control {
+		fmt.Fprintln(io.err, "metamerge serve: -control: the control API is served under "+auth0fake.ControlPrefix)
+	}
+	fake, err := auth0fake.New(*opts)
 	if err != nil {
 		fmt.Fprintf(io.err, "metamerge serve: %v\n", err)
 		return exitUsage
@@ -101,7 +124,7 @@ func serve(ctx context.Context, args []string, io stdio) int {
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          logger,
 	}
-	if *token == "" {
+	if opts.Token == "" {
 		fmt.Fprintln(io.err, "metamerge serve: no -token given: any bearer token is taken")
 	}
 	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !net.ParseIP(host).IsLoopback() {

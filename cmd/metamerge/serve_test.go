@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -116,6 +118,8 @@ func TestServeUsage(t *testing.T) {
 		{"max-body", "a limit must be positive", []string{"-max-body", "0"}, exitUsage, "-max-body is 0"},
 		{"bad address", "the listener's error", []string{"-addr", "256.0.0.1:x"}, exitUsage, "listen tcp"},
 		{"bad data", "a data directory that is a file", []string{"-data", os.Args[0]}, exitUsage, "metamerge serve:"},
+		{"tenant without a name", "-tenant takes a value", []string{"-tenant"}, exitUsage, "flag needs an argument: -tenant"},
+		{"control with a value", "-control is a switch", []string{"-control=maybe"}, exitUsage, `invalid boolean value "maybe" for -control`},
 	}
 	for _, tc := range tests {
 		var out, errb bytes.Buffer
@@ -127,6 +131,83 @@ func TestServeUsage(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run([]string{"-h"}, stdio{out: &out, err: &errb}); code != exitOK || !strings.Contains(errb.String(), "serve") {
 		t.Errorf("the command list names serve: %d %q", code, errb.String())
+	}
+}
+
+// TestServeUsageFlags checks the usage text against the flag set: every
+// flag serve defines is in the synopsis and has its own line, and every
+// flag the text describes is defined.
+func TestServeUsageFlags(t *testing.T) {
+	fs, _, _ := serveFlags(stdio{err: io.Discard})
+	synopsis, body, _ := strings.Cut(serveUsage, "\n\n")
+	defined := map[string]bool{}
+	fs.VisitAll(func(f *flag.Flag) {
+		defined[f.Name] = true
+		if !strings.Contains(synopsis, "[-"+f.Name+"]") && !strings.Contains(synopsis, "[-"+f.Name+" ") {
+			t.Errorf("-%s is not in the synopsis:\n%s", f.Name, synopsis)
+		}
+		if !regexp.MustCompile(`(?m)^  -` + regexp.QuoteMeta(f.Name) + `\b`).MatchString(body) {
+			t.Errorf("-%s has no line of its own in the usage text", f.Name)
+		}
+	})
+	for _, m := range regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(body, -1) {
+		if !defined[m[1]] {
+			t.Errorf("the usage text describes -%s, which serve does not define", m[1])
+		}
+	}
+	for _, want := range []string{"tenant", "control"} {
+		if !defined[want] {
+			t.Errorf("serve has no -%s", want)
+		}
+	}
+}
+
+// TestServeControl starts serve with -control and -tenant: the control
+// API resets, seeds, reads and injects faults over HTTP with the token,
+// and clients carry the tenant; without -control, /_fake/ is a 404 and
+// clients carry no tenant.
+func TestServeControl(t *testing.T) {
+	base, stop := startServe(t, "-addr", "127.0.0.1:0", "-token", "secret", "-control", "-tenant", "acme")
+	defer stop()
+	if code, body := call(t, "POST", base+"/api/v2/clients", `{"name":"app"}`); code != 201 || !strings.Contains(body, `"tenant":"acme"`) {
+		t.Errorf("-tenant: %d %s", code, body)
+	}
+	seed := `{"user_id":"auth0|a/b","email":"a@example.com"}`
+	if code, body := call(t, "POST", base+"/_fake/users", seed); code != 200 || body != seed {
+		t.Errorf("seed: %d %s", code, body)
+	}
+	if code, body := call(t, "GET", base+"/api/v2/users/auth0%7Ca%2Fb", ""); code != 200 || body != seed {
+		t.Errorf("the seeded user through the API: %d %s", code, body)
+	}
+	if code, body := call(t, "POST", base+"/_fake/faults", `{"method":"GET","path":"/api/v2/clients","times":1,"status":429,"retry_after":"1s"}`); code != 201 {
+		t.Errorf("fault: %d %s", code, body)
+	}
+	if code, _ := call(t, "GET", base+"/api/v2/clients", ""); code != 429 {
+		t.Errorf("the fault's request: %d, want 429", code)
+	}
+	if code, body := call(t, "POST", base+"/_fake/reset", ""); code != 200 || body != "{}" {
+		t.Errorf("reset: %d %s", code, body)
+	}
+	for _, p := range []string{"/_fake/users", "/_fake/clients", "/_fake/faults"} {
+		if code, body := call(t, "GET", base+p, ""); code != 200 || body != "[]" {
+			t.Errorf("%s after reset: %d %s", p, code, body)
+		}
+	}
+	req, _ := http.NewRequest("POST", base+"/_fake/reset", nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
+		t.Errorf("reset without the token: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+
+	plain, stopPlain := startServe(t, "-addr", "127.0.0.1:0", "-token", "secret")
+	defer stopPlain()
+	notFound := `{"statusCode":404,"error":"Not Found","message":"Not Found"}`
+	if code, body := call(t, "POST", plain+"/_fake/reset", ""); code != 404 || body != notFound {
+		t.Errorf("without -control: %d %s", code, body)
+	}
+	if code, body := call(t, "POST", plain+"/api/v2/clients", `{"name":"app"}`); code != 201 || strings.Contains(body, `"tenant"`) {
+		t.Errorf("without -tenant: %d %s", code, body)
 	}
 }
 

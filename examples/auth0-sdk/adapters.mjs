@@ -19,8 +19,10 @@ export function version(pkg) {
 // or APIError (authentication) with Auth0's body on originalError.
 export function restFacade(pkg) {
   const { ManagementClient, AuthenticationClient } = require(pkg);
-  const make = (token) => {
-    const m = new ManagementClient({ domain, token, retry: { enabled: false } });
+  const make = (token, defaults = false) => {
+    // Retries off (the checks count requests), unless defaults asks for
+    // the SDK's own: 429 retried up to 3 times with node-retry's backoff.
+    const m = new ManagementClient({ domain, token, ...(defaults ? {} : { retry: { enabled: false } }) });
     const auth = new AuthenticationClient({ domain, clientId: "sdk-check" });
     return {
       createUser: (body) => m.createUser(body),
@@ -49,6 +51,7 @@ export function restFacade(pkg) {
       listClients: (params) => m.getClients(params),
       signup: (body) => auth.database.signUp(body),
       withToken: make,
+      withDefaultRetries: () => make(token, true),
       error: (err) => {
         const body = err.originalError?.response?.body ?? {};
         return {
@@ -67,8 +70,10 @@ export function restFacade(pkg) {
 // errors are ManagementApiError and AuthApiError.
 export function openapi(pkg) {
   const { ManagementClient, AuthenticationClient } = require(pkg);
-  const make = (token) => {
-    const m = new ManagementClient({ domain, token, retry: { enabled: false } });
+  const make = (token, defaults = false) => {
+    // Retries off unless defaults asks for the SDK's own: 429 retried up
+    // to 3 times, 500 ms doubling (retryWhen [429]).
+    const m = new ManagementClient({ domain, token, ...(defaults ? {} : { retry: { enabled: false } }) });
     const auth = new AuthenticationClient({ domain, clientId: "sdk-check" });
     const data = async (p) => (await p).data;
     return {
@@ -96,6 +101,7 @@ export function openapi(pkg) {
       listClients: (params) => data(m.clients.getAll(params)),
       signup: (body) => data(auth.database.signUp(body)),
       withToken: make,
+      withDefaultRetries: () => make(token, true),
       error: (err) => err.name === "AuthApiError"
         ? { status: err.statusCode, code: err.error, message: err.error_description }
         : { status: err.statusCode, code: err.errorCode, message: err.message },
@@ -110,8 +116,10 @@ export function openapi(pkg) {
 // client is there up to 6.x only.
 export function fern(pkg) {
   const { ManagementClient, AuthenticationClient } = require(pkg);
-  const make = (token) => {
-    const m = new ManagementClient({ domain, token, maxRetries: 0 });
+  const make = (token, defaults = false) => {
+    // Retries off unless defaults asks for the SDK's own: 408, 429 and
+    // 5xx retried twice, after Retry-After when the answer has one.
+    const m = new ManagementClient({ domain, token, ...(defaults ? {} : { maxRetries: 0 }) });
     const auth = AuthenticationClient && new AuthenticationClient({ domain, clientId: "sdk-check" });
     return {
       createUser: (body) => m.users.create(body),
@@ -139,6 +147,7 @@ export function fern(pkg) {
       },
       signup: auth && (async (body) => (await auth.database.signUp(body)).data),
       withToken: make,
+      withDefaultRetries: () => make(token, true),
       error: (err) => err.name === "AuthApiError"
         ? { status: err.statusCode, code: err.error, message: err.error_description }
         : { status: err.statusCode, code: err.body?.errorCode, message: err.body?.message },

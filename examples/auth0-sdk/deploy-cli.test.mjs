@@ -1,7 +1,8 @@
 // auth0-deploy-cli against the fake, through its command a0deploy, the way
 // a tenant's configuration is kept in a repository: import restricted to
 // clients, the same import again with nothing changed, then export. What
-// the fake stored is read over plain http, not through the tool.
+// the fake stored is read over plain http through its control API, not
+// through the tool.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -9,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { domain, token, raw } from "./scenarios.mjs";
+import { domain, token, control } from "./scenarios.mjs";
 import { version } from "./adapters.mjs";
 
 const a0deploy = join(import.meta.dirname, "node_modules", "auth0-deploy-cli", "lib", "index.js");
@@ -51,9 +52,10 @@ async function run(...args) {
   }
 }
 
-// stored answers the clients of that name as the fake holds them.
+// stored answers the clients of that name as the fake holds them, read
+// through its control API: every client, with no page to miss one on.
 async function stored() {
-  const { status, body } = await raw("/api/v2/clients?per_page=100");
+  const { status, body } = await control("GET", "clients");
   assert.equal(status, 200);
   return body.filter((c) => c.name === name);
 }

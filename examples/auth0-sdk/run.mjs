@@ -16,6 +16,7 @@
 //   AUTH0_DOMAIN   host:port of the TLS front
 //   AUTH0_TOKEN    the bearer token the fake requires
 //   FAKE_URL       the fake's own http:// address, to read state directly
+//                  and to reach its control API (/_fake/, served with -control)
 //
 // Arguments are passed to `node --test` (default: every *.test.mjs here).
 import { spawn, execFileSync } from "node:child_process";
@@ -72,7 +73,8 @@ async function main() {
     bin = join(workDir, "metamerge");
     execFileSync("go", ["build", "-o", bin, "./cmd/metamerge"], { cwd: resolve(here, "../.."), stdio: "inherit" });
   }
-  fake = spawn(bin, ["serve", "-addr", "127.0.0.1:0", "-token", TOKEN], { stdio: ["ignore", "pipe", "inherit"] });
+  // -control: the tests install faults and read state through /_fake/.
+  fake = spawn(bin, ["serve", "-addr", "127.0.0.1:0", "-token", TOKEN, "-control"], { stdio: ["ignore", "pipe", "inherit"] });
   const firstLine = await new Promise((ok, fail) => {
     createInterface({ input: fake.stdout }).once("line", ok);
     fake.once("error", (err) => fail(new Error(`cannot start ${bin}: ${err.message}`)));

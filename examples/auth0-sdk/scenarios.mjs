@@ -15,6 +15,8 @@
 //   updateUserMetadata(id, m) updateAppMetadata(id, m): the
 //     calls of 2.x and 3.x that send one field (absent elsewhere)
 //   withToken(token) -> the same adapter with another bearer token
+//   withDefaultRetries() -> the same adapter with the SDK's own retry
+//     settings (every other call has retries off)
 //   error(err) -> { status, code, message }, from the SDK's error as thrown
 //
 // Every user and client a major makes carries its own tag, so that the
@@ -37,6 +39,25 @@ function need(name) {
 export async function raw(path) {
   const res = await fetch(fakeURL + path, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: await res.json() };
+}
+
+// control sends a request to the fake's control API (metamerge serve
+// -control), over plain http, and answers its status and JSON body.
+export async function control(method, path, body) {
+  const res = await fetch(fakeURL + "/_fake/" + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+// faultsOn answers the installed faults whose path is path: those a test
+// installed and its requests have not used up yet.
+async function faultsOn(path) {
+  const { status, body } = await control("GET", "faults");
+  assert.equal(status, 200);
+  return body.filter((f) => f.path === path);
 }
 
 // scenarios registers every check for one major, named major in the
@@ -313,6 +334,36 @@ export function scenarios(major, sdk) {
       await sdk.deleteUser(user.user_id);
     });
   }
+
+  // One fault at a time, on the path of a user only this test reads, so
+  // that the majors running beside it never meet it.
+  test(`${major}: a 429 with Retry-After is retried by the SDK's defaults; without retries, 429 and 503 are its errors`, async () => {
+    const created = await sdk.createUser({ connection: "Username-Password-Authentication", email: email("retry"), password: "pw pw pw pw" });
+    const path = `/api/v2/users/${created.user_id}`;
+    const fault = async (status) => {
+      const installed = await control("POST", "faults", { method: "GET", path, times: 1, status, retry_after: "1s" });
+      assert.equal(installed.status, 201, JSON.stringify(installed.body));
+      assert.equal((await faultsOn(path)).length, 1);
+    };
+    try {
+      await fault(429);
+      const started = Date.now();
+      assert.deepEqual(await sdk.withDefaultRetries().getUser(created.user_id), await sdk.getUser(created.user_id),
+        "served after the retry");
+      assert.deepEqual(await faultsOn(path), [], "the 429 was answered: two requests, the first refused");
+      assert.ok(Date.now() - started >= 400, "the SDK waited before it retried");
+
+      await fault(429);
+      await rejects(sdk.getUser(created.user_id), 429, "too_many_requests", /^Global limit has been reached$/);
+      assert.deepEqual(await faultsOn(path), [], "one request, refused");
+      await fault(503);
+      await rejects(sdk.getUser(created.user_id), 503, undefined, /^Injected fault: Service Unavailable$/);
+      assert.deepEqual(await faultsOn(path), [], "one request, refused");
+      assert.deepEqual((await sdk.getUser(created.user_id)).user_id, created.user_id, "served once the faults are used up");
+    } finally {
+      await sdk.deleteUser(created.user_id);
+    }
+  });
 
   test(`${major}: a wrong token is refused with 401`, async () => {
     await assert.rejects(sdk.withToken("wrong").listUsers({}), (err) => {
