@@ -1,10 +1,9 @@
 package auth0fake
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 
+	"github.com/metamerge/metamerge/internal/jsonenc"
 	"github.com/metamerge/metamerge/mgmt"
 )
 
@@ -41,13 +40,7 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // jsonString returns s as a JSON string, without HTML escaping; invalid
 // UTF-8 becomes U+FFFD, as encoding/json does.
-func jsonString(s string) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
+func jsonString(s string) []byte { return jsonenc.AppendString(nil, s) }
 
 // maxMessage is the most bytes of a message, as escaped in the JSON
 // body, that an answer of the signup endpoint carries (as mgmt's).
