@@ -384,6 +384,14 @@ func (s *scanner) duplicate(f *frame) int {
 		return -1
 	}
 	root := len(s.frames) == 1
+	if !root && len(mem) <= fewNames {
+		if d, ok := fewDuplicate(s.doc, mem); ok {
+			if d >= 0 {
+				d += int(f.first)
+			}
+			return d
+		}
+	}
 	n := len(mem)
 	if root {
 		n = int(f.n)
@@ -401,6 +409,35 @@ func (s *scanner) duplicate(f *frame) int {
 		s.idx.hold(s.doc, f.first, n)
 	}
 	return -1
+}
+
+// fewNames is the most members of an object below the root whose names
+// the duplicate check compares pair by pair rather than through the index:
+// most objects have a handful of members, and for them a few comparisons
+// of lengths cost less than tagging each name and setting up the index.
+const fewNames = 8
+
+// fewDuplicate returns the index in mem of the first member whose name
+// repeats an earlier one, or -1, comparing every pair, and true; or false
+// when a name has escapes, whose decoded names the index compares.
+func fewDuplicate(doc []byte, mem []member) (int, bool) {
+	for j := range mem {
+		if mem[j].esc {
+			return -1, false
+		}
+	}
+	for j := 1; j < len(mem); j++ {
+		a := mem[j].key
+		for k := range j {
+			// Names without escapes are equal when their text is; the
+			// lengths and the last bytes (a quote, for "") first, which
+			// spares most calls to compare the rest.
+			if b := mem[k].key; b.hi-b.lo == a.hi-a.lo && doc[b.hi-2] == doc[a.hi-2] && string(doc[b.lo:b.hi]) == string(doc[a.lo:a.hi]) {
+				return j, true
+			}
+		}
+	}
+	return -1, true
 }
 
 // decode returns the decoded text of a string's content doc[k.lo:k.hi],

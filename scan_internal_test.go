@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"unicode/utf8"
 	"unsafe"
@@ -381,4 +382,97 @@ func TestColonSpacing(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDuplicateGenerated checks the duplicate check (H2) on generated
+// objects of every size from 0 to past smallObject, so on each of its
+// paths: the pairwise one of objects below the root with up to fewNames
+// members, the index's linear one up to smallObject, and its hash table
+// above. Names are drawn from a few, spelled with or without escapes and
+// of equal lengths with equal last bytes, so that repeats come at every
+// position; a map of decoded names says which member is the first to
+// repeat one, and the error must give its offset and pointer. Each object
+// is checked at the root, below a member, in an array, and as a merge
+// records it (record 2).
+func TestDuplicateGenerated(t *testing.T) {
+	spellings := [][]string{ // the spellings of each name
+		{`"a"`, `"\u0061"`},
+		{`"b"`},
+		{`"ab"`, `"a\u0062"`},
+		{`"bb"`},
+		{`""`},
+		{`"xa"`, `"\u0078a"`}, // same length and last byte as "ba"
+		{`"ba"`},
+		{`"k/"`, `"k\/"`},
+	}
+	decoded := []string{"a", "b", "ab", "bb", "", "xa", "ba", "k/"}
+	state := uint64(1)
+	next := func(n int) int { // a fixed linear congruential sequence
+		state = state*6364136223846793005 + 1442695040888963407
+		return int(state>>33) % n
+	}
+	checked := 0
+	for size := range smallObject + 6 {
+		for range 60 {
+			var obj []byte
+			obj = append(obj, '{')
+			seen := map[string]bool{}
+			dupAt, dupName := -1, ""
+			for k := range size {
+				if k > 0 {
+					obj = append(obj, ',')
+				}
+				// Past the first few names, mostly fresh ones, so that
+				// large objects often hold no repeat at all.
+				var name, text string
+				if k >= 4 && next(3) > 0 {
+					name = fmt.Sprintf("n%d", k)
+					text = `"` + name + `"`
+					if next(2) == 0 {
+						text = `"\u006e` + name[1:] + `"`
+					}
+				} else {
+					d := next(len(decoded))
+					name, text = decoded[d], spellings[d][next(len(spellings[d]))]
+				}
+				if seen[name] && dupAt < 0 {
+					dupAt, dupName = len(obj), name
+				}
+				seen[name] = true
+				obj = fmt.Appendf(obj, "%s:%d", text, k)
+			}
+			obj = append(obj, '}')
+			for _, c := range []struct{ before, after, ptr string }{
+				{"", "", ""},
+				{`{"o":`, `}`, "/o"},
+				{`[0,`, `]`, "/1"},
+			} {
+				doc := []byte(c.before + string(obj) + c.after)
+				for _, record := range []int{0, 2} {
+					var s scanner
+					_, err := s.scan(doc, DefaultMaxDepth, record, nil)
+					checked++
+					if dupAt < 0 {
+						if err != nil {
+							t.Fatalf("%s (record %d): got %+v, want no error", doc, record, err)
+						}
+						continue
+					}
+					ptr := c.ptr + "/" + escapeToken(dupName)
+					at := len(c.before) + dupAt
+					if err == nil || err.Code != CodeDuplicateKey || err.Pointer != ptr || err.Offset != at {
+						t.Fatalf("%s (record %d): got %+v, want %s at %q, offset %d", doc, record, err, CodeDuplicateKey, ptr, at)
+					}
+				}
+			}
+		}
+	}
+	if checked < 6*60*(smallObject+6) {
+		t.Fatalf("checked %d documents", checked)
+	}
+}
+
+// escapeToken spells a name as a JSON Pointer token (RFC 6901).
+func escapeToken(name string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
 }
