@@ -31,6 +31,7 @@ func TestInline(t *testing.T) {
 		{"plainEnd", "the scanner's string loop ends with it within eight bytes of a document's end"},
 		{"tag", "the name index hashes every name it holds or looks up"},
 		{"bit", "the small-object index's filter, per name"},
+		{"mix", "the name table's hash folds in every eight bytes of a name with it"},
 		{"appendMember", "the write appends every member it rewrites with it"},
 	}
 	cmd := exec.Command(goBin, "build", "-gcflags=-m=2", "-o", os.DevNull, ".")

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -475,4 +476,100 @@ func TestDuplicateGenerated(t *testing.T) {
 // escapeToken spells a name as a JSON Pointer token (RFC 6901).
 func escapeToken(name string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
+}
+
+// TestNameHashReadsEveryByte checks the name table's hash at every length
+// from 0 to 40, so through each of its paths (a few bytes, four to seven,
+// whole words and an overlapping last word): changing any one byte of a
+// name, or its length, changes the hash, and the same name hashes the same
+// in two tables only when their keys agree. A byte the hash skipped would
+// let a crafted set of names differing only there collide.
+func TestNameHashReadsEveryByte(t *testing.T) {
+	var a, b nameTable
+	a.reset(1)
+	b.reset(1)
+	if a.k0 == b.k0 || a.k1 == b.k1 {
+		t.Fatalf("two tables drew the same keys: %#x %#x", a.k0, a.k1)
+	}
+	seen := map[uint64]string{}
+	for n := range 41 {
+		name := make([]byte, n)
+		for i := range name {
+			name[i] = byte('a' + i%26)
+		}
+		h := a.hash(name)
+		if h != a.hash(bytes.Clone(name)) {
+			t.Fatalf("length %d: the same name hashes differently", n)
+		}
+		if h == b.hash(name) {
+			t.Errorf("length %d: two tables with different keys give the same hash %#x", n, h)
+		}
+		if other, ok := seen[h]; ok {
+			t.Errorf("length %d: the hash of %q is that of %q", n, name, other)
+		}
+		seen[h] = string(name)
+		for i := range n {
+			for _, flip := range []byte{1, 0x80, 0xFF} {
+				changed := bytes.Clone(name)
+				changed[i] ^= flip
+				if a.hash(changed) == h {
+					t.Errorf("length %d: byte %d changed by %#x, same hash", n, i, flip)
+				}
+			}
+		}
+	}
+}
+
+// TestNameTableSpreadsCraftedNames checks that names alike in all but a
+// few bytes spread over the table: long names alike in all but their
+// middle (which a hash of the first and last words alone would pile into
+// one slot), and short ones alike in their last four bytes (which a slot
+// chosen by the low bits of one product would). The longest run of
+// occupied slots stays short, and every name is found.
+func TestNameTableSpreadsCraftedNames(t *testing.T) {
+	const n = 20000
+	for _, family := range []struct {
+		name  string
+		spell func(i int) string
+	}{
+		{"alike but in the middle", func(i int) string { return fmt.Sprintf("prefix__%06d__suffix", i) }},
+		{"alike in the last four bytes", func(i int) string {
+			return string([]byte{byte('A' + i%58), byte('A' + i/58%58), byte('A' + i/58/58)}) + "tail"
+		}},
+	} {
+		var x index
+		var doc []byte
+		var mem []member
+		doc = append(doc, '{')
+		for i := range n {
+			lo := len(doc)
+			doc = strconv.AppendQuote(doc, family.spell(i))
+			hi := len(doc)
+			doc = append(doc, ":0,"...)
+			mem = append(mem, newMember(lo, hi, hi+1, false, true))
+		}
+		x.start(doc, mem, n)
+		for i := range n {
+			if k := x.add(int32(i)); k >= 0 {
+				t.Fatalf("%s: name %d found as a repeat of %d", family.name, i, k)
+			}
+		}
+		run, longest := 0, 0
+		for _, s := range x.table.slots {
+			if s == 0 {
+				run = 0
+				continue
+			}
+			run++
+			longest = max(longest, run)
+		}
+		if longest > 200 {
+			t.Errorf("%s: a run of %d occupied slots among %d for %d names", family.name, longest, len(x.table.slots), n)
+		}
+		for i := range n {
+			if k := x.find(mem[i].keyText(doc)); k != int32(i) {
+				t.Fatalf("%s: name %d: found %d", family.name, i, k)
+			}
+		}
+	}
 }
