@@ -111,7 +111,12 @@ func (s *scanner) run() *Error {
 			s.frames[len(s.frames)-1].n = 1
 			continue
 		case '"':
-			if i, _, err = s.str(i); err != nil {
+			// Most strings are plain up to their closing quote: found by
+			// the word loop here, without a call; any other goes through
+			// str from its start.
+			if j := plainWords(b, i+1); j < len(b) && b[j] == '"' {
+				i = j + 1
+			} else if i, _, err = s.str(i); err != nil {
 				return err
 			}
 		case 't':
@@ -220,8 +225,12 @@ func (s *scanner) key(i int) (int, *Error) {
 	if i >= len(b) || b[i] != '"' {
 		return 0, s.syntax(i)
 	}
-	j, esc, err := s.str(i)
-	if err != nil {
+	// Most names are plain up to their closing quote (see run).
+	var err *Error
+	j, esc := plainWords(b, i+1), false
+	if j < len(b) && b[j] == '"' {
+		j++
+	} else if j, esc, err = s.str(i); err != nil {
 		return 0, err
 	}
 	depth := len(s.frames)

@@ -573,3 +573,57 @@ func TestNameTableSpreadsCraftedNames(t *testing.T) {
 		}
 	}
 }
+
+// TestStringsAtEveryOffset checks the scanner's strings, names and values
+// alike, on the two paths they take: plain up to the closing quote (found
+// by the word loop where the string starts) or through the byte-wise
+// checks of str from its start. Each string of 0 to 19 bytes holds one
+// byte that is not plain (a quote or backslash escape, a control byte, a
+// valid or invalid UTF-8 sequence, a lone surrogate escape) at each
+// position, or none, as a name and as a value, and every prefix of each
+// document is read: a prefix is rejected with invalid_json, and a whole
+// document is valid exactly when its special is, or else rejected at the
+// special's first byte.
+func TestStringsAtEveryOffset(t *testing.T) {
+	specials := []struct {
+		text  string
+		valid bool
+	}{
+		{"", true}, {`\"`, true}, {`\\`, true}, {`\u00e9`, true}, {"é", true}, {"東", true}, {"😀", true},
+		{`\ud83d\ude00`, true}, {"\x01", false}, {"\t", false}, {"\xff", false}, {"\xc3", false},
+		{"\xed\xa0\x80", false}, {"\xf4\x90\x80\x80", false}, {`\ud800`, false}, {`\x`, false},
+	}
+	checked := 0
+	for n := range 20 {
+		for _, sp := range specials {
+			for at := 0; at <= n; at++ {
+				body := strings.Repeat("a", at) + sp.text + strings.Repeat("b", n-at)
+				for _, open := range []string{`{"`, `{"k":"`, `["`} {
+					close := map[string]string{`{"`: `":1}`, `{"k":"`: `"}`, `["`: `"]`}[open]
+					doc := open + body + close
+					for cut := 1; cut <= len(doc); cut++ {
+						b := []byte(doc[:cut])
+						var s scanner
+						_, err := s.scan(b, DefaultMaxDepth, 0, nil)
+						checked++
+						switch {
+						case cut == len(doc) && sp.valid:
+							if err != nil {
+								t.Fatalf("%q: got %+v, want no error", b, err)
+							}
+						case cut == len(doc):
+							if at := len(open) + at; err == nil || err.Code != CodeInvalidJSON || err.Offset != at {
+								t.Fatalf("%q: got %+v, want invalid_json at %d", b, err, at)
+							}
+						case err == nil || err.Code != CodeInvalidJSON:
+							t.Fatalf("%q: got %+v, want invalid_json", b, err)
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked < 100000 {
+		t.Fatalf("checked %d documents", checked)
+	}
+}
