@@ -132,6 +132,16 @@ func (s *scanner) run() *Error {
 				return err
 			}
 		default:
+			// Most numbers are integers without a sign or a leading zero:
+			// their digits are read here, without a call, when no
+			// fraction or exponent follows; any other number goes through
+			// number from its start.
+			if c-'1' <= 8 {
+				if j := digits(b, i+1); j >= len(b) || b[j] != '.' && b[j]|0x20 != 'e' {
+					i = j
+					break
+				}
+			}
 			if i, err = s.number(i); err != nil {
 				return err
 			}

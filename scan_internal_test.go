@@ -627,3 +627,46 @@ func TestStringsAtEveryOffset(t *testing.T) {
 		t.Fatalf("checked %d documents", checked)
 	}
 }
+
+// TestNumbersAtEveryOffset checks the scanner's numbers on the two paths
+// they take: an integer without sign or leading zero and with no fraction
+// or exponent after it, read in run, and any other, read by number from
+// its start. Numbers built from every sign, integer part, fraction and
+// exponent, valid and not, stand as a value, an element and the whole
+// document, followed by the bytes that may or may not end a number; every
+// prefix of each document is read, and the scanner accepts exactly what
+// json.Valid does, rejecting the rest with invalid_json.
+func TestNumbersAtEveryOffset(t *testing.T) {
+	var numbers []string
+	for _, sign := range []string{"", "-", "+"} {
+		for _, whole := range []string{"", "0", "7", "12", "00", "01", "9876543210123"} {
+			for _, frac := range []string{"", ".", ".5", ".05", ".x"} {
+				for _, exp := range []string{"", "e", "E", "e5", "E+5", "e-05", "e+", "Ex"} {
+					numbers = append(numbers, sign+whole+frac+exp)
+				}
+			}
+		}
+	}
+	checked := 0
+	for _, n := range numbers {
+		for _, tail := range []string{"", "1", "x", "e", "E", ".", " ", "-", "]"} {
+			for _, doc := range []string{n + tail, "[" + n + tail + "]", `{"k":` + n + tail + "}", "[" + n + tail + ",0]"} {
+				for cut := 1; cut <= len(doc); cut++ {
+					b := []byte(doc[:cut])
+					var s scanner
+					_, err := s.scan(b, DefaultMaxDepth, 0, nil)
+					checked++
+					if (err == nil) != json.Valid(b) {
+						t.Fatalf("%q: scan error %v, json.Valid %v", b, err, json.Valid(b))
+					}
+					if err != nil && err.Code != CodeInvalidJSON {
+						t.Fatalf("%q: got %+v, want invalid_json", b, err)
+					}
+				}
+			}
+		}
+	}
+	if checked < 100000 {
+		t.Fatalf("checked %d documents", checked)
+	}
+}
