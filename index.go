@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 )
 
 // smallObject is the most members searched linearly; larger sets go
@@ -137,12 +138,44 @@ func tag(b []byte) uint64 {
 	return t ^ uint64(n)<<58
 }
 
-// nameTable is an open-addressing hash table of members. Its seed is
+// nameTable is an open-addressing hash table of members. Its keys are
 // random, so that crafted names cannot make every name collide.
 type nameTable struct {
 	slots  []uint64 // high half: the name's hash; low half: 1 + the member; 0: empty
-	seed   maphash.Seed
+	k0, k1 uint64   // the hash's keys, random, odd
 	seeded bool
+}
+
+// hash returns the hash of a name: each eight bytes, and the last few,
+// folded in by a multiplication with the table's random keys, the high
+// and low halves of its 128-bit product xored (as wyhash and the Go
+// runtime's fallback hash do). It reads the name a word at a time and
+// costs a multiplication per eight bytes, where a call to maphash.Bytes
+// costs about as much as a short name's whole duplicate check; the random
+// keys are what keeps a crafted set of names from colliding.
+func (t *nameTable) hash(nm []byte) uint64 {
+	n := len(nm)
+	h := t.k0 ^ uint64(n)
+	var w uint64
+	switch {
+	case n >= 8:
+		for i := 0; i < n-8; i += 8 {
+			h = mix(binary.LittleEndian.Uint64(nm[i:])^t.k1, h)
+		}
+		w = binary.LittleEndian.Uint64(nm[n-8:]) // overlapping the last word read, if any
+	case n >= 4:
+		w = uint64(binary.LittleEndian.Uint32(nm))<<32 | uint64(binary.LittleEndian.Uint32(nm[n-4:]))
+	case n > 0:
+		w = uint64(nm[0])<<16 | uint64(nm[n>>1])<<8 | uint64(nm[n-1])
+	}
+	return mix(w^t.k1, h)
+}
+
+// mix folds a and b into one word: the two halves of their product,
+// xored.
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
 }
 
 // reset empties the table and sizes it for n names, at most two thirds
@@ -152,7 +185,10 @@ type nameTable struct {
 // is made of.
 func (t *nameTable) reset(n int) {
 	if !t.seeded {
-		t.seed, t.seeded = maphash.MakeSeed(), true
+		seed := maphash.MakeSeed()
+		t.k0 = maphash.Comparable(seed, 0) | 1
+		t.k1 = maphash.Comparable(seed, 1) | 1
+		t.seeded = true
 	}
 	size := max(32, n+n/2+1)
 	if cap(t.slots) < size {
@@ -172,7 +208,7 @@ func (t *nameTable) home(hash uint64) int {
 // add inserts member i, named nm, and returns -1, or returns the member
 // with the same name inserted before.
 func (t *nameTable) add(x *index, nm []byte, i int32) int32 {
-	hash := maphash.Bytes(t.seed, nm)
+	hash := t.hash(nm)
 	for h := t.home(hash); ; h++ {
 		if h == len(t.slots) {
 			h = 0
@@ -193,7 +229,7 @@ func (t *nameTable) add(x *index, nm []byte, i int32) int32 {
 
 // find returns the member named nm, or -1.
 func (t *nameTable) find(x *index, nm []byte) int32 {
-	hash := maphash.Bytes(t.seed, nm)
+	hash := t.hash(nm)
 	for h := t.home(hash); ; h++ {
 		if h == len(t.slots) {
 			h = 0

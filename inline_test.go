@@ -29,8 +29,10 @@ func TestInline(t *testing.T) {
 		{"specialBits", "the scanner's string loop tests eight bytes at a time with it"},
 		{"plainWords", "the scanner finds the end of every plain run of every string with it"},
 		{"plainEnd", "the scanner's string loop ends with it within eight bytes of a document's end"},
+		{"digits", "the scanner reads the digits of every integer with it, in its token loop"},
 		{"tag", "the name index hashes every name it holds or looks up"},
 		{"bit", "the small-object index's filter, per name"},
+		{"mix", "the name table's hash folds in every eight bytes of a name with it"},
 		{"appendMember", "the write appends every member it rewrites with it"},
 	}
 	cmd := exec.Command(goBin, "build", "-gcflags=-m=2", "-o", os.DevNull, ".")

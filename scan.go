@@ -111,7 +111,12 @@ func (s *scanner) run() *Error {
 			s.frames[len(s.frames)-1].n = 1
 			continue
 		case '"':
-			if i, _, err = s.str(i); err != nil {
+			// Most strings are plain up to their closing quote: found by
+			// the word loop here, without a call; any other goes through
+			// str from its start.
+			if j := plainWords(b, i+1); j < len(b) && b[j] == '"' {
+				i = j + 1
+			} else if i, _, err = s.str(i); err != nil {
 				return err
 			}
 		case 't':
@@ -127,6 +132,16 @@ func (s *scanner) run() *Error {
 				return err
 			}
 		default:
+			// Most numbers are integers without a sign or a leading zero:
+			// their digits are read here, without a call, when no
+			// fraction or exponent follows; any other number goes through
+			// number from its start.
+			if c-'1' <= 8 {
+				if j := digits(b, i+1); j >= len(b) || b[j] != '.' && b[j]|0x20 != 'e' {
+					i = j
+					break
+				}
+			}
 			if i, err = s.number(i); err != nil {
 				return err
 			}
@@ -220,8 +235,12 @@ func (s *scanner) key(i int) (int, *Error) {
 	if i >= len(b) || b[i] != '"' {
 		return 0, s.syntax(i)
 	}
-	j, esc, err := s.str(i)
-	if err != nil {
+	// Most names are plain up to their closing quote (see run).
+	var err *Error
+	j, esc := plainWords(b, i+1), false
+	if j < len(b) && b[j] == '"' {
+		j++
+	} else if j, esc, err = s.str(i); err != nil {
 		return 0, err
 	}
 	depth := len(s.frames)
@@ -384,6 +403,14 @@ func (s *scanner) duplicate(f *frame) int {
 		return -1
 	}
 	root := len(s.frames) == 1
+	if !root && len(mem) <= fewNames {
+		if d, ok := fewDuplicate(s.doc, mem); ok {
+			if d >= 0 {
+				d += int(f.first)
+			}
+			return d
+		}
+	}
 	n := len(mem)
 	if root {
 		n = int(f.n)
@@ -401,6 +428,35 @@ func (s *scanner) duplicate(f *frame) int {
 		s.idx.hold(s.doc, f.first, n)
 	}
 	return -1
+}
+
+// fewNames is the most members of an object below the root whose names
+// the duplicate check compares pair by pair rather than through the index:
+// most objects have a handful of members, and for them a few comparisons
+// of lengths cost less than tagging each name and setting up the index.
+const fewNames = 8
+
+// fewDuplicate returns the index in mem of the first member whose name
+// repeats an earlier one, or -1, comparing every pair, and true; or false
+// when a name has escapes, whose decoded names the index compares.
+func fewDuplicate(doc []byte, mem []member) (int, bool) {
+	for j := range mem {
+		if mem[j].esc {
+			return -1, false
+		}
+	}
+	for j := 1; j < len(mem); j++ {
+		a := mem[j].key
+		for k := range j {
+			// Names without escapes are equal when their text is; the
+			// lengths and the last bytes (a quote, for "") first, which
+			// spares most calls to compare the rest.
+			if b := mem[k].key; b.hi-b.lo == a.hi-a.lo && doc[b.hi-2] == doc[a.hi-2] && string(doc[b.lo:b.hi]) == string(doc[a.lo:a.hi]) {
+				return j, true
+			}
+		}
+	}
+	return -1, true
 }
 
 // decode returns the decoded text of a string's content doc[k.lo:k.hi],

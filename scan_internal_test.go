@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 	"unsafe"
@@ -380,5 +382,291 @@ func TestColonSpacing(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDuplicateGenerated checks the duplicate check (H2) on generated
+// objects of every size from 0 to past smallObject, so on each of its
+// paths: the pairwise one of objects below the root with up to fewNames
+// members, the index's linear one up to smallObject, and its hash table
+// above. Names are drawn from a few, spelled with or without escapes and
+// of equal lengths with equal last bytes, so that repeats come at every
+// position; a map of decoded names says which member is the first to
+// repeat one, and the error must give its offset and pointer. Each object
+// is checked at the root, below a member, in an array, and as a merge
+// records it (record 2).
+func TestDuplicateGenerated(t *testing.T) {
+	spellings := [][]string{ // the spellings of each name
+		{`"a"`, `"\u0061"`},
+		{`"b"`},
+		{`"ab"`, `"a\u0062"`},
+		{`"bb"`},
+		{`""`},
+		{`"xa"`, `"\u0078a"`}, // same length and last byte as "ba"
+		{`"ba"`},
+		{`"k/"`, `"k\/"`},
+	}
+	decoded := []string{"a", "b", "ab", "bb", "", "xa", "ba", "k/"}
+	state := uint64(1)
+	next := func(n int) int { // a fixed linear congruential sequence
+		state = state*6364136223846793005 + 1442695040888963407
+		return int(state>>33) % n
+	}
+	checked := 0
+	for size := range smallObject + 6 {
+		for range 60 {
+			var obj []byte
+			obj = append(obj, '{')
+			seen := map[string]bool{}
+			dupAt, dupName := -1, ""
+			for k := range size {
+				if k > 0 {
+					obj = append(obj, ',')
+				}
+				// Past the first few names, mostly fresh ones, so that
+				// large objects often hold no repeat at all.
+				var name, text string
+				if k >= 4 && next(3) > 0 {
+					name = fmt.Sprintf("n%d", k)
+					text = `"` + name + `"`
+					if next(2) == 0 {
+						text = `"\u006e` + name[1:] + `"`
+					}
+				} else {
+					d := next(len(decoded))
+					name, text = decoded[d], spellings[d][next(len(spellings[d]))]
+				}
+				if seen[name] && dupAt < 0 {
+					dupAt, dupName = len(obj), name
+				}
+				seen[name] = true
+				obj = fmt.Appendf(obj, "%s:%d", text, k)
+			}
+			obj = append(obj, '}')
+			for _, c := range []struct{ before, after, ptr string }{
+				{"", "", ""},
+				{`{"o":`, `}`, "/o"},
+				{`[0,`, `]`, "/1"},
+			} {
+				doc := []byte(c.before + string(obj) + c.after)
+				for _, record := range []int{0, 2} {
+					var s scanner
+					_, err := s.scan(doc, DefaultMaxDepth, record, nil)
+					checked++
+					if dupAt < 0 {
+						if err != nil {
+							t.Fatalf("%s (record %d): got %+v, want no error", doc, record, err)
+						}
+						continue
+					}
+					ptr := c.ptr + "/" + escapeToken(dupName)
+					at := len(c.before) + dupAt
+					if err == nil || err.Code != CodeDuplicateKey || err.Pointer != ptr || err.Offset != at {
+						t.Fatalf("%s (record %d): got %+v, want %s at %q, offset %d", doc, record, err, CodeDuplicateKey, ptr, at)
+					}
+				}
+			}
+		}
+	}
+	if checked < 6*60*(smallObject+6) {
+		t.Fatalf("checked %d documents", checked)
+	}
+}
+
+// escapeToken spells a name as a JSON Pointer token (RFC 6901).
+func escapeToken(name string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(name)
+}
+
+// TestNameHashReadsEveryByte checks the name table's hash at every length
+// from 0 to 40, so through each of its paths (a few bytes, four to seven,
+// whole words and an overlapping last word): changing any one byte of a
+// name, or its length, changes the hash, and the same name hashes the same
+// in two tables only when their keys agree. A byte the hash skipped would
+// let a crafted set of names differing only there collide.
+func TestNameHashReadsEveryByte(t *testing.T) {
+	var a, b nameTable
+	a.reset(1)
+	b.reset(1)
+	if a.k0 == b.k0 || a.k1 == b.k1 {
+		t.Fatalf("two tables drew the same keys: %#x %#x", a.k0, a.k1)
+	}
+	seen := map[uint64]string{}
+	for n := range 41 {
+		name := make([]byte, n)
+		for i := range name {
+			name[i] = byte('a' + i%26)
+		}
+		h := a.hash(name)
+		if h != a.hash(bytes.Clone(name)) {
+			t.Fatalf("length %d: the same name hashes differently", n)
+		}
+		if h == b.hash(name) {
+			t.Errorf("length %d: two tables with different keys give the same hash %#x", n, h)
+		}
+		if other, ok := seen[h]; ok {
+			t.Errorf("length %d: the hash of %q is that of %q", n, name, other)
+		}
+		seen[h] = string(name)
+		for i := range n {
+			for _, flip := range []byte{1, 0x80, 0xFF} {
+				changed := bytes.Clone(name)
+				changed[i] ^= flip
+				if a.hash(changed) == h {
+					t.Errorf("length %d: byte %d changed by %#x, same hash", n, i, flip)
+				}
+			}
+		}
+	}
+}
+
+// TestNameTableSpreadsCraftedNames checks that names alike in all but a
+// few bytes spread over the table: long names alike in all but their
+// middle (which a hash of the first and last words alone would pile into
+// one slot), and short ones alike in their last four bytes (which a slot
+// chosen by the low bits of one product would). The longest run of
+// occupied slots stays short, and every name is found.
+func TestNameTableSpreadsCraftedNames(t *testing.T) {
+	const n = 20000
+	for _, family := range []struct {
+		name  string
+		spell func(i int) string
+	}{
+		{"alike but in the middle", func(i int) string { return fmt.Sprintf("prefix__%06d__suffix", i) }},
+		{"alike in the last four bytes", func(i int) string {
+			return string([]byte{byte('A' + i%58), byte('A' + i/58%58), byte('A' + i/58/58)}) + "tail"
+		}},
+	} {
+		var x index
+		var doc []byte
+		var mem []member
+		doc = append(doc, '{')
+		for i := range n {
+			lo := len(doc)
+			doc = strconv.AppendQuote(doc, family.spell(i))
+			hi := len(doc)
+			doc = append(doc, ":0,"...)
+			mem = append(mem, newMember(lo, hi, hi+1, false, true))
+		}
+		x.start(doc, mem, n)
+		for i := range n {
+			if k := x.add(int32(i)); k >= 0 {
+				t.Fatalf("%s: name %d found as a repeat of %d", family.name, i, k)
+			}
+		}
+		run, longest := 0, 0
+		for _, s := range x.table.slots {
+			if s == 0 {
+				run = 0
+				continue
+			}
+			run++
+			longest = max(longest, run)
+		}
+		if longest > 200 {
+			t.Errorf("%s: a run of %d occupied slots among %d for %d names", family.name, longest, len(x.table.slots), n)
+		}
+		for i := range n {
+			if k := x.find(mem[i].keyText(doc)); k != int32(i) {
+				t.Fatalf("%s: name %d: found %d", family.name, i, k)
+			}
+		}
+	}
+}
+
+// TestStringsAtEveryOffset checks the scanner's strings, names and values
+// alike, on the two paths they take: plain up to the closing quote (found
+// by the word loop where the string starts) or through the byte-wise
+// checks of str from its start. Each string of 0 to 19 bytes holds one
+// byte that is not plain (a quote or backslash escape, a control byte, a
+// valid or invalid UTF-8 sequence, a lone surrogate escape) at each
+// position, or none, as a name and as a value, and every prefix of each
+// document is read: a prefix is rejected with invalid_json, and a whole
+// document is valid exactly when its special is, or else rejected at the
+// special's first byte.
+func TestStringsAtEveryOffset(t *testing.T) {
+	specials := []struct {
+		text  string
+		valid bool
+	}{
+		{"", true}, {`\"`, true}, {`\\`, true}, {`\u00e9`, true}, {"é", true}, {"東", true}, {"😀", true},
+		{`\ud83d\ude00`, true}, {"\x01", false}, {"\t", false}, {"\xff", false}, {"\xc3", false},
+		{"\xed\xa0\x80", false}, {"\xf4\x90\x80\x80", false}, {`\ud800`, false}, {`\x`, false},
+	}
+	checked := 0
+	for n := range 20 {
+		for _, sp := range specials {
+			for at := 0; at <= n; at++ {
+				body := strings.Repeat("a", at) + sp.text + strings.Repeat("b", n-at)
+				for _, open := range []string{`{"`, `{"k":"`, `["`} {
+					close := map[string]string{`{"`: `":1}`, `{"k":"`: `"}`, `["`: `"]`}[open]
+					doc := open + body + close
+					for cut := 1; cut <= len(doc); cut++ {
+						b := []byte(doc[:cut])
+						var s scanner
+						_, err := s.scan(b, DefaultMaxDepth, 0, nil)
+						checked++
+						switch {
+						case cut == len(doc) && sp.valid:
+							if err != nil {
+								t.Fatalf("%q: got %+v, want no error", b, err)
+							}
+						case cut == len(doc):
+							if at := len(open) + at; err == nil || err.Code != CodeInvalidJSON || err.Offset != at {
+								t.Fatalf("%q: got %+v, want invalid_json at %d", b, err, at)
+							}
+						case err == nil || err.Code != CodeInvalidJSON:
+							t.Fatalf("%q: got %+v, want invalid_json", b, err)
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked < 100000 {
+		t.Fatalf("checked %d documents", checked)
+	}
+}
+
+// TestNumbersAtEveryOffset checks the scanner's numbers on the two paths
+// they take: an integer without sign or leading zero and with no fraction
+// or exponent after it, read in run, and any other, read by number from
+// its start. Numbers built from every sign, integer part, fraction and
+// exponent, valid and not, stand as a value, an element and the whole
+// document, followed by the bytes that may or may not end a number; every
+// prefix of each document is read, and the scanner accepts exactly what
+// json.Valid does, rejecting the rest with invalid_json.
+func TestNumbersAtEveryOffset(t *testing.T) {
+	var numbers []string
+	for _, sign := range []string{"", "-", "+"} {
+		for _, whole := range []string{"", "0", "7", "12", "00", "01", "9876543210123"} {
+			for _, frac := range []string{"", ".", ".5", ".05", ".x"} {
+				for _, exp := range []string{"", "e", "E", "e5", "E+5", "e-05", "e+", "Ex"} {
+					numbers = append(numbers, sign+whole+frac+exp)
+				}
+			}
+		}
+	}
+	checked := 0
+	for _, n := range numbers {
+		for _, tail := range []string{"", "1", "x", "e", "E", ".", " ", "-", "]"} {
+			for _, doc := range []string{n + tail, "[" + n + tail + "]", `{"k":` + n + tail + "}", "[" + n + tail + ",0]"} {
+				for cut := 1; cut <= len(doc); cut++ {
+					b := []byte(doc[:cut])
+					var s scanner
+					_, err := s.scan(b, DefaultMaxDepth, 0, nil)
+					checked++
+					if (err == nil) != json.Valid(b) {
+						t.Fatalf("%q: scan error %v, json.Valid %v", b, err, json.Valid(b))
+					}
+					if err != nil && err.Code != CodeInvalidJSON {
+						t.Fatalf("%q: got %+v, want invalid_json", b, err)
+					}
+				}
+			}
+		}
+	}
+	if checked < 100000 {
+		t.Fatalf("checked %d documents", checked)
 	}
 }
