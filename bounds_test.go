@@ -129,6 +129,20 @@ var entryPoints = []entryPoint{
 	{"FieldRules.Diff3 spaced", func(m []byte) ([]byte, []byte) { return m, spaced(m) }, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
 		return fieldRules(metamerge.AppMetadata(), l).Diff3(a, b, a)
 	}},
+	// The same value but for its last digit, deepest down in the deep
+	// inputs: a comparison goes all the way.
+	{"UserRules.MergeReport changed last", func(m []byte) ([]byte, []byte) {
+		return wrap("user_metadata", m), wrap("user_metadata", changedLast(m))
+	}, func(l metamerge.Limits, a, b []byte) ([]byte, error) {
+		return report(user(l).MergeReport(a, b))
+	}},
+	{"UserRules.Diff changed last", func(m []byte) ([]byte, []byte) {
+		return wrap("user_metadata", m), wrap("user_metadata", changedLast(m))
+	}, func(l metamerge.Limits, a, b []byte) ([]byte, error) { return user(l).Diff(a, b) }},
+	{"Equal changed last", func(m []byte) ([]byte, []byte) { return m, changedLast(m) }, func(_ metamerge.Limits, a, b []byte) ([]byte, error) {
+		_, err := metamerge.Equal(a, b)
+		return nil, err
+	}},
 	// The hostile object as the whole document: its members are root
 	// members, which the merge plans one piece each.
 	{"MergeUser root patch", func(m []byte) ([]byte, []byte) { return []byte(`{}`), m }, fn(metamerge.MergeUser)},
@@ -146,6 +160,18 @@ var entryPoints = []entryPoint{
 		_, err := metamerge.Equal(a, b)
 		return nil, err
 	}},
+}
+
+// changedLast returns a copy of v with its last 0 made a 1 (v itself when
+// it has none).
+func changedLast(v []byte) []byte {
+	i := bytes.LastIndexByte(v, '0')
+	if i < 0 {
+		return v
+	}
+	c := bytes.Clone(v)
+	c[i] = '1'
+	return c
 }
 
 // spaced returns v with a space after each colon: the same meaning in
@@ -305,6 +331,12 @@ func TestHostileBounds(t *testing.T) {
 		{"9,990 levels of dotted names, 1 MB", nestedDotted(mb, 9990)},
 		{"1 MB array 9,990 deep", []byte(`{"a":` + strings.Repeat("[", 9990) + strings.Repeat("0,", (mb-2*9990)/2) + "0" + strings.Repeat("]", 9990) + `}`)},
 		{"9,990 levels of [{, 1 MB", []byte(`{"a":` + strings.Repeat(`[{"a":`, 4994) + "[" + strings.Repeat(`0,`, (mb-8*4995)/2) + "0]" + strings.Repeat(`}]`, 4994) + `}`)},
+		// The smallest documents of that depth: the 1 MiB allowance hides
+		// less of what each level costs (the stacks of a scan and of a
+		// comparison) than in a document of 1 MB.
+		{"arrays 9,990 deep, 20 KB", []byte(`{"a":` + strings.Repeat("[", 9989) + "0" + strings.Repeat("]", 9989) + `}`)},
+		{"objects 9,990 deep, 50 KB", []byte(strings.Repeat(`{"a":`, 9990) + "0" + strings.Repeat("}", 9990))},
+		{"[{ 9,990 deep, 40 KB", []byte(`{"a":` + strings.Repeat(`[{"a":`, 4994) + "[0]" + strings.Repeat(`}]`, 4994) + `}`)},
 	}
 	for _, u := range escapeUnits {
 		deepInputs = append(deepInputs, struct {

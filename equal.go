@@ -72,9 +72,12 @@ func (c *comparer) equal(a, b []byte) bool {
 		return c.scalar(a, b)
 	}
 	c.used = true
-	c.boxes[0], c.open = containers(reuse(c.boxes[0]), c.open, a)
-	c.boxes[1], c.open = containers(reuse(c.boxes[1]), c.open, b)
-	c.todo = append(reuse(c.todo), eqPair{})
+	var da, db int
+	c.boxes[0], c.open, da = containers(reuse(c.boxes[0]), c.open, a)
+	c.boxes[1], c.open, db = containers(reuse(c.boxes[1]), c.open, b)
+	// Nested arrays keep two pairs a level on the stack (see arrays): room
+	// for them at once, rather than growing the stack level by level.
+	c.todo = append(slices.Grow(reuse(c.todo), 2*min(da, db)+1), eqPair{})
 	for len(c.todo) > 0 {
 		p := c.todo[len(c.todo)-1]
 		c.todo = c.todo[:len(c.todo)-1]
@@ -92,20 +95,23 @@ func (c *comparer) equal(a, b []byte) bool {
 }
 
 // containers returns in t, at its exact size, the arrays and objects of
-// the valid value doc in the order they open, with their ends; open is
-// scratch.
-func containers(t []box, open []uint32, doc []byte) ([]box, []uint32) {
-	n := 0
+// the valid value doc in the order they open, with their ends, and how
+// deep they nest; open is scratch, grown once to that depth.
+func containers(t []box, open []uint32, doc []byte) ([]box, []uint32, int) {
+	n, depth, deepest := 0, 0, 0
 	for i := 0; i < len(doc); i++ {
 		switch doc[i] {
 		case '"':
 			i, _ = stringEnd(doc, i)
 			i--
 		case '{', '[':
-			n++
+			n, depth = n+1, depth+1
+			deepest = max(deepest, depth)
+		case '}', ']':
+			depth--
 		}
 	}
-	t, open = slices.Grow(t[:0], n), open[:0]
+	t, open = slices.Grow(t[:0], n), slices.Grow(open[:0], deepest)
 	for i := 0; i < len(doc); i++ {
 		switch doc[i] {
 		case '"':
@@ -120,7 +126,7 @@ func containers(t []box, open []uint32, doc []byte) ([]box, []uint32) {
 			t[k] = box{uint32(i + 1), uint32(len(t))}
 		}
 	}
-	return t, open
+	return t, open, deepest
 }
 
 // end returns the offset past the value of doc (side k of the comparison)
@@ -150,7 +156,7 @@ func (c *comparer) values(a, b []byte, i, ea, j, eb int, oa, ob uint32) bool {
 		if emptyA || emptyB { // compared at once: an empty [] or {} need not wait
 			return emptyA == emptyB
 		}
-		c.todo = append(c.todo, eqPair{uint32(i), uint32(j), oa, ob, false})
+		c.todo = appendDoubling(c.todo, eqPair{uint32(i), uint32(j), oa, ob, false})
 		return true
 	}
 	return c.scalar(a[i:ea], b[j:eb])
@@ -175,7 +181,7 @@ func (c *comparer) arrays(a, b []byte, p eqPair) bool {
 		}
 		i, j, oa, ob = nextElement(a, ea), nextElement(b, eb), na, nb
 		if len(c.todo) > waiting { // the rest below the pair just pushed
-			c.todo = append(c.todo, c.todo[waiting])
+			c.todo = appendDoubling(c.todo, c.todo[waiting])
 			c.todo[waiting] = eqPair{uint32(i), uint32(j), oa, ob, true}
 			return true
 		}

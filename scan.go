@@ -209,8 +209,22 @@ func (s *scanner) push(obj bool, i int) *Error {
 			f.field = s.fieldOf(s.frames[0])
 		}
 	}
+	if len(s.frames) == cap(s.frames) {
+		s.growFrames()
+	}
 	s.frames = append(s.frames, f)
 	return nil
+}
+
+// growFrames doubles the capacity of the stack of open containers, up to
+// the depth limit: append's growth of a quarter at a time would allocate
+// five times the stack of a document 10,000 levels deep on the way there.
+func (s *scanner) growFrames() {
+	n := max(2*cap(s.frames), 16)
+	if s.maxDepth > 0 {
+		n = max(min(n, s.maxDepth), len(s.frames)+1)
+	}
+	s.frames = append(make([]frame, 0, n), s.frames...)
 }
 
 // fieldOf returns the index in s.fields of the field named by the current
