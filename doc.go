@@ -134,10 +134,14 @@
 //     (3) both are objects (for [FieldRules], R2 applies to the stored
 //     side), (4) the rules of the patch. When a document has several
 //     defects, the first met reading it once from the start is reported:
-//     invalid_json at the byte where the text stops being JSON, too_deep at
-//     the opening bracket of the container past the limit, duplicate_key at
-//     the closing brace of the object that repeats a name, pointing at its
-//     first member whose name repeats an earlier one.
+//     invalid_json where the text stops being JSON (a literal, an escape
+//     or a UTF-8 sequence that is wrong or cut short at its first byte, a
+//     "-" that no digit follows at the "-", anything else at the first
+//     byte that cannot stand where it is, the end of the document when it
+//     is cut short), too_deep at the opening bracket of the container past
+//     the limit, duplicate_key at the closing brace of the object that
+//     repeats a name, pointing at its first member whose name repeats an
+//     earlier one.
 //   - H10 Each input is at most 2 GiB − 1 byte ([MaxDocumentBytes]; lower
 //     with Limits.MaxDocumentBytes); a larger one is too_large at pointer
 //     "" before anything else is checked.

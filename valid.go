@@ -8,11 +8,16 @@ package metamerge
 // a lone surrogate, at most DefaultMaxDepth levels deep, and at most
 // MaxDocumentBytes long. Any JSON value passes, not only an object. It
 // returns nil or a single *Error: too_large (H10), else the first defect
-// met reading doc once from the start (H9): invalid_json at the byte
-// where the text stops being JSON, too_deep at the opening bracket of the
+// met reading doc once from the start (H9): invalid_json where the text
+// stops being JSON (a literal, an escape or a UTF-8 sequence that is wrong
+// or cut short at its first byte, a "-" that no digit follows at the "-",
+// anything else at the first byte that cannot stand where it is, the end
+// of doc when it is cut short), too_deep at the opening bracket of the
 // container past the limit, or duplicate_key at the first member whose
-// name repeats an earlier one. It never modifies doc and allocates only
-// for an error.
+// name repeats an earlier one. It never modifies doc, and allocates only
+// for an error or for a document whose open objects hold more than 4,096
+// members at once (their records outgrow the scratch space kept between
+// calls).
 func Valid(doc []byte) error {
 	if err := docTooLarge(doc, Limits{}, false); err != nil {
 		return err

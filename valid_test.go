@@ -4,6 +4,7 @@ package metamerge_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -71,5 +72,75 @@ func TestValidAllocs(t *testing.T) {
 	doc := []byte(`{"a":[1,{"b":null}],"c":"x","d":{"e":{"f":1}}}`)
 	if n := testing.AllocsPerRun(100, func() { _ = metamerge.Valid(doc) }); n != 0 {
 		t.Errorf("Valid of a valid document allocates %v times, want 0", n)
+	}
+}
+
+// TestInvalidJSONOffsets holds the offsets of invalid_json to the
+// sentence of Valid's documentation (and SPEC.md's, H9), one case for each
+// of its clauses.
+func TestInvalidJSONOffsets(t *testing.T) {
+	tests := []struct {
+		doc  string
+		want int
+		why  string
+	}{
+		{`[tru]`, 1, "a wrong literal, at its first byte"},
+		{`[tru`, 1, "a literal cut short, at its first byte"},
+		{`nul`, 0, "a literal cut short at the root"},
+		{`"\x"`, 1, "a bad escape, at its backslash"},
+		{`"ab\u12"`, 3, "an escape cut short, at its backslash"},
+		{`"\uD800"`, 1, "a lone high surrogate's escape, at its backslash"},
+		{`"a\uDC00"`, 2, "a lone low surrogate's escape, at its backslash"},
+		{"\"a\xc3(\"", 2, "a UTF-8 sequence cut short, at its first byte"},
+		{"\"ab\xff\"", 3, "a byte that starts no UTF-8 sequence"},
+		{"\"a\xed\xa0\x80\"", 2, "a surrogate in UTF-8, at its first byte"},
+		{`[-]`, 1, "a - that no digit follows, at the -"},
+		{`[1.]`, 3, "a number's wrong character"},
+		{`[01]`, 2, "a digit after a leading zero"},
+		{`[1e+]`, 4, "an exponent without digits"},
+		{"\"a\x01\"", 2, "a control byte in a string"},
+		{`{"a" 1}`, 5, "a missing colon, at the byte in its place"},
+		{`{"a":1 "b":2}`, 7, "a missing comma"},
+		{`{"a":1,}`, 7, "a brace after a comma"},
+		{`[]]`, 2, "a bracket that closes nothing"},
+		{`"abc`, 4, "a string cut short: the end of the document"},
+		{`{"a":[1,2`, 9, "a container cut short: the end of the document"},
+		{`{} x`, 3, "text after the value, white space aside"},
+	}
+	for _, tt := range tests {
+		err := metamerge.Valid([]byte(tt.doc))
+		e, ok := err.(*metamerge.Error)
+		if !ok || e.Code != metamerge.CodeInvalidJSON || e.Offset != tt.want {
+			t.Errorf("%s: Valid(%q) = %v, want invalid_json at %d", tt.why, tt.doc, err, tt.want)
+		}
+	}
+}
+
+// TestValidAllocsManyMembers holds the other half of Valid's sentence on
+// allocation: up to 4,096 members open at once cost nothing, more cost
+// their records.
+func TestValidAllocsManyMembers(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what allocates")
+	}
+	object := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`{"o":{`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"m%d":%d`, i, i)
+		}
+		b.WriteString(`}}`)
+		return []byte(b.String())
+	}
+	under, over := object(4094), object(4200) // with "o": 4,095 and 4,201 open members
+	_ = metamerge.Valid(over)                 // the pool has what a call of this size keeps
+	if n := testing.AllocsPerRun(20, func() { _ = metamerge.Valid(under) }); n != 0 {
+		t.Errorf("Valid of 4,095 open members allocates %v times, want 0", n)
+	}
+	if n := testing.AllocsPerRun(20, func() { _ = metamerge.Valid(over) }); n == 0 {
+		t.Error("Valid of 4,201 open members allocates nothing: the documented threshold is wrong")
 	}
 }
