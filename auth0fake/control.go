@@ -286,25 +286,40 @@ func (s *Server) controlInject(w http.ResponseWriter, r *http.Request) {
 }
 
 // controlFaults serves GET /_fake/faults: the installed faults, in the
-// order they match, each with the times it has left.
+// order they match, each with the times it has left, streamed a few at a
+// time through one buffer: the answer (up to 1024 faults of 24 KiB each
+// once escaped) is never held whole.
 func (s *Server) controlFaults(w http.ResponseWriter, r *http.Request) {
-	b := []byte{'['}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	b := make([]byte, 0, 2*faultFlush)
+	b = append(b, '[')
 	for i, f := range s.Faults() {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendFault(b, f)
+		if len(b) >= faultFlush {
+			if _, err := w.Write(b); err != nil {
+				return // the client has gone
+			}
+			b = b[:0]
+		}
 	}
-	writeJSON(w, http.StatusOK, append(b, ']'))
+	_, _ = w.Write(append(b, ']'))
 }
+
+// faultFlush is how many bytes of the fault list are gathered before they
+// are written.
+const faultFlush = 16 << 10
 
 // appendFault appends f in its JSON form.
 func appendFault(b []byte, f Fault) []byte {
-	b = append(b, `{"method":`...)
-	b = append(b, jsonString(f.Method)...)
-	b = append(b, `,"path":`...)
-	b = append(b, jsonString(f.Path)...)
-	b = append(b, `,"times":`...)
+	b = append(b, `{"method":"`...)
+	b = appendEscaped(b, f.Method)
+	b = append(b, `","path":"`...)
+	b = appendEscaped(b, f.Path)
+	b = append(b, `","times":`...)
 	b = strconv.AppendInt(b, int64(f.Times), 10)
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(f.Status), 10)

@@ -16,7 +16,9 @@ import (
 // with Retry-After, a 5xx, or a delay. Install it with
 // [Server.InjectFault]; none is installed by default.
 type Fault struct {
-	// Method is the request method it matches; "" matches every method.
+	// Method is the request method it matches, an HTTP token ("GET",
+	// "PATCH") of at most 32 bytes, compared exactly; "" matches every
+	// method.
 	Method string
 	// Path is the start of the paths it matches: "/api/v2/users/" matches
 	// every request for one user; "" matches every path.
@@ -38,12 +40,13 @@ type Fault struct {
 
 // Bounds of a [Fault], so that a test cannot hang the fake or grow it
 // without end: at most 1024 faults are installed at a time, each with a
-// Method and a Path of at most 4096 bytes.
+// Method of at most 32 bytes and a Path of at most 4096 bytes.
 const (
 	MaxFaultTimes  = 1 << 20
 	MaxFaultDelay  = time.Minute
 	maxFaultsQueue = 1024
 	maxFaultText   = 4096
+	maxFaultMethod = 32
 )
 
 // faultBound is a field of a Fault out of its range: its Go name, its
@@ -54,8 +57,10 @@ type faultBound struct{ field, member, value, want string }
 // one check of [Server.InjectFault] and of POST /_fake/faults.
 func (f *Fault) outOfRange() *faultBound {
 	switch {
-	case len(f.Method) > maxFaultText:
-		return &faultBound{"Method", "method", strconv.Itoa(len(f.Method)) + " bytes long", "at most " + strconv.Itoa(maxFaultText) + " bytes"}
+	case len(f.Method) > maxFaultMethod:
+		return &faultBound{"Method", "method", strconv.Itoa(len(f.Method)) + " bytes long", "at most " + strconv.Itoa(maxFaultMethod) + " bytes"}
+	case !isToken(f.Method):
+		return &faultBound{"Method", "method", strconv.Quote(f.Method), "an HTTP method: letters, digits and !#$%&'*+-.^_`|~ only"}
 	case len(f.Path) > maxFaultText:
 		return &faultBound{"Path", "path", strconv.Itoa(len(f.Path)) + " bytes long", "at most " + strconv.Itoa(maxFaultText) + " bytes"}
 	case f.Times < 1 || f.Times > MaxFaultTimes:
@@ -85,8 +90,9 @@ type faults struct {
 // uses up; a request no fault matches is served as usual, and a fault
 // never touches the stored documents. The control API (Options.Control)
 // is never answered by a fault. It returns an error that names the field
-// for a Method or Path over 4096 bytes or a Times, Status, RetryAfter or
-// Delay out of range, or when 1024 faults are installed.
+// for a Method that is not an HTTP token of at most 32 bytes, a Path over
+// 4096 bytes or a Times, Status, RetryAfter or Delay out of range, or
+// when 1024 faults are installed.
 func (s *Server) InjectFault(f Fault) error {
 	if b := f.outOfRange(); b != nil {
 		return fmt.Errorf("auth0fake: Fault.%s is %s; it must be %s", b.field, b.value, b.want)
@@ -176,4 +182,19 @@ func faultAnswer(status int) *mgmt.Answer {
 		return mgmt.Envelope(status, "Global limit has been reached", "too_many_requests")
 	}
 	return mgmt.Envelope(status, "Injected fault: "+http.StatusText(status), "")
+}
+
+// isToken reports whether m is empty or an HTTP token (RFC 9110, 5.6.2),
+// which every request method is.
+func isToken(m string) bool {
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
