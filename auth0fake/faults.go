@@ -168,7 +168,7 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request) bool {
 		if f.Status == http.StatusTooManyRequests {
 			w.Header().Set("X-Ratelimit-Limit", "50")
 			w.Header().Set("X-Ratelimit-Remaining", "0")
-			w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(s.now().Unix()+secs, 10))
+			w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(s.clock.read().Unix()+secs, 10))
 		}
 	}
 	faultAnswer(f.Status).Write(w)

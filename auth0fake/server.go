@@ -76,7 +76,6 @@ type Server struct {
 	clients *collection
 	mux     *http.ServeMux
 	logf    func(format string, args ...any)
-	now     func() time.Time
 	budget  int64       // bytes of stored documents one list request may read
 	lock    *dirLock    // DataDir's lock, held until Close; nil in memory
 	onDoc   func(n int) // tests: called before q reads the n-th stored document
@@ -116,7 +115,6 @@ func New(opts Options) (*Server, error) {
 	if opts.Now != nil {
 		s.clock.base = opts.Now
 	}
-	s.now = s.clock.now
 	if opts.DataDir != "" {
 		if err := s.open(opts.DataDir); err != nil {
 			s.Close()
