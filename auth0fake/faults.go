@@ -34,7 +34,10 @@ type Fault struct {
 	// a 429. 0: no Retry-After.
 	RetryAfter time.Duration
 	// Delay is how long the fake waits before it answers, at most
-	// MaxFaultDelay; a client that gives up first ends the wait.
+	// MaxFaultDelay; a client that gives up first ends the wait, and so
+	// does [Server.StopDelays]. The request's read and write deadlines
+	// are moved to 30 s after the Delay, so that a server's shorter
+	// ReadTimeout or WriteTimeout does not cut the answer.
 	Delay time.Duration
 }
 
@@ -74,6 +77,21 @@ func (f *Fault) outOfRange() *faultBound {
 	}
 	return nil
 }
+
+// delayGrace is how long a delayed request has, after its Delay, to read
+// the rest of its body and write its answer: the read and write deadlines
+// of its connection are set to Delay plus delayGrace when the wait begins.
+const delayGrace = 30 * time.Second
+
+// StopDelays ends every fault delay under way at once, and every later
+// one as it begins: each delayed request is answered as it would have
+// been after its Delay. It is for a graceful shutdown, so that the
+// server's Shutdown does not wait out delays of up to a minute:
+//
+//	hs.RegisterOnShutdown(fake.StopDelays)
+//
+// It cannot be undone; calling it again does nothing.
+func (s *Server) StopDelays() { s.stopDelays.Do(func() { close(s.delaysStopped) }) }
 
 // errTooManyFaults is InjectFault's error when the queue is full.
 var errTooManyFaults = fmt.Errorf("auth0fake: %d faults are installed; clear them first", maxFaultsQueue)
@@ -151,11 +169,20 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if f.Delay > 0 {
+		// The server's own read and write timeouts (metamerge serve: 30 s)
+		// would cut a long delay's answer: they are moved past it, for
+		// this request only. Not every ResponseWriter can: then as they are.
+		rc := http.NewResponseController(w)
+		end := time.Now().Add(f.Delay + delayGrace)
+		_ = rc.SetReadDeadline(end)
+		_ = rc.SetWriteDeadline(end)
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-r.Context().Done():
 			t.Stop()
 			return true // the client has gone: nothing to answer
+		case <-s.delaysStopped:
+			t.Stop() // shutting down: answer now, as after the delay
 		case <-t.C:
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/metamerge/metamerge/mgmt"
@@ -83,6 +84,10 @@ type Server struct {
 	faults  faults      // see InjectFault
 	clock   *clock      // now reads it: Options.Now, or fixed by the control API
 	control bool        // Options.Control
+	// delaysStopped is closed by StopDelays (once, with stopDelays): the
+	// fault delays under way end.
+	delaysStopped chan struct{}
+	stopDelays    sync.Once
 }
 
 // New returns a Server with opts. It returns an error for a negative
@@ -108,6 +113,8 @@ func New(opts Options) (*Server, error) {
 		clock:   &clock{base: time.Now},
 		tenant:  opts.Tenant,
 		control: opts.Control,
+
+		delaysStopped: make(chan struct{}),
 	}
 	if opts.ErrorLog != nil {
 		s.logf = opts.ErrorLog.Printf
