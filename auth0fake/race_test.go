@@ -1,6 +1,7 @@
 package auth0fake
 
 import (
+	"sync"
 	"testing"
 )
 
@@ -81,3 +82,36 @@ func goSeed(err error) (int, string) {
 }
 
 func bytesOf(s string) []byte { return []byte(s) }
+
+// TestSeedRacesRemoveConcurrently runs the race for real, over HTTP: two
+// goroutines seed the same id while one deletes it and one resets the
+// fake. Every seed is a 200, every delete a 204, every reset a 200.
+func TestSeedRacesRemoveConcurrently(t *testing.T) {
+	f := newFake(t, Options{Control: true})
+	n := 400
+	if testing.Short() {
+		n = 100
+	}
+	var wg sync.WaitGroup
+	for _, r := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{"POST", "/_fake/users", `{"user_id":"x","email":"x@example.com","identities":[{"connection":"db"}]}`, 200},
+		{"POST", "/_fake/users", `{"user_id":"x","email":"x@example.com","identities":[{"connection":"db"}],"n":2}`, 200},
+		{"DELETE", "/api/v2/users/x", "", 204},
+		{"POST", "/_fake/reset", "", 200},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range n {
+				if code, body := f.do(r.method, r.path, r.body); code != r.status {
+					t.Errorf("%s %s: %d %s, want %d", r.method, r.path, code, body, r.status)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
