@@ -286,25 +286,40 @@ func (s *Server) controlInject(w http.ResponseWriter, r *http.Request) {
 }
 
 // controlFaults serves GET /_fake/faults: the installed faults, in the
-// order they match, each with the times it has left.
+// order they match, each with the times it has left, streamed a few at a
+// time through one buffer: the answer (up to 1024 faults of 24 KiB each
+// once escaped) is never held whole.
 func (s *Server) controlFaults(w http.ResponseWriter, r *http.Request) {
-	b := []byte{'['}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	b := make([]byte, 0, 2*faultFlush)
+	b = append(b, '[')
 	for i, f := range s.Faults() {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendFault(b, f)
+		if len(b) >= faultFlush {
+			if _, err := w.Write(b); err != nil {
+				return // the client has gone
+			}
+			b = b[:0]
+		}
 	}
-	writeJSON(w, http.StatusOK, append(b, ']'))
+	_, _ = w.Write(append(b, ']'))
 }
+
+// faultFlush is how many bytes of the fault list are gathered before they
+// are written.
+const faultFlush = 16 << 10
 
 // appendFault appends f in its JSON form.
 func appendFault(b []byte, f Fault) []byte {
-	b = append(b, `{"method":`...)
-	b = append(b, jsonString(f.Method)...)
-	b = append(b, `,"path":`...)
-	b = append(b, jsonString(f.Path)...)
-	b = append(b, `,"times":`...)
+	b = append(b, `{"method":"`...)
+	b = appendEscaped(b, f.Method)
+	b = append(b, `","path":"`...)
+	b = appendEscaped(b, f.Path)
+	b = append(b, `","times":`...)
 	b = strconv.AppendInt(b, int64(f.Times), 10)
 	b = append(b, `,"status":`...)
 	b = strconv.AppendInt(b, int64(f.Status), 10)
@@ -331,47 +346,99 @@ func writeArray(w http.ResponseWriter, docs [][]byte) {
 }
 
 // clock is the fake's clock: Options.Now (or time.Now), until the control
-// API fixes it at a time that advances by a step after each reading.
+// API fixes it at a time that advances by a step after each write that
+// stores something. Every reading is within the years 0000 to 9999, the
+// ones created_at and updated_at can show (see clamp).
 type clock struct {
 	base  func() time.Time // Options.Now, or time.Now
 	mu    sync.Mutex
 	fixed bool
 	next  time.Time     // with fixed: the next reading
-	step  time.Duration // with fixed: added after each reading
+	step  time.Duration // with fixed: added after each write that stores
+	// writes, with fixed, lets one write at a time read the clock and
+	// store, so that each stored write has its own reading and a
+	// refused one takes none; set and unset wait for it too.
+	writes sync.Mutex
 }
 
-// now reads the clock.
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	if !c.fixed {
-		c.mu.Unlock()
-		return c.base()
+// The first and the last instant a reading may be: Auth0's timestamps
+// have a four-digit year.
+var (
+	firstInstant = time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastInstant  = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+)
+
+// clamp returns t in UTC, held within firstInstant and lastInstant: a
+// fixed clock that reaches the end of year 9999 stays there.
+func clamp(t time.Time) time.Time {
+	switch t = t.UTC(); {
+	case t.Before(firstInstant):
+		return firstInstant
+	case t.After(lastInstant):
+		return lastInstant
 	}
-	t := c.next
-	c.next = t.Add(c.step)
-	c.mu.Unlock()
 	return t
 }
 
-// peek returns what now will return next, without advancing, and the step.
+// read returns the time without taking a step: what a write would read
+// now. For the checks of a request and a 429's X-Ratelimit-Reset.
+func (c *clock) read() time.Time {
+	t, _, _ := c.peek()
+	return t
+}
+
+// write runs store with the time of a write; store reports whether it
+// stored something. With the clock fixed, writes run one at a time and
+// the clock takes its step after each one that stored, never after one
+// refused.
+func (c *clock) write(store func(now time.Time) bool) {
+	c.mu.Lock()
+	fixed := c.fixed
+	c.mu.Unlock()
+	if !fixed {
+		store(clamp(c.base()))
+		return
+	}
+	c.writes.Lock()
+	defer c.writes.Unlock()
+	c.mu.Lock()
+	fixed, t := c.fixed, c.next // set and unset wait for writes: both stay until the end
+	c.mu.Unlock()
+	if !fixed {
+		store(clamp(c.base()))
+		return
+	}
+	if store(t) {
+		c.mu.Lock()
+		c.next = clamp(t.Add(c.step)) // clamp: no overflow past year 9999
+		c.mu.Unlock()
+	}
+}
+
+// peek returns what a write reads next, and the step.
 func (c *clock) peek() (time.Time, time.Duration, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.fixed {
-		return c.base(), 0, false
+		return clamp(c.base()), 0, false
 	}
 	return c.next, c.step, true
 }
 
-// set fixes the clock at t, advancing by step after each reading.
+// set fixes the clock at t, advancing by step after each write that
+// stores; it waits for a write under way.
 func (c *clock) set(t time.Time, step time.Duration) {
+	c.writes.Lock()
+	defer c.writes.Unlock()
 	c.mu.Lock()
-	c.fixed, c.next, c.step = true, t, step
+	c.fixed, c.next, c.step = true, clamp(t), step
 	c.mu.Unlock()
 }
 
-// unset gives the clock back to base.
+// unset gives the clock back to base; it waits for a write under way.
 func (c *clock) unset() {
+	c.writes.Lock()
+	defer c.writes.Unlock()
 	c.mu.Lock()
 	c.fixed = false
 	c.mu.Unlock()
@@ -409,9 +476,9 @@ func (s *Server) controlSetClock(w http.ResponseWriter, r *http.Request) {
 			if a := stringMember(name, v, &text); a != nil {
 				return a
 			}
-			t, err := time.Parse(time.RFC3339Nano, text)
-			if err != nil {
-				return payload("Invalid time "+strconv.Quote(mgmt.Quote(text))+": RFC 3339, such as \"2030-01-02T03:04:05Z\"", name)
+			t, why := parseClock(text)
+			if why != "" {
+				return payload("Invalid time "+strconv.Quote(mgmt.Quote(text))+": "+why, name)
 			}
 			at = t
 			return nil
@@ -436,4 +503,32 @@ func (s *Server) controlSetClock(w http.ResponseWriter, r *http.Request) {
 	}
 	s.clock.set(at, step)
 	s.controlClock(w, r)
+}
+
+// parseClock reads text, the time of PUT /_fake/clock: RFC 3339 (section
+// 5.6), "T" and "Z" in either case, any offset, fractions to the
+// nanosecond, within the years 0000 to 9999 once in UTC. It returns why
+// text is refused, or "".
+func parseClock(text string) (time.Time, string) {
+	const rfc = `RFC 3339, such as "2030-01-02T03:04:05Z"`
+	norm := []byte(text)
+	if len(norm) > 10 && norm[10] == 't' {
+		norm[10] = 'T'
+	}
+	if n := len(norm); n > 0 && norm[n-1] == 'z' {
+		norm[n-1] = 'Z'
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(norm))
+	if err != nil {
+		if len(norm) > 19 && norm[10] == 'T' && string(norm[17:19]) == "60" {
+			if _, err := time.Parse(time.RFC3339Nano, string(norm[:17])+"59"+string(norm[19:])); err == nil {
+				return time.Time{}, "a leap second (:60) cannot be represented; use :59"
+			}
+		}
+		return time.Time{}, rfc
+	}
+	if u := t.UTC(); u.Before(firstInstant) || u.After(lastInstant) {
+		return time.Time{}, "it is " + u.Format(time.RFC3339Nano) + " in UTC; the clock keeps to the years 0000 to 9999"
+	}
+	return t, ""
 }

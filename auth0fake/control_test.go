@@ -258,7 +258,7 @@ func TestControlFaultErrors(t *testing.T) {
 		{"delay overflow", `{"times":1,"delay":"9999999999h"}`, bad(`Payload validation error: 'Invalid duration "9999999999h": a Go duration such as "1s" or "250ms"' on property delay`)},
 		{"retry_after", `{"times":1,"status":429,"retry_after":"2m"}`, bad("Payload validation error: 'retry_after is 2m0s; it must be 0 to 1m0s' on property retry_after")},
 		{"method type", `{"times":1,"method":["GET"]}`, bad("Payload validation error: 'Expected type string but found type array' on property method")},
-		{"method long", `{"times":1,"method":"` + long + `"}`, bad("Payload validation error: 'method is 4097 bytes long; it must be at most 4096 bytes' on property method")},
+		{"method long", `{"times":1,"method":"` + long + `"}`, bad("Payload validation error: 'method is 4097 bytes long; it must be at most 32 bytes' on property method")},
 		{"path long", `{"times":1,"path":"` + long + `"}`, bad("Payload validation error: 'path is 4097 bytes long; it must be at most 4096 bytes' on property path")},
 		{"deep", strings.Repeat(`{"a":`, 10_000) + "1" + strings.Repeat("}", 10_000), bad("Payload validation error: 'Nesting is too deep (101 levels), maximum 100' on property " + mgmt.Quote("a"+strings.Repeat(".a", 99)))},
 	} {

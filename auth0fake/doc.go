@@ -198,9 +198,18 @@
 //
 // A fault is {"method","path","times","status","retry_after","delay"},
 // the fields of [Fault], times required, the durations Go duration
-// strings ("1s", "250ms"). A fixed clock answers time, then time + step,
-// and so on, one step for each reading (each create, PATCH attempt,
-// signup and 429's X-Ratelimit-Reset); step is 0 (the default) to 24h.
+// strings ("1s", "250ms"); a method is an HTTP token of at most 32
+// bytes. A fixed clock answers time, then time + step, and so on: it
+// takes one step after each write that stores something (a create, a
+// PATCH that changes the document, a signup), never for a refused
+// request, a read, a seed, a retried PATCH attempt or a 429's
+// X-Ratelimit-Reset; writes are then served one at a time, so that each
+// has its own time. step is 0 (the default) to 24h. The time is RFC 3339
+// ("t" and "z" in either case, any offset) within the years 0000 to 9999
+// in UTC, the years Auth0's timestamps show; a leap second (:60) is
+// refused, as Go cannot represent it, and a clock that would step past
+// 9999 stops at 9999-12-31T23:59:59.999999999Z, as does a server clock
+// (Options.Now) beyond it.
 // Bodies are read with Options.MaxBodyBytes and strictly: a member not
 // listed, a member given twice, a wrong type or a value out of range is
 // a 400 invalid_body naming the member, with InjectFault's bounds; a

@@ -16,7 +16,9 @@ import (
 // with Retry-After, a 5xx, or a delay. Install it with
 // [Server.InjectFault]; none is installed by default.
 type Fault struct {
-	// Method is the request method it matches; "" matches every method.
+	// Method is the request method it matches, an HTTP token ("GET",
+	// "PATCH") of at most 32 bytes, compared exactly; "" matches every
+	// method.
 	Method string
 	// Path is the start of the paths it matches: "/api/v2/users/" matches
 	// every request for one user; "" matches every path.
@@ -32,18 +34,22 @@ type Fault struct {
 	// a 429. 0: no Retry-After.
 	RetryAfter time.Duration
 	// Delay is how long the fake waits before it answers, at most
-	// MaxFaultDelay; a client that gives up first ends the wait.
+	// MaxFaultDelay; a client that gives up first ends the wait, and so
+	// does [Server.StopDelays]. The request's read and write deadlines
+	// are moved to 30 s after the Delay, so that a server's shorter
+	// ReadTimeout or WriteTimeout does not cut the answer.
 	Delay time.Duration
 }
 
 // Bounds of a [Fault], so that a test cannot hang the fake or grow it
 // without end: at most 1024 faults are installed at a time, each with a
-// Method and a Path of at most 4096 bytes.
+// Method of at most 32 bytes and a Path of at most 4096 bytes.
 const (
 	MaxFaultTimes  = 1 << 20
 	MaxFaultDelay  = time.Minute
 	maxFaultsQueue = 1024
 	maxFaultText   = 4096
+	maxFaultMethod = 32
 )
 
 // faultBound is a field of a Fault out of its range: its Go name, its
@@ -54,8 +60,10 @@ type faultBound struct{ field, member, value, want string }
 // one check of [Server.InjectFault] and of POST /_fake/faults.
 func (f *Fault) outOfRange() *faultBound {
 	switch {
-	case len(f.Method) > maxFaultText:
-		return &faultBound{"Method", "method", strconv.Itoa(len(f.Method)) + " bytes long", "at most " + strconv.Itoa(maxFaultText) + " bytes"}
+	case len(f.Method) > maxFaultMethod:
+		return &faultBound{"Method", "method", strconv.Itoa(len(f.Method)) + " bytes long", "at most " + strconv.Itoa(maxFaultMethod) + " bytes"}
+	case !isToken(f.Method):
+		return &faultBound{"Method", "method", strconv.Quote(f.Method), "an HTTP method: letters, digits and !#$%&'*+-.^_`|~ only"}
 	case len(f.Path) > maxFaultText:
 		return &faultBound{"Path", "path", strconv.Itoa(len(f.Path)) + " bytes long", "at most " + strconv.Itoa(maxFaultText) + " bytes"}
 	case f.Times < 1 || f.Times > MaxFaultTimes:
@@ -69,6 +77,21 @@ func (f *Fault) outOfRange() *faultBound {
 	}
 	return nil
 }
+
+// delayGrace is how long a delayed request has, after its Delay, to read
+// the rest of its body and write its answer: the read and write deadlines
+// of its connection are set to Delay plus delayGrace when the wait begins.
+const delayGrace = 30 * time.Second
+
+// StopDelays ends every fault delay under way at once, and every later
+// one as it begins: each delayed request is answered as it would have
+// been after its Delay. It is for a graceful shutdown, so that the
+// server's Shutdown does not wait out delays of up to a minute:
+//
+//	hs.RegisterOnShutdown(fake.StopDelays)
+//
+// It cannot be undone; calling it again does nothing.
+func (s *Server) StopDelays() { s.stopDelays.Do(func() { close(s.delaysStopped) }) }
 
 // errTooManyFaults is InjectFault's error when the queue is full.
 var errTooManyFaults = fmt.Errorf("auth0fake: %d faults are installed; clear them first", maxFaultsQueue)
@@ -85,8 +108,9 @@ type faults struct {
 // uses up; a request no fault matches is served as usual, and a fault
 // never touches the stored documents. The control API (Options.Control)
 // is never answered by a fault. It returns an error that names the field
-// for a Method or Path over 4096 bytes or a Times, Status, RetryAfter or
-// Delay out of range, or when 1024 faults are installed.
+// for a Method that is not an HTTP token of at most 32 bytes, a Path over
+// 4096 bytes or a Times, Status, RetryAfter or Delay out of range, or
+// when 1024 faults are installed.
 func (s *Server) InjectFault(f Fault) error {
 	if b := f.outOfRange(); b != nil {
 		return fmt.Errorf("auth0fake: Fault.%s is %s; it must be %s", b.field, b.value, b.want)
@@ -145,11 +169,20 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	if f.Delay > 0 {
+		// The server's own read and write timeouts (metamerge serve: 30 s)
+		// would cut a long delay's answer: they are moved past it, for
+		// this request only. Not every ResponseWriter can: then as they are.
+		rc := http.NewResponseController(w)
+		end := time.Now().Add(f.Delay + delayGrace)
+		_ = rc.SetReadDeadline(end)
+		_ = rc.SetWriteDeadline(end)
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-r.Context().Done():
 			t.Stop()
 			return true // the client has gone: nothing to answer
+		case <-s.delaysStopped:
+			t.Stop() // shutting down: answer now, as after the delay
 		case <-t.C:
 		}
 	}
@@ -162,7 +195,7 @@ func (s *Server) inject(w http.ResponseWriter, r *http.Request) bool {
 		if f.Status == http.StatusTooManyRequests {
 			w.Header().Set("X-Ratelimit-Limit", "50")
 			w.Header().Set("X-Ratelimit-Remaining", "0")
-			w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(s.now().Unix()+secs, 10))
+			w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(s.clock.read().Unix()+secs, 10))
 		}
 	}
 	faultAnswer(f.Status).Write(w)
@@ -176,4 +209,19 @@ func faultAnswer(status int) *mgmt.Answer {
 		return mgmt.Envelope(status, "Global limit has been reached", "too_many_requests")
 	}
 	return mgmt.Envelope(status, "Injected fault: "+http.StatusText(status), "")
+}
+
+// isToken reports whether m is empty or an HTTP token (RFC 9110, 5.6.2),
+// which every request method is.
+func isToken(m string) bool {
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/metamerge/metamerge/mgmt"
 )
@@ -27,10 +28,15 @@ func (s *Server) create(api mgmt.Resource, docs *collection) http.HandlerFunc {
 			a.Write(w)
 			return
 		}
-		doc, id, err := api.Create(body, s.now())
-		if err == nil {
-			err = docs.insert(id, stored(api, doc))
-		}
+		var doc []byte
+		var err error
+		s.clock.write(func(now time.Time) bool {
+			var id string
+			if doc, id, err = api.Create(body, now); err == nil {
+				err = docs.insert(id, stored(api, doc))
+			}
+			return err == nil
+		})
 		if err != nil {
 			s.fail(w, r, api.Answer(err), err)
 			return
@@ -72,11 +78,15 @@ func (s *Server) patch(api mgmt.Resource, docs *collection) http.HandlerFunc {
 			s.fail(w, r, api.Answer(err), err)
 			return
 		}
-		var answer []byte // the merged document: the answer, which may show more than is kept
-		kept, err := update(r.Context(), docs, r.PathValue("id"), func(old []byte) ([]byte, bool, error) {
-			doc, changed, err := p.Apply(old, s.now())
-			answer = doc
-			return stored(api, doc), changed, err
+		var answer, kept []byte // the merged document: the answer, which may show more than is kept
+		s.clock.write(func(now time.Time) bool {
+			written := false // by the last attempt, the one that counts
+			kept, err = update(r.Context(), docs, r.PathValue("id"), func(old []byte) ([]byte, bool, error) {
+				doc, changed, err := p.Apply(old, now)
+				answer, written = doc, changed && err == nil
+				return stored(api, doc), changed, err
+			})
+			return err == nil && written
 		})
 		if err != nil {
 			s.fail(w, r, p.Answer(err), err)

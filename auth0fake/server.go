@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/metamerge/metamerge/mgmt"
@@ -76,7 +77,6 @@ type Server struct {
 	clients *collection
 	mux     *http.ServeMux
 	logf    func(format string, args ...any)
-	now     func() time.Time
 	budget  int64       // bytes of stored documents one list request may read
 	lock    *dirLock    // DataDir's lock, held until Close; nil in memory
 	onDoc   func(n int) // tests: called before q reads the n-th stored document
@@ -84,6 +84,10 @@ type Server struct {
 	faults  faults      // see InjectFault
 	clock   *clock      // now reads it: Options.Now, or fixed by the control API
 	control bool        // Options.Control
+	// delaysStopped is closed by StopDelays (once, with stopDelays): the
+	// fault delays under way end.
+	delaysStopped chan struct{}
+	stopDelays    sync.Once
 }
 
 // New returns a Server with opts. It returns an error for a negative
@@ -109,6 +113,8 @@ func New(opts Options) (*Server, error) {
 		clock:   &clock{base: time.Now},
 		tenant:  opts.Tenant,
 		control: opts.Control,
+
+		delaysStopped: make(chan struct{}),
 	}
 	if opts.ErrorLog != nil {
 		s.logf = opts.ErrorLog.Printf
@@ -116,7 +122,6 @@ func New(opts Options) (*Server, error) {
 	if opts.Now != nil {
 		s.clock.base = opts.Now
 	}
-	s.now = s.clock.now
 	if opts.DataDir != "" {
 		if err := s.open(opts.DataDir); err != nil {
 			s.Close()

@@ -130,7 +130,7 @@ func clientPath(id string) string { return "/api/v2/clients/" + url.PathEscape(i
 
 // fixedClock makes the server's time t and returns it formatted.
 func (f *fake) fixedClock(t time.Time) string {
-	f.s.now = func() time.Time { return t }
+	f.s.clock.base = func() time.Time { return t }
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 

@@ -3,6 +3,7 @@ package auth0fake
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/metamerge/metamerge"
 	"github.com/metamerge/metamerge/mgmt"
@@ -83,8 +84,8 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 			probe = appendMember(probe, name, `"-"`)
 		}
 	}
-	users, now := mgmt.Users{}, s.now()
-	if _, _, err := users.Create(append(probe, '}'), now); err != nil {
+	users := mgmt.Users{}
+	if _, _, err := users.Create(append(probe, '}'), s.clock.read()); err != nil { // a check: no step
 		s.failSignup(w, r, "invalid_body", err)
 		return
 	}
@@ -103,12 +104,20 @@ func (s *Server) signup(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	doc, id, err := users.Create(append(user, '}'), now)
-	if err != nil {
-		s.failSignup(w, r, "invalid_signup", err)
+	var doc []byte
+	var created, err error
+	s.clock.write(func(now time.Time) bool {
+		var id string
+		if doc, id, created = users.Create(append(user, '}'), now); created == nil {
+			err = s.users.insert(id, doc)
+		}
+		return created == nil && err == nil
+	})
+	if created != nil {
+		s.failSignup(w, r, "invalid_signup", created)
 		return
 	}
-	if err := s.users.insert(id, doc); errors.Is(err, mgmt.ErrTaken) {
+	if errors.Is(err, mgmt.ErrTaken) {
 		signupError("invalid_signup", "Invalid sign up").Write(w)
 		return
 	} else if err != nil {

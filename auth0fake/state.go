@@ -89,10 +89,15 @@ func copies(docs [][]byte) [][]byte {
 }
 
 // put stores doc under id: it replaces the document with id, or inserts
-// it when there is none.
+// it when there is none. A document deleted (or reset) between the read
+// and the write is inserted, as if it had been gone all along: a seed
+// never fails for a concurrent delete of its id.
 func (c *collection) put(id string, doc []byte) error {
 	for {
 		_, version, err := c.Read(context.Background(), id)
+		if c.onPut != nil {
+			c.onPut()
+		}
 		if errors.Is(err, mgmt.ErrNotFound) {
 			err = c.insert(id, doc)
 			if errors.Is(err, mgmt.ErrTaken) {
@@ -103,7 +108,7 @@ func (c *collection) put(id string, doc []byte) error {
 			return err
 		}
 		err = c.Write(context.Background(), id, doc, version)
-		if !errors.Is(err, mgmt.ErrConflict) {
+		if !errors.Is(err, mgmt.ErrConflict) && !errors.Is(err, mgmt.ErrNotFound) {
 			return err
 		}
 	}

@@ -29,7 +29,8 @@ type collection struct {
 	// count as its version, so a document deleted and created again
 	// under its id never has a version a writer read before.
 	versions uint64
-	disk     *disk // nil: memory only
+	disk     *disk  // nil: memory only
+	onPut    func() // tests: called by put between its read and its write
 }
 
 // entry is one document and what the collection knows about it.

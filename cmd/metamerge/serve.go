@@ -16,16 +16,25 @@ import (
 	"github.com/metamerge/metamerge/auth0fake"
 )
 
-// Timeouts of the serve command's HTTP server: a slow or stalled client
+// Limits of the serve command's HTTP server: a slow or stalled client
 // holds a connection for a bounded time.
 const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 64 << 10 // the URL and headers: fields, q and the token fit well within
-	shutdownTimeout   = 10 * time.Second
+	maxHeaderBytes  = 64 << 10 // the URL and headers: fields, q and the token fit well within
+	shutdownTimeout = 10 * time.Second
 )
+
+// serveTimeouts are the timeouts of the serve command's HTTP server; a
+// variable so that tests can shorten them. write is longer than read, so
+// that a body still arriving when read ends is answered (400, "Invalid
+// request payload input") before the connection is closed. A fault's
+// delay moves both deadlines of its request past the delay
+// (auth0fake.Fault.Delay).
+var serveTimeouts = struct{ readHeader, read, write, idle time.Duration }{
+	readHeader: 5 * time.Second,
+	read:       30 * time.Second,
+	write:      40 * time.Second,
+	idle:       2 * time.Minute,
+}
 
 const serveUsage = `Usage: metamerge serve [-addr HOST:PORT] [-token TOKEN] [-data DIR] [-max-body BYTES]
                        [-tenant NAME] [-control]
@@ -82,7 +91,8 @@ func serveFlags(io stdio) (*flag.FlagSet, *string, *auth0fake.Options) {
 }
 
 // serve runs the fake until ctx is done, then shuts it down gracefully:
-// requests under way are finished, for at most shutdownTimeout.
+// requests under way are finished, for at most shutdownTimeout, those
+// waiting on a fault's delay answered at once.
 func serve(ctx context.Context, args []string, io stdio) int {
 	fs, addr, opts := serveFlags(io)
 	if err := fs.Parse(args); err != nil {
@@ -117,13 +127,14 @@ func serve(ctx context.Context, args []string, io stdio) int {
 	}
 	hs := &http.Server{
 		Handler:           fake,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
+		ReadHeaderTimeout: serveTimeouts.readHeader,
+		ReadTimeout:       serveTimeouts.read,
+		WriteTimeout:      serveTimeouts.write,
+		IdleTimeout:       serveTimeouts.idle,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          logger,
 	}
+	hs.RegisterOnShutdown(fake.StopDelays) // a delayed request is answered at once, not waited for
 	if opts.Token == "" {
 		fmt.Fprintln(io.err, "metamerge serve: no -token given: any bearer token is taken")
 	}
