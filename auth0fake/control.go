@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/metamerge/metamerge"
+	"github.com/metamerge/metamerge/internal/jsonenc"
 	"github.com/metamerge/metamerge/mgmt"
 	"github.com/tidwall/gjson"
 )
@@ -316,9 +317,9 @@ const faultFlush = 16 << 10
 // appendFault appends f in its JSON form.
 func appendFault(b []byte, f Fault) []byte {
 	b = append(b, `{"method":"`...)
-	b = appendEscaped(b, f.Method)
+	b = jsonenc.AppendEscaped(b, f.Method)
 	b = append(b, `","path":"`...)
-	b = appendEscaped(b, f.Path)
+	b = jsonenc.AppendEscaped(b, f.Path)
 	b = append(b, `","times":`...)
 	b = strconv.AppendInt(b, int64(f.Times), 10)
 	b = append(b, `,"status":`...)

@@ -2,7 +2,6 @@ package auth0fake
 
 import (
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/metamerge/metamerge/internal/jsonenc"
 	"github.com/metamerge/metamerge/mgmt"
@@ -42,50 +41,6 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 // jsonString returns s as a JSON string, without HTML escaping; invalid
 // UTF-8 becomes U+FFFD, as encoding/json does.
 func jsonString(s string) []byte { return jsonenc.AppendString(nil, s) }
-
-// appendEscaped appends the inside of jsonString(s), without the quotes
-// and without allocating: the bytes encoding/json writes (HTML left as
-// it is, \b \f \n \r \t, other controls as \u00xx, U+2028 and U+2029
-// escaped, each byte of invalid UTF-8 as \ufffd).
-func appendEscaped(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c >= 0x20 && c != '"' && c != '\\':
-				b = append(b, c)
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\b':
-				b = append(b, '\\', 'b')
-			case c == '\f':
-				b = append(b, '\\', 'f')
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			b = append(b, s[i:i+n]...)
-		}
-		i += n
-	}
-	return b
-}
 
 // maxMessage is the most bytes of a message, as escaped in the JSON
 // body, that an answer of the signup endpoint carries (as mgmt's).

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -12,37 +11,6 @@ import (
 	"testing"
 	"unicode/utf8"
 )
-
-// TestAppendEscaped checks appendEscaped, the allocation-free escaping of
-// the fault list, against jsonString (encoding/json's rules) on every
-// byte alone, the runes JSON escapes specially, every invalid UTF-8 shape
-// and 2000 random strings of random bytes.
-func TestAppendEscaped(t *testing.T) {
-	var cases []string
-	for c := range 256 {
-		cases = append(cases, string([]byte{byte(c)}), "a"+string([]byte{byte(c)})+"b")
-	}
-	cases = append(cases, "", "\u2028\u2029", "<>&", "é", "\U0001F600", "\xed\xa0\x80", "\xf0\x9f\x98", "\xc3", "\xff\xfe", strings.Repeat("\x01", 4096))
-	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"a", "\"", "\\", "\x00", "\x1f", "\x7f", "é", "\u2028", "\xe2\x80", "\xff", "\U0001F600", "<", "\t"}
-	for range 2000 {
-		var b strings.Builder
-		for range rng.IntN(40) {
-			if rng.IntN(2) == 0 {
-				b.WriteByte(byte(rng.IntN(256)))
-			} else {
-				b.WriteString(alphabet[rng.IntN(len(alphabet))])
-			}
-		}
-		cases = append(cases, b.String())
-	}
-	for _, s := range cases {
-		want := string(jsonString(s))
-		if got := `"` + string(appendEscaped(nil, s)) + `"`; got != want {
-			t.Errorf("%q: %s, want %s", s, got, want)
-		}
-	}
-}
 
 // TestFaultMethod checks that a fault's method is an HTTP token of at most
 // 32 bytes, in Go (the field named) and over HTTP (the member named).

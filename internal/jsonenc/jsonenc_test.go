@@ -1,10 +1,9 @@
 package jsonenc
 
 import (
-	"bytes"
-	"encoding/json"
+	"math/rand/v2"
+	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 func TestMarshalKeepsHTML(t *testing.T) {
@@ -17,27 +16,44 @@ func TestMarshalKeepsHTML(t *testing.T) {
 	}
 }
 
-// TestAppendString holds AppendString to encoding/json's text with HTML
-// escaping undone, on the fast path and the slow one alike.
+// TestAppendString holds AppendString, written by hand so that it does
+// not allocate, to encoding/json's text (Marshal) on every byte alone,
+// the runes JSON escapes specially, every shape of invalid UTF-8 and 2000
+// random strings of random bytes, after a prefix it must keep.
 func TestAppendString(t *testing.T) {
-	for _, s := range []string{"", "plain", "a<b>&c", `q"b\`, "tab\tnl\n", "\x00\x1f\x7f", "é ü 𝄞", "\u2028\u2029", "bad \xff utf-8", string([]byte{0xed, 0xa0, 0x80})} {
-		got := AppendString([]byte("x:"), s)
-		var back string
-		if err := json.Unmarshal(got[2:], &back); err != nil {
-			t.Errorf("%q: %s is not a JSON string: %v", s, got, err)
-			continue
-		}
-		want := s
-		if !utf8.ValidString(s) {
-			want = string([]rune(s)) // each invalid byte becomes U+FFFD
-		}
-		if back != want || string(got[:2]) != "x:" {
-			t.Errorf("%q: appended %s, decodes to %q, want %q after x:", s, got, back, want)
-		}
-		for _, c := range []string{`\u003c`, `\u003e`, `\u0026`} {
-			if bytes.Contains(got, []byte(c)) {
-				t.Errorf("%q: %s has the HTML escape %s", s, got, c)
+	var cases []string
+	for c := range 256 {
+		cases = append(cases, string([]byte{byte(c)}), "a"+string([]byte{byte(c)})+"b")
+	}
+	cases = append(cases, "", "\u2028\u2029", "<>&", "é", "\U0001F600", "\xed\xa0\x80", "\xf0\x9f\x98", "\xc3", "\xff\xfe", strings.Repeat("\x01", 4096))
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "\"", "\\", "\x00", "\x1f", "\x7f", "é", "\u2028", "\xe2\x80", "\xff", "\U0001F600", "<", "\t"}
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			if rng.IntN(2) == 0 {
+				b.WriteByte(byte(rng.IntN(256)))
+			} else {
+				b.WriteString(alphabet[rng.IntN(len(alphabet))])
 			}
 		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		want, err := Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendString([]byte("x:"), s); string(got) != "x:"+string(want) {
+			t.Errorf("%q: %s, want x:%s", s, got, want)
+		}
+	}
+}
+
+func TestAppendStringAllocatesNothing(t *testing.T) {
+	buf := make([]byte, 0, 1024)
+	s := "a\x01\"\\\u2028é\xff<"
+	if n := testing.AllocsPerRun(100, func() { buf = AppendString(buf[:0], s) }); n != 0 {
+		t.Errorf("AppendString allocated %v times into a buffer with room", n)
 	}
 }
