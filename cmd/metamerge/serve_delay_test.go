@@ -2,12 +2,9 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -100,23 +97,7 @@ func TestServeSlowBody(t *testing.T) {
 // sends SIGTERM: both are answered at once as after their delay, and the
 // process exits 0 well within the 10 s shutdown timeout.
 func TestServeSignalDuringDelay(t *testing.T) {
-	if os.Getenv("METAMERGE_SERVE_DELAY_CHILD") == "1" {
-		os.Exit(run([]string{"serve", "-addr", "127.0.0.1:0", "-token", "secret", "-control"}, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeSignalDuringDelay$")
-	cmd.Env = append(os.Environ(), "METAMERGE_SERVE_DELAY_CHILD=1")
-	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no address: %v; %s", err, stderr.String())
-	}
-	base := strings.TrimPrefix(strings.TrimSpace(line), "listening on ")
+	cmd, base, stderr := serveChild(t, "-control")
 	for _, f := range []string{`{"times":1,"method":"GET","status":429,"retry_after":"1s","delay":"1m"}`, `{"times":1,"method":"POST","path":"/api/v2/clients","delay":"1m"}`} {
 		if code, body := send("POST", base+"/_fake/faults", f); code != 201 {
 			t.Fatalf("fault: %d %s", code, body)

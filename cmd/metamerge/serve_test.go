@@ -215,23 +215,7 @@ func TestServeControl(t *testing.T) {
 // re-run as metamerge) and stops it with SIGTERM: it exits 0 after a
 // graceful shutdown.
 func TestServeSignal(t *testing.T) {
-	if os.Getenv("METAMERGE_SERVE_CHILD") == "1" {
-		os.Exit(run([]string{"serve", "-addr", "127.0.0.1:0", "-token", "secret"}, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeSignal$")
-	cmd.Env = append(os.Environ(), "METAMERGE_SERVE_CHILD=1")
-	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		cmd.Process.Kill()
-		t.Fatalf("no address: %v; %s", err, stderr.String())
-	}
-	base := strings.TrimPrefix(strings.TrimSpace(line), "listening on ")
+	cmd, base, stderr := serveChild(t)
 	if code, _ := call(t, "GET", base+"/api/v2/clients", ""); code != 200 {
 		t.Errorf("list clients: %d", code)
 	}
@@ -255,24 +239,8 @@ func TestServeSignal(t *testing.T) {
 // writes nothing; once the first has stopped, the directory opens again
 // with the first's users intact.
 func TestServeDataDirLocked(t *testing.T) {
-	if dir := os.Getenv("METAMERGE_SERVE_DATA"); dir != "" {
-		os.Exit(run([]string{"serve", "-addr", "127.0.0.1:0", "-token", "secret", "-data", dir}, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr}))
-	}
 	data := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeDataDirLocked$")
-	cmd.Env = append(os.Environ(), "METAMERGE_SERVE_DATA="+data)
-	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("no address: %v; %s", err, stderr.String())
-	}
-	base := strings.TrimPrefix(strings.TrimSpace(line), "listening on ")
+	cmd, base, stderr := serveChild(t, "-data", data)
 	if code, body := call(t, "POST", base+"/api/v2/users", `{"password":"pw","connection":"db","email":"alice@example.com","user_id":"alice"}`); code != 201 {
 		t.Fatalf("create alice: %d %s", code, body)
 	}
@@ -297,4 +265,29 @@ func TestServeDataDirLocked(t *testing.T) {
 	if code, body := call(t, "GET", base+"/api/v2/users/auth0%7Calice", ""); code != 200 || !strings.Contains(body, `"alice@example.com"`) {
 		t.Errorf("alice after the first server stopped: %d %s", code, body)
 	}
+}
+
+// serveChild runs the serve command, on a free port with the token
+// "secret" and args, in a child process (this test binary standing in for
+// the command: see TestMain). It returns the process, the base URL it
+// prints and its standard error, which may be read once the process is
+// waited for.
+func serveChild(t *testing.T, args ...string) (*exec.Cmd, string, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "-addr", "127.0.0.1:0", "-token", "secret"}, args...)...)
+	cmd.Env = append(os.Environ(), "METAMERGE_TEST_MAIN=1")
+	stdout, _ := cmd.StdoutPipe()
+	stderr := new(bytes.Buffer)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("no address: %v; %s", err, stderr)
+	}
+	return cmd, strings.TrimPrefix(strings.TrimSpace(line), "listening on "), stderr
 }
