@@ -94,3 +94,72 @@ func (w *work) name(doc []byte, m *member) []byte {
 	w.tmp = appendUnescaped(reuse(w.tmp), m.keyText(doc))
 	return w.tmp
 }
+
+// fewMax is the most members that few holds. For a few patch members
+// against a small object, comparing each stored name with each of them
+// costs less than building an index of them: a 512-byte merge's patch
+// names one root member, and a handful in its field.
+const fewMax = 8
+
+// fewPairs is the most comparisons of names (stored members times patch
+// members) for which a merge matches names pairwise rather than through an
+// index, so that the pairwise match costs at most a small multiple of
+// what an index would.
+const fewPairs = 128
+
+// few finds, by comparing names pairwise, members among at most fewMax
+// members of one document whose names have no escapes. It lives on the
+// stack of one call and needs no release.
+type few struct {
+	doc  []byte
+	mem  []member
+	ids  [fewMax]int32
+	n    int
+	lens uint64 // a bit for the length of each name with its quotes, mod 64
+}
+
+// add adds member i of f.mem, or reports false when f is full or the name
+// has an escape; f is then of no use.
+func (f *few) add(i int32) bool {
+	if f.n == fewMax || f.mem[i].esc {
+		return false
+	}
+	f.ids[f.n] = i
+	f.n++
+	k := f.mem[i].key
+	f.lens |= 1 << ((k.hi - k.lo) & 63)
+	return true
+}
+
+// may reports whether the member m of another document may have the name
+// of a member of f: a name without escapes whose length no name of f has
+// is not there, which answers most stored names without a call to
+// compare.
+func (f *few) may(m *member) bool {
+	return m.esc || f.lens&(1<<((m.key.hi-m.key.lo)&63)) != 0
+}
+
+// compare returns the member of f named as the member m of doc, or -1, by
+// comparing the names. Names without escapes are equal when their text
+// with the quotes is; the lengths and the last bytes first, which spares
+// most comparisons of the rest. A name of doc with escapes is decoded, in
+// w.tmp, and compared with f's names, which have none.
+func (f *few) compare(w *work, doc []byte, m *member) int32 {
+	if m.esc {
+		nm := w.name(doc, m)
+		for _, id := range f.ids[:f.n] {
+			if string(f.mem[id].keyText(f.doc)) == string(nm) {
+				return id
+			}
+		}
+		return -1
+	}
+	a := doc[m.key.lo:m.key.hi]
+	for _, id := range f.ids[:f.n] {
+		b := f.mem[id].key
+		if int(b.hi-b.lo) == len(a) && f.doc[b.hi-2] == a[len(a)-2] && string(f.doc[b.lo:b.hi]) == string(a) {
+			return id
+		}
+	}
+	return -1
+}
