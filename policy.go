@@ -203,7 +203,7 @@ func (w *work) policy(i int, p, def *Policy, name string) (*Policy, error) {
 	if err := p.check(name); err != nil {
 		return nil, err
 	}
-	w.pols[i] = *p
+	w.pols[i], w.polsUsed = *p, true
 	return &w.pols[i], nil
 }
 
