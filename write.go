@@ -52,7 +52,12 @@ func (w *work) writeDoc(stored, patch []byte, size int) []byte {
 	for i := range w.pieces {
 		pc := &w.pieces[i]
 		if pc.kind == pieceKept {
-			out = kept.keep(out, stored, &w.smem[pc.sid])
+			m := &w.smem[pc.sid]
+			if kept.hi > 0 && kept.hi+1 == m.key.lo && m.compact() { // the pending run grows: keep's first case, without a call
+				kept.hi = m.vhi
+				continue
+			}
+			out = kept.keep(out, stored, m)
 			continue
 		}
 		out = kept.flush(out, stored)
