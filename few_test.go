@@ -17,7 +17,9 @@ import (
 // document, names that share their length, their length modulo 64 (the
 // filter in front of the comparisons), their last byte or their first
 // bytes, and the same names spelled with escapes in either document, where
-// the pairwise match must decode them or give way to the index.
+// the pairwise match must decode them or give way to the index; members
+// written compactly next to each other, or apart, which the write copies
+// in runs or one by one.
 func TestFewNamesAgainstModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 3))
 	pool := []string{
@@ -61,7 +63,7 @@ func TestFewNamesAgainstModel(t *testing.T) {
 		rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
 		for i, nm := range names {
 			if i > 0 {
-				b.WriteByte(',')
+				b.WriteString([]string{",", ",", ",", ", ", "\n,"}[rng.IntN(5)]) // neighbours, or not
 			}
 			v := value()
 			if nm == "user_metadata" || nm == "app_metadata" {
