@@ -14,8 +14,8 @@ import (
 // matched pairwise rather than through an index (up to 8 patch members,
 // up to 128 pairs) and those on either side of those bounds: root members
 // and field members from 0 to 11 in the patch and to 20 in the stored
-// document, names that share their length, their length modulo 64 (the
-// filter in front of the comparisons), their last byte or their first
+// document, names that share their length, their last byte, both (and so
+// the bit of the filter in front of the comparisons) or their first
 // bytes, and the same names spelled with escapes in either document, where
 // the pairwise match must decode them or give way to the index; members
 // written compactly next to each other, or apart, which the write copies

@@ -115,7 +115,7 @@ type few struct {
 	mem  []member
 	ids  [fewMax]int32
 	n    int
-	lens uint64 // a bit for the length of each name with its quotes, mod 64
+	lens uint64 // the bit of each name (see fewBit)
 }
 
 // add adds member i of f.mem, or reports false when f is full or the name
@@ -126,17 +126,23 @@ func (f *few) add(i int32) bool {
 	}
 	f.ids[f.n] = i
 	f.n++
-	k := f.mem[i].key
-	f.lens |= 1 << ((k.hi - k.lo) & 63)
+	f.lens |= fewBit(f.doc, &f.mem[i])
 	return true
 }
 
-// may reports whether the member m of another document may have the name
-// of a member of f: a name without escapes whose length no name of f has
-// is not there, which answers most stored names without a call to
-// compare.
-func (f *few) may(m *member) bool {
-	return m.esc || f.lens&(1<<((m.key.hi-m.key.lo)&63)) != 0
+// may reports whether the member m of doc may have the name of a member
+// of f: a name without escapes whose bit (see fewBit) no name of f has is
+// not there, which answers most stored names without a call to compare.
+func (f *few) may(doc []byte, m *member) bool {
+	return m.esc || f.lens&fewBit(doc, m) != 0
+}
+
+// fewBit picks one of 64 bits for the name of m, a member of doc without
+// escapes, from its length and its last byte (the closing quote for ""):
+// names that share their length, as generated names do, mostly differ in
+// their last byte.
+func fewBit(doc []byte, m *member) uint64 {
+	return 1 << ((m.key.hi - m.key.lo + 7*uint32(doc[m.key.hi-2])) & 63)
 }
 
 // compare returns the member of f named as the member m of doc, or -1, by

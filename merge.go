@@ -139,7 +139,7 @@ func (w *work) planDoc(stored, patch []byte, fields []field) int {
 		}
 		k := int32(-1)
 		if pairwise {
-			if roots.may(m) {
+			if roots.may(stored, m) {
 				k = roots.compare(w, stored, m)
 			}
 		} else {
@@ -384,7 +384,7 @@ func (w *work) planMembers(o *objectMerge) (n, size int) {
 		m := &smem[i]
 		k := int32(-1)
 		if pairwise {
-			if pairs.may(m) {
+			if pairs.may(stored, m) {
 				k = pairs.compare(w, stored, m)
 			}
 		} else {
