@@ -34,6 +34,10 @@ func TestInline(t *testing.T) {
 		{"bit", "the small-object index's filter, per name"},
 		{"mix", "the name table's hash folds in every eight bytes of a name with it"},
 		{"appendMember", "the write appends every member it rewrites with it"},
+		{"(*few).may", "a small merge asks it for each stored name before comparing names pairwise"},
+		{"fewBit", "the filter of a pairwise match, per name"},
+		{"(*few).add", "a small merge adds each patch name it matches pairwise with it"},
+		{"dotOrDollar", "the test of R7 runs it on each word of every name a patch field holds, at every depth"},
 	}
 	cmd := exec.Command(goBin, "build", "-gcflags=-m=2", "-o", os.DevNull, ".")
 	out, err := cmd.CombinedOutput()

@@ -94,3 +94,78 @@ func (w *work) name(doc []byte, m *member) []byte {
 	w.tmp = appendUnescaped(reuse(w.tmp), m.keyText(doc))
 	return w.tmp
 }
+
+// fewMax is the most members that few holds. For a few patch members
+// against a small object, comparing each stored name with each of them
+// costs less than building an index of them: a 512-byte merge's patch
+// names one root member, and a handful in its field.
+const fewMax = 8
+
+// fewPairs is the most comparisons of names (stored members times patch
+// members) for which a merge matches names pairwise rather than through an
+// index, so that the pairwise match costs at most a small multiple of
+// what an index would.
+const fewPairs = 128
+
+// few finds, by comparing names pairwise, members among at most fewMax
+// members of one document whose names have no escapes. It lives on the
+// stack of one call and needs no release.
+type few struct {
+	doc  []byte
+	mem  []member
+	ids  [fewMax]int32
+	n    int
+	lens uint64 // the bit of each name (see fewBit)
+}
+
+// add adds member i of f.mem, or reports false when f is full or the name
+// has an escape; f is then of no use.
+func (f *few) add(i int32) bool {
+	if f.n == fewMax || f.mem[i].esc {
+		return false
+	}
+	f.ids[f.n] = i
+	f.n++
+	f.lens |= fewBit(f.doc, &f.mem[i])
+	return true
+}
+
+// may reports whether the member m of doc may have the name of a member
+// of f: a name without escapes whose bit (see fewBit) no name of f has is
+// not there, which answers most stored names without a call to compare.
+func (f *few) may(doc []byte, m *member) bool {
+	return m.esc || f.lens&fewBit(doc, m) != 0
+}
+
+// fewBit picks one of 64 bits for the name of m, a member of doc without
+// escapes, from its length and its last byte (the closing quote for ""):
+// names that share their length, as generated names do, mostly differ in
+// their last byte.
+func fewBit(doc []byte, m *member) uint64 {
+	return 1 << ((m.key.hi - m.key.lo + 7*uint32(doc[m.key.hi-2])) & 63)
+}
+
+// compare returns the member of f named as the member m of doc, or -1, by
+// comparing the names. Names without escapes are equal when their text
+// with the quotes is; the lengths and the last bytes first, which spares
+// most comparisons of the rest. A name of doc with escapes is decoded, in
+// w.tmp, and compared with f's names, which have none.
+func (f *few) compare(w *work, doc []byte, m *member) int32 {
+	if m.esc {
+		nm := w.name(doc, m)
+		for _, id := range f.ids[:f.n] {
+			if string(f.mem[id].keyText(f.doc)) == string(nm) {
+				return id
+			}
+		}
+		return -1
+	}
+	a := doc[m.key.lo:m.key.hi]
+	for _, id := range f.ids[:f.n] {
+		b := f.mem[id].key
+		if int(b.hi-b.lo) == len(a) && f.doc[b.hi-2] == a[len(a)-2] && string(f.doc[b.lo:b.hi]) == string(a) {
+			return id
+		}
+	}
+	return -1
+}

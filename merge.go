@@ -102,17 +102,14 @@ func (w *work) checkDocs(stored, patch []byte, s *docSettings, m mode) error {
 // planDoc plans the merged root object into w.pieces, stored root members
 // in their order, then the new ones (H6), and returns the size of its text.
 func (w *work) planDoc(stored, patch []byte, fields []field) int {
-	// The patch's root members, by name.
-	nroots := 0
+	// The patch's root members, by name: compared pairwise when they are
+	// few and the stored ones not many (see few), else in an index.
+	nroots, pairwise := 0, true
+	roots := few{doc: patch, mem: w.pmem}
 	for i := range w.pmem {
 		if w.pmem[i].top {
 			nroots++
-		}
-	}
-	w.roots.start(patch, w.pmem, nroots)
-	for i := range w.pmem {
-		if w.pmem[i].top {
-			w.roots.add(int32(i))
+			pairwise = roots.add(int32(i)) && pairwise
 		}
 	}
 	w.used = slices.Grow(w.used[:0], len(w.pmem))[:len(w.pmem)]
@@ -124,6 +121,14 @@ func (w *work) planDoc(stored, patch []byte, fields []field) int {
 			nstored++
 		}
 	}
+	if pairwise = pairwise && nstored*nroots <= fewPairs; !pairwise {
+		w.roots.start(patch, w.pmem, nroots)
+		for i := range w.pmem {
+			if w.pmem[i].top {
+				w.roots.add(int32(i))
+			}
+		}
+	}
 	w.pieces = slices.Grow(w.pieces[:0], nstored+nroots) // a piece a root member at most
 	w.nplans, w.planned = 0, 0
 
@@ -132,7 +137,14 @@ func (w *work) planDoc(stored, patch []byte, fields []field) int {
 		if !m.top {
 			continue
 		}
-		k := w.roots.find(w.name(stored, m))
+		k := int32(-1)
+		if pairwise {
+			if roots.may(stored, m) {
+				k = roots.compare(w, stored, m)
+			}
+		} else {
+			k = w.roots.find(w.name(stored, m))
+		}
 		if k < 0 {
 			w.pieces = append(w.pieces, piece{sid: int32(i), pid: -1, kind: pieceKept})
 			w.planned += memberLen(stored, m)
@@ -353,7 +365,14 @@ func (w *work) mergeField(existing, patch []byte, p *Policy, l Limits, m mode) (
 func (w *work) planMembers(o *objectMerge) (n, size int) {
 	stored, smem, match, patch, pmem, used, p0 := o.stored, o.smem, o.match, o.patch, o.pmem, o.used, o.p0
 	x := &w.sc.idx
-	if !x.holds(patch, w.pmem, p0, len(pmem)) { // pmem is w.pmem[p0:]
+	pairs := few{doc: patch, mem: w.pmem} // pmem is w.pmem[p0:]
+	pairwise := len(smem)*len(pmem) <= fewPairs && !x.holds(patch, w.pmem, p0, len(pmem))
+	for i := range pmem {
+		if pairwise = pairwise && pairs.add(p0+int32(i)); !pairwise {
+			break
+		}
+	}
+	if !pairwise && !x.holds(patch, w.pmem, p0, len(pmem)) {
 		x.start(patch, w.pmem, len(pmem))
 		for i := range pmem {
 			x.add(p0 + int32(i))
@@ -363,7 +382,14 @@ func (w *work) planMembers(o *objectMerge) (n, size int) {
 	run := -1 // the first member of the run that can grow, or -1
 	for i := range smem {
 		m := &smem[i]
-		k := x.find(w.name(stored, m))
+		k := int32(-1)
+		if pairwise {
+			if pairs.may(stored, m) {
+				k = pairs.compare(w, stored, m)
+			}
+		} else {
+			k = x.find(w.name(stored, m))
+		}
 		if k >= 0 {
 			k -= p0
 		}

@@ -23,6 +23,7 @@ type work struct {
 	one        [1]field  // the field of a call on one metadata object
 	fields     [2]field  // the fields of a call on a profile or client
 	pols       [2]Policy // copies of the caller's policies
+	polsUsed   bool      // pols holds a copy: release zeroes it
 	eq         comparer
 	diff       differ
 	tmp, nbuf  []byte
@@ -98,7 +99,13 @@ func (w *work) release() {
 	w.pieces = pooled(w.pieces, pieceSize)
 	w.viol.list = pooled(w.viol.list, violationSize)
 	w.tmp, w.nbuf = pooled(w.tmp, 1), pooled(w.nbuf, 1)
-	w.one, w.fields, w.pols, w.plans = [1]field{}, [2]field{}, [2]Policy{}, [2]objectMerge{}
+	w.one, w.fields = [1]field{}, [2]field{}
+	if w.polsUsed { // most calls take the default policies: nothing to zero
+		w.pols, w.polsUsed = [2]Policy{}, false
+	}
+	if w.plans[0].patch != nil { // plans are used in order, and each names its patch
+		w.plans = [2]objectMerge{}
+	}
 	w.mode, w.changes, w.prefix = 0, nil, ""
 	w.roots.release()
 	w.sc.idx.release()
@@ -137,6 +144,9 @@ func (c *comparer) release() {
 // release forgets the document and empties the buffers for the pool (see
 // work.release).
 func (x *index) release() {
+	if x.doc == nil && x.heldDoc == nil { // not started since the last release: already empty
+		return
+	}
 	x.doc, x.mem, x.heldDoc, x.held, x.bloom = nil, nil, nil, 0, 0
 	x.ids, x.tags, x.a, x.b = pooled(x.ids, 4), pooled(x.tags, 8), pooled(x.a, 1), pooled(x.b, 1)
 	x.table.slots = pooled(x.table.slots, 8)

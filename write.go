@@ -52,7 +52,12 @@ func (w *work) writeDoc(stored, patch []byte, size int) []byte {
 	for i := range w.pieces {
 		pc := &w.pieces[i]
 		if pc.kind == pieceKept {
-			out = kept.keep(out, stored, &w.smem[pc.sid])
+			m := &w.smem[pc.sid]
+			if kept.hi > 0 && kept.hi+1 == m.key.lo && m.compact() { // the pending run grows: keep's first case, without a call
+				kept.hi = m.vhi
+				continue
+			}
+			out = kept.keep(out, stored, m)
 			continue
 		}
 		out = kept.flush(out, stored)
@@ -101,11 +106,18 @@ func (w *work) writeMembers(out []byte, o *objectMerge) []byte {
 		}
 		i++
 	}
+	var added keeper // the new members, neighbours in the patch copied in one piece as the kept ones
 	for k := range pmem {
 		m := &pmem[k]
-		if !used[k] && patch[m.valLo(patch)] != 'n' {
-			out = appendMember(out, patch[m.key.lo:m.key.hi], m.value(patch))
+		if used[k] || patch[m.valLo(patch)] == 'n' {
+			continue
 		}
+		if added.hi > 0 && added.hi+1 == m.key.lo && m.compact() { // the pending run grows
+			added.hi = m.vhi
+			continue
+		}
+		out = added.keep(out, patch, m)
 	}
+	out = added.flush(out, patch)
 	return append(out, '}')
 }
