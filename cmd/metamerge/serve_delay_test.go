@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -122,20 +121,8 @@ func TestServeSignalDuringDelay(t *testing.T) {
 			t.Fatal("the requests never took their faults")
 		}
 	}
-	start := time.Now()
-	cmd.Process.Signal(syscall.SIGTERM)
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err != nil || !strings.Contains(stderr.String(), "stopped") {
-			t.Errorf("after SIGTERM: %v after %v; stderr %s", err, time.Since(start), stderr.String())
-		}
-		if d := time.Since(start); d > 3*time.Second {
-			t.Errorf("exit %v after SIGTERM", d)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("no exit after SIGTERM")
+	if d := terminate(t, cmd, stderr, 20*time.Second); d > 3*time.Second {
+		t.Errorf("exit %v after SIGTERM", d)
 	}
 	seen := map[int]string{}
 	for range 2 {

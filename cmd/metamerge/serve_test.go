@@ -219,18 +219,28 @@ func TestServeSignal(t *testing.T) {
 	if code, _ := call(t, "GET", base+"/api/v2/clients", ""); code != 200 {
 		t.Errorf("list clients: %d", code)
 	}
+	terminate(t, cmd, stderr, 15*time.Second)
+}
+
+// terminate sends SIGTERM to the serve process cmd and waits for it, at
+// most within: it must exit 0 and say it stopped. It returns how long the
+// process took.
+func terminate(t *testing.T, cmd *exec.Cmd, stderr *bytes.Buffer, within time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
 	cmd.Process.Signal(syscall.SIGTERM)
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 	select {
 	case err := <-waited:
 		if err != nil || !strings.Contains(stderr.String(), "stopped") {
-			t.Errorf("after SIGTERM: %v; stderr %s", err, stderr.String())
+			t.Errorf("after SIGTERM: %v after %v; stderr %s", err, time.Since(start), stderr.String())
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(within):
 		cmd.Process.Kill()
 		t.Fatal("no exit after SIGTERM")
 	}
+	return time.Since(start)
 }
 
 // TestServeDataDirLocked starts serve on a data directory in another
