@@ -289,7 +289,10 @@ func TestRunnerBoundsHostileTexts(t *testing.T) {
 		if err := os.WriteFile(answer, []byte(tt.answer), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		h := shellHarness(t, "read l; cat '"+start+"'; read l; cat '"+answer+"' '"+answer+"' >&2; cat '"+answer+"'; read l\n")
+		// The harness writes its standard error a moment before it answers:
+		// the runner reads the two pipes apart, and shows what it has read
+		// of the first when the answer fails the case.
+		h := shellHarness(t, "read l; cat '"+start+"'; read l; cat '"+answer+"' '"+answer+"' >&2; sleep 0.3; cat '"+answer+"'; read l\n")
 		report := filepath.Join(dir, tt.name+".jsonl")
 		_, out := conformanceWithin(t, 15*time.Second, "-v", "-report", report, "-run", "^user-add-key$", "--", h)
 		written, err := os.ReadFile(report)
